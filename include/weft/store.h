@@ -1,0 +1,100 @@
+/* weft/store.h - changing the keyring: import, export, fsck.
+ *
+ * Every change is one LMDB write transaction: an import either lands
+ * completely or not at all, and concurrent readers see the keyring
+ * before or after it, never in between.
+ */
+#ifndef WEFT_STORE_H
+#define WEFT_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <weft/error.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct weft_ctx weft_ctx;
+
+typedef enum weft_import_status {
+	WEFT_IMPORT_NEW = 0,
+	WEFT_IMPORT_UPDATED,
+	WEFT_IMPORT_UNCHANGED,
+	WEFT_IMPORT_REJECTED,
+} weft_import_status;
+
+/* What happened to one key of the input (callback argument; valid during
+ * the call only). */
+typedef struct weft_import_event {
+	weft_import_status status;
+	const char *fpr;          /* hex; "" when the key could not be read */
+	const char *uid;          /* primary user ID (raw octets, NUL-
+				     terminated) or NULL */
+	const char *reason;       /* rejections: why; others: a note about
+				     dropped parts, or NULL */
+	uint64_t offset;          /* where the key started in its block */
+	unsigned block;           /* 1-based armor block (0 for binary) */
+	unsigned new_uids, new_subkeys, new_sigs;
+} weft_import_event;
+
+typedef struct weft_import_stats {
+	uint64_t keys;            /* keys read */
+	uint64_t new_keys, updated, unchanged, rejected;
+	uint64_t new_uids, new_subkeys, new_sigs;
+	uint64_t sigs_verified;   /* signatures checked (cryptography) */
+	uint64_t certs_pending;   /* third-party certifications whose issuer
+				     is not in the keyring */
+	uint64_t certs_resolved;  /* pending ones verified by this import */
+	uint64_t dropped;         /* invalid signatures/components dropped */
+	uint64_t secret_skipped;  /* secret keys whose secret part was not
+				     imported */
+	uint64_t revocations;     /* stand-alone revocation certificates */
+} weft_import_stats;
+
+typedef void (*weft_import_cb)(void *opaque, const weft_import_event *ev);
+
+/* Import everything in DATA (binary or armored, one or many keys,
+ * stand-alone revocation certificates).  SOURCE names the input in
+ * messages.  Keys are merged with what the keyring has (the union of
+ * their packets, as gpg does); signatures are verified once, in parallel,
+ * and third-party certifications are verified as soon as their issuer is
+ * present.  A key that cannot be used is rejected and the import goes on
+ * with the next.  All changes are committed in one transaction.
+ *   0                 the input was read to its end (rejections are
+ *                     reported through CB and STATS, not as errors)
+ *   GPG_ERR_NO_DATA   no OpenPGP data in the input
+ *   GPG_ERR_BAD_DATA / GPG_ERR_CHECKSUM / GPG_ERR_INV_PACKET
+ *                     the input is damaged; keys before the damage were
+ *                     still imported (see STATS) unless nothing could be
+ *                     committed
+ *   GPG_ERR_EACCES    the keyring is read-only */
+gpg_error_t weft_import(weft_ctx *ctx, const void *data, size_t len,
+			const char *source, weft_import_cb cb, void *opaque,
+			weft_import_stats *stats);
+
+enum {
+	WEFT_EXPORT_ARMOR = 1,
+	WEFT_EXPORT_LOCAL = 2,    /* include non-exportable certifications */
+	WEFT_EXPORT_SECRET = 4,   /* secret keys (protected as stored) */
+};
+
+/* Export the keys matching QUERIES (all keys when N is 0) into *OUT
+ * (caller frees with free()).
+ *   GPG_ERR_NOT_FOUND  a query matched nothing (nothing is exported) */
+gpg_error_t weft_export(weft_ctx *ctx, const char *const *queries, size_t n,
+			unsigned flags, uint8_t **out, size_t *outlen);
+
+/* Check every index against the certificates.  CB gets one line per
+ * problem.  *PROBLEMS counts them; 0 means consistent. */
+typedef void (*weft_fsck_cb)(void *opaque, const char *problem);
+gpg_error_t weft_fsck(weft_ctx *ctx, weft_fsck_cb cb, void *opaque,
+		      uint64_t *problems, uint64_t *keys);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* WEFT_STORE_H */

@@ -1,0 +1,150 @@
+/* crypto.h - the only door to libgcrypt: fingerprints, key IDs, hashing
+ * of signed data, signature verification (and, later, creation and
+ * secret-key protection).
+ *
+ * Nothing outside keyring/crypto/ (and util/mem.c for secure memory)
+ * includes <gcrypt.h>; gcrypt handles are wrapped in opaque types here.
+ *
+ * Thread safety: all functions may be called from several threads at once
+ * on different objects; a weft_pubkey may be shared read-only between
+ * threads.
+ */
+#ifndef WEFT_CRYPTO_H
+#define WEFT_CRYPTO_H
+
+#include "../internal.h"
+#include "../packet/packet.h"
+
+/* One-time libgcrypt set-up: version check (>= 1.10.0), random pool in
+ * secure memory, a 1 MiB secure memory pool (used unlocked, without a
+ * warning, when mlock is not allowed).  libgcrypt >= 1.6 does its own
+ * thread locking; there are no callbacks to install.  If the host program
+ * has already finished initialising libgcrypt, its settings are kept.
+ * Call it before anything else here (weft_ctx_new does).  Idempotent and
+ * thread-safe.  GPG_ERR_NOT_SUPPORTED if the installed libgcrypt is too
+ * old. */
+gpg_error_t weft_crypto_init(void);
+
+/* ---- fingerprints ------------------------------------------------------ */
+
+#define WEFT_FPR_MAX 32
+
+/* v4: SHA-1 over 0x99, 2-octet length, public part (20 octets);
+ * v6: SHA-256 over 0x9B, 4-octet length, public part (32 octets).
+ * Other versions (v3 too): GPG_ERR_UNKNOWN_VERSION.  A v4 public part
+ * over 65535 octets: GPG_ERR_TOO_LARGE. */
+gpg_error_t weft_key_fingerprint(const weft_pkt_key *k,
+				 uint8_t fpr[WEFT_FPR_MAX], size_t *fpr_len);
+/* v4 (FPR_LEN 20): the low 64 bits of the fingerprint; v6 (FPR_LEN 32):
+ * the high 64 bits.  Zeros for an FPR_LEN under 8. */
+void weft_keyid_from_fpr(const uint8_t *fpr, size_t fpr_len,
+			 uint8_t keyid[8]);
+
+/* ---- hashing ------------------------------------------------------------ */
+
+typedef struct weft_hash weft_hash;  /* a running digest */
+
+/* GPG_ERR_DIGEST_ALGO for an algorithm libgcrypt does not have (or that
+ * FIPS mode refuses).  MD5, SHA-1, RIPEMD-160, SHA-224/256/384/512 and
+ * SHA3-256/512 are known; whether an old one is acceptable is policy for
+ * the caller. */
+gpg_error_t weft_hash_new(weft_hash **out, uint8_t hash_algo);
+void weft_hash_write(weft_hash *h, const void *p, size_t n);
+/* Copy the running state (to finish one copy and keep writing another). */
+gpg_error_t weft_hash_copy(weft_hash **out, const weft_hash *h);
+/* Final digest into OUT (at least weft_hash_algo_len() octets).  After
+ * this H may only be freed. */
+void weft_hash_final(weft_hash *h, uint8_t *out, size_t *len);
+void weft_hash_free(weft_hash *h);
+/* One-shot digest.  */
+gpg_error_t weft_hash_buffer(uint8_t hash_algo, const void *p, size_t n,
+			     uint8_t *out, size_t *len);
+
+/* ---- public keys ---------------------------------------------------------- */
+
+typedef struct weft_pubkey weft_pubkey;
+
+/* Build libgcrypt's form of K's public key material.
+ * GPG_ERR_PUBKEY_ALGO for an algorithm or curve we do not support,
+ * GPG_ERR_BAD_PUBKEY for material libgcrypt rejects. */
+gpg_error_t weft_pubkey_new(weft_pubkey **out, const weft_pkt_key *k);
+void weft_pubkey_free(weft_pubkey *pk);
+/* libgcrypt keygrip (20 octets), as gpg-agent and gpgsm compute it.
+ * Checked against gpg 2.2 for RSA, DSA, ElGamal, ECDSA (NIST, brainpool),
+ * EdDSA Ed25519 and ECDH (NIST, brainpool, Curve25519).  Native X25519
+ * keys get the grip of the same point as a legacy ECDH Curve25519 key;
+ * Ed25519 (27) that of the same point as an EdDSA key.
+ * GPG_ERR_BAD_PUBKEY if libgcrypt cannot compute it. */
+gpg_error_t weft_pubkey_keygrip(const weft_pubkey *pk, uint8_t grip[20]);
+/* The OpenPGP algorithm of PK (the key packet's). */
+uint8_t weft_pubkey_algo(const weft_pubkey *pk);
+
+/* ---- signature verification --------------------------------------------- */
+
+/* What a key signature covers.  For signatures over a key (0x1F, 0x20)
+ * only PRIMARY is set; over a subkey (0x18, 0x19, 0x28) PRIMARY and SUBKEY;
+ * over a user ID or attribute (0x10-0x13, 0x30) PRIMARY and UID (UID_TAG
+ * is 13 or 17).  For data signatures (0x00, 0x01) the caller hashes the
+ * data first and passes the running hash as DATA instead; it must have
+ * been opened with weft_sig_data_hash_new() (or at least with the
+ * signature's hash algorithm and, for v6, the salt written first).  For
+ * 0x02 and 0x40 nothing is set.  A target that does not fit the
+ * signature type is GPG_ERR_SIG_CLASS (0x50 is not supported). */
+typedef struct weft_sig_target {
+	const weft_pkt_key *primary;
+	const weft_pkt_key *subkey;
+	const uint8_t *uid;
+	size_t uid_len;
+	uint8_t uid_tag;
+	weft_hash *data;         /* borrowed; its state is not changed */
+} weft_sig_target;
+
+/* Open a running hash for data signed by SIG: SIG's hash algorithm, and
+ * for a v6 signature its salt already written (RFC 9580 5.2.4: the salt
+ * comes before the data).  The caller writes the data (text signatures:
+ * with line endings made CRLF), then passes it as weft_sig_target.data.
+ * GPG_ERR_DIGEST_ALGO for an unknown hash. */
+gpg_error_t weft_sig_data_hash_new(weft_hash **out, const weft_pkt_sig *sig);
+
+/* Hash what SIG covers into a new running hash, as RFC 9580 5.2.4 says:
+ * (v6: the salt,) the key(s) with their framing octet and length (framing
+ * chosen by each KEY's version), the user ID or attribute with 0xB4/0xD1
+ * and a 4-octet length (none for v3 signatures), then the signature's
+ * hashed part and trailer (v3: type and creation time; v4: 0x04 0xFF
+ * len32; v6: 0x06 0xFF len32), and return the digest.
+ *   GPG_ERR_DIGEST_ALGO      unknown hash, or T->data was opened with
+ *                            another hash algorithm
+ *   GPG_ERR_SIG_CLASS        T does not fit SIG's type (see above)
+ *   GPG_ERR_UNKNOWN_VERSION  a signature or key version we cannot hash */
+gpg_error_t weft_sig_digest(const weft_pkt_sig *sig, const weft_sig_target *t,
+			    uint8_t digest[64], size_t *digest_len);
+
+/* Verify SIG over T with PK.  Checks the left 16 bits and, for v6, the
+ * salt size, then the signature values with libgcrypt.
+ *   0                    good
+ *   GPG_ERR_BAD_SIGNATURE  the signature does not verify (also: left 16
+ *                          bits differ, v6 salt of the wrong size or a v6
+ *                          signature with a hash that has no salt size,
+ *                          a value libgcrypt rejects as out of range)
+ *   GPG_ERR_DIGEST_ALGO    unknown hash algorithm; for Ed25519 (27) and
+ *                          Ed448 (28) keys also a digest shorter than 256
+ *                          resp. 512 bits, as RFC 9580 requires
+ *   GPG_ERR_PUBKEY_ALGO    PK's algorithm cannot verify signatures (RSA-E,
+ *                          ElGamal 16 and 20, ECDH, X25519, X448), or
+ *                          does not match SIG's algorithm (RSA keys accept
+ *                          RSA 1 and 3; every other one only its own)
+ *   GPG_ERR_INV_DATA       malformed signature values (wrong count or
+ *                          kind, EdDSA r or s longer than 32 octets)
+ *   GPG_ERR_SIG_CLASS, GPG_ERR_UNKNOWN_VERSION  as weft_sig_digest()
+ * Not checked here (policy for the caller): creation/expiry times, weak
+ * hashes (MD5, SHA-1), whether SIG's version suits the key's version,
+ * critical unknown subpackets, and the issuer. */
+gpg_error_t weft_sig_verify(const weft_pubkey *pk, const weft_pkt_sig *sig,
+			    const weft_sig_target *t);
+
+/* Random octets.  STRONG selects GCRY_STRONG_RANDOM (session keys,
+ * secret values); otherwise gcry_create_nonce, for values that become
+ * public (v6 salts, nonces). */
+void weft_random(void *p, size_t n, bool strong);
+
+#endif /* WEFT_CRYPTO_H */

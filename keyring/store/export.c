@@ -1,0 +1,79 @@
+/* export.c - writing certificates out (weft_export). */
+#include <stdlib.h>
+
+#include "query.h"
+#include "../ctx.h"
+#include "../armor/armor.h"
+
+gpg_error_t
+weft_export(weft_ctx *ctx, const char *const *queries, size_t n,
+	    unsigned flags, uint8_t **out, size_t *outlen)
+{
+	weft_txn *txn = NULL;
+	weft_fprset set = { NULL, 0, 0 };
+	weft_buf bin, arm;
+	weft_cert *c;
+	weft_diag d = { { 0 } };
+	size_t i, before;
+	unsigned wflags = WEFT_CERT_WRITE_UNCHECKED;
+	gpg_error_t err;
+
+	*out = NULL;
+	*outlen = 0;
+	ctx->error[0] = 0;
+	weft_buf_init(&bin);
+	weft_buf_init(&arm);
+	if (flags & WEFT_EXPORT_LOCAL)
+		wflags |= WEFT_CERT_WRITE_LOCAL;
+	if ((err = weft_ctx__txn(ctx, false, &txn)))
+		goto leave;
+	if (flags & WEFT_EXPORT_SECRET) {
+		/* No secret keys are stored yet: every query finds none. */
+		err = weft_ctx__error(ctx, WEFT_ERR(GPG_ERR_NO_SECKEY),
+				      "no secret keys in this keyring");
+		goto leave;
+	}
+	if (!n && (err = weft_query_resolve(txn, NULL, 0, &set)))
+		goto leave;
+	for (i = 0; i < n; i++) {
+		before = set.n;
+		if ((err = weft_query_resolve(txn, queries[i], 0, &set)))
+			goto leave;
+		if (set.n == before) {
+			err = weft_ctx__error(ctx, WEFT_ERR(GPG_ERR_NOT_FOUND),
+					      "no key matches \"%s\"",
+					      queries[i]);
+			goto leave;
+		}
+	}
+	weft_fprset_sort(&set);
+	for (i = 0; i < set.n; i++) {
+		if ((err = weft_store_cert_load(txn, set.v[i] + 1, set.v[i][0],
+						&c, &d)))
+			goto leave;
+		err = weft_cert_write(c, wflags, &bin, NULL);
+		weft_cert_free(c);
+		if (err)
+			goto leave;
+	}
+	if (flags & WEFT_EXPORT_ARMOR) {
+		if (bin.len && (err = weft_armor_encode(&arm,
+					"PGP PUBLIC KEY BLOCK", NULL, 0,
+					bin.data, bin.len)))
+			goto leave;
+		*out = weft_buf_steal(&arm, outlen);
+	} else {
+		*out = weft_buf_steal(&bin, outlen);
+	}
+	if (!*out)
+		err = WEFT_ERR(GPG_ERR_ENOMEM);
+leave:
+	if (err && !ctx->error[0])
+		weft_ctx__error(ctx, err, "export failed: %s",
+				d.msg[0] ? d.msg : gpg_strerror(err));
+	weft_fprset_free(&set);
+	weft_txn_abort(txn);
+	weft_buf_free(&bin);
+	weft_buf_free(&arm);
+	return err;
+}

@@ -1,0 +1,23 @@
+/* query.h - resolving what a user typed to primary fingerprints. */
+#ifndef WEFT_STORE_QUERY_H
+#define WEFT_STORE_QUERY_H
+
+#include "store.h"
+
+/* A set of fingerprints: each entry is the length octet then the
+ * fingerprint, zero-padded, so entries sort and compare as memory. */
+typedef struct weft_fprset {
+	uint8_t (*v)[WEFT_FPR_MAX + 1];
+	size_t n, cap;
+} weft_fprset;
+
+gpg_error_t weft_fprset_add(weft_fprset *s, const uint8_t *fpr, size_t len);
+void weft_fprset_sort(weft_fprset *s);   /* sorts and drops duplicates */
+void weft_fprset_free(weft_fprset *s);
+
+/* Add the primary fingerprints matching QUERY (see weft_keys_find) to
+ * OUT.  FLAGS: WEFT_FIND_EXACT. */
+gpg_error_t weft_query_resolve(weft_txn *txn, const char *query,
+			       unsigned flags, weft_fprset *out);
+
+#endif /* WEFT_STORE_QUERY_H */

@@ -1,0 +1,704 @@
+/* store.c - LMDB environment, transactions, certificates and indexes. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <lmdb.h>
+
+#include "store.h"
+#include "../util/buf.h"
+
+/* 32 GiB of address space; the file grows only as data is written. */
+#define MAP_SIZE ((size_t)1 << 35)
+#define UID_KEY_MAX 480
+
+struct weft_store {
+	MDB_env *env;
+	MDB_dbi dbi[WEFT_DB_COUNT];
+	bool readonly;
+};
+
+struct weft_txn {
+	weft_store *store;       /* NULL: the empty keyring */
+	MDB_txn *txn;
+	bool write;
+};
+
+static const struct {
+	const char *name;
+	unsigned flags;
+} dbs[WEFT_DB_COUNT] = {
+	[WEFT_DB_CERTS] = { "certs", 0 },
+	[WEFT_DB_KEYIDS] = { "keyids", MDB_DUPSORT },
+	[WEFT_DB_EMAILS] = { "emails", MDB_DUPSORT },
+	[WEFT_DB_UIDS] = { "uids", MDB_DUPSORT },
+	[WEFT_DB_EDGES] = { "edges", MDB_DUPSORT },
+	[WEFT_DB_REDGES] = { "redges", MDB_DUPSORT },
+	[WEFT_DB_PENDING] = { "pending", MDB_DUPSORT },
+	[WEFT_DB_ROOTS] = { "roots", 0 },
+	[WEFT_DB_SECRETS] = { "secrets", 0 },
+	[WEFT_DB_X509] = { "x509", 0 },
+	[WEFT_DB_META] = { "meta", 0 },
+};
+
+const char *
+weft_store_db_name(int db)
+{
+	return db >= 0 && db < WEFT_DB_COUNT ? dbs[db].name : "?";
+}
+
+/* LMDB codes to gpg-error codes (the store boundary, STYLE.md 3). */
+static gpg_error_t
+map_err(int rc, weft_diag *diag)
+{
+	if (!rc)
+		return 0;
+	if (rc == MDB_NOTFOUND)
+		return WEFT_ERR(GPG_ERR_NOT_FOUND);
+	if (rc > 0)
+		return weft_diag_set(diag, gpg_err_make(GPG_ERR_SOURCE_DEFAULT,
+					gpg_err_code_from_errno(rc)),
+				     "%s", mdb_strerror(rc));
+	if (rc == MDB_MAP_FULL)
+		return weft_diag_set(diag, WEFT_ERR(GPG_ERR_ENOSPC),
+				     "keyring map is full: %s", mdb_strerror(rc));
+	if (rc == MDB_READERS_FULL)
+		return weft_diag_set(diag, WEFT_ERR(GPG_ERR_EAGAIN),
+				     "too many readers: %s", mdb_strerror(rc));
+	return weft_diag_set(diag, WEFT_ERR(GPG_ERR_INTERNAL), "LMDB: %s",
+			     mdb_strerror(rc));
+}
+
+bool
+weft_store_exists(const char *dir)
+{
+	char *p = NULL;
+	bool ok;
+
+	if (asprintf(&p, "%s/data.mdb", dir) < 0)
+		return false;
+	ok = access(p, F_OK) == 0;
+	free(p);
+	return ok;
+}
+
+static gpg_error_t
+check_schema(weft_store *s, weft_diag *diag)
+{
+	MDB_txn *txn = NULL;
+	MDB_val k = { 6, "schema" }, v;
+	char buf[16];
+	int rc, ver;
+	gpg_error_t err = 0;
+
+	rc = mdb_txn_begin(s->env, NULL, s->readonly ? MDB_RDONLY : 0, &txn);
+	if (rc)
+		return map_err(rc, diag);
+	rc = mdb_get(txn, s->dbi[WEFT_DB_META], &k, &v);
+	if (rc == MDB_NOTFOUND) {
+		if (s->readonly)
+			goto leave;
+		snprintf(buf, sizeof buf, "%d", WEFT_SCHEMA_VERSION);
+		v.mv_data = buf;
+		v.mv_size = strlen(buf);
+		if ((rc = mdb_put(txn, s->dbi[WEFT_DB_META], &k, &v, 0))) {
+			err = map_err(rc, diag);
+			goto leave;
+		}
+		rc = mdb_txn_commit(txn);
+		txn = NULL;
+		err = map_err(rc, diag);
+		goto leave;
+	}
+	if (rc) {
+		err = map_err(rc, diag);
+		goto leave;
+	}
+	if (v.mv_size >= sizeof buf) {
+		err = weft_diag_set(diag, WEFT_ERR(GPG_ERR_INV_DATA),
+				    "keyring has a damaged schema version");
+		goto leave;
+	}
+	memcpy(buf, v.mv_data, v.mv_size);
+	buf[v.mv_size] = 0;
+	ver = atoi(buf);
+	if (ver != WEFT_SCHEMA_VERSION)
+		err = weft_diag_set(diag, WEFT_ERR(GPG_ERR_INV_DATA),
+			"keyring schema version %d, this weft understands %d",
+			ver, WEFT_SCHEMA_VERSION);
+leave:
+	if (txn)
+		mdb_txn_abort(txn);
+	return err;
+}
+
+gpg_error_t
+weft_store_open(weft_store **out, const char *dir, bool readonly,
+		weft_diag *diag)
+{
+	weft_store *s;
+	MDB_txn *txn = NULL;
+	int rc, i, dead;
+	gpg_error_t err = 0;
+
+	*out = NULL;
+	s = calloc(1, sizeof *s);
+	if (!s)
+		return WEFT_ERR(GPG_ERR_ENOMEM);
+	s->readonly = readonly;
+	if ((rc = mdb_env_create(&s->env)) ||
+	    (rc = mdb_env_set_maxdbs(s->env, WEFT_DB_COUNT + 4)) ||
+	    (rc = mdb_env_set_mapsize(s->env, MAP_SIZE)) ||
+	    (rc = mdb_env_set_maxreaders(s->env, 256))) {
+		err = map_err(rc, diag);
+		goto leave;
+	}
+	rc = mdb_env_open(s->env, dir, readonly ? MDB_RDONLY : 0, 0600);
+	if (rc) {
+		err = map_err(rc, diag);
+		goto leave;
+	}
+	/* Clear reader slots of processes that died. */
+	mdb_reader_check(s->env, &dead);
+
+	/* Open (or, writable, create) every named database once; the
+	 * handles stay valid for the environment's life. */
+	rc = mdb_txn_begin(s->env, NULL, readonly ? MDB_RDONLY : 0, &txn);
+	if (rc) {
+		err = map_err(rc, diag);
+		goto leave;
+	}
+	for (i = 0; i < WEFT_DB_COUNT; i++) {
+		rc = mdb_dbi_open(txn, dbs[i].name,
+				  dbs[i].flags | (readonly ? 0 : MDB_CREATE),
+				  &s->dbi[i]);
+		if (rc == MDB_NOTFOUND && readonly) {
+			/* Written by an older weft that lacked this db. */
+			s->dbi[i] = (MDB_dbi)-1;
+			continue;
+		}
+		if (rc) {
+			err = map_err(rc, diag);
+			goto leave;
+		}
+	}
+	rc = mdb_txn_commit(txn);
+	txn = NULL;
+	if (rc) {
+		err = map_err(rc, diag);
+		goto leave;
+	}
+	if (s->dbi[WEFT_DB_META] != (MDB_dbi)-1 &&
+	    (err = check_schema(s, diag)))
+		goto leave;
+	*out = s;
+	s = NULL;
+leave:
+	if (txn)
+		mdb_txn_abort(txn);
+	weft_store_close(s);
+	return err;
+}
+
+void
+weft_store_close(weft_store *s)
+{
+	if (!s)
+		return;
+	if (s->env)
+		mdb_env_close(s->env);
+	free(s);
+}
+
+gpg_error_t
+weft_txn_begin(weft_store *s, bool write, weft_txn **out)
+{
+	weft_txn *t;
+	int rc;
+
+	*out = NULL;
+	t = calloc(1, sizeof *t);
+	if (!t)
+		return WEFT_ERR(GPG_ERR_ENOMEM);
+	t->store = s;
+	t->write = write;
+	if (s) {
+		rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY,
+				   &t->txn);
+		if (rc) {
+			free(t);
+			return map_err(rc, NULL);
+		}
+	}
+	*out = t;
+	return 0;
+}
+
+gpg_error_t
+weft_txn_commit(weft_txn *t)
+{
+	int rc = 0;
+
+	if (t->txn)
+		rc = mdb_txn_commit(t->txn);
+	free(t);
+	return map_err(rc, NULL);
+}
+
+void
+weft_txn_abort(weft_txn *t)
+{
+	if (!t)
+		return;
+	if (t->txn)
+		mdb_txn_abort(t->txn);
+	free(t);
+}
+
+static bool
+usable(weft_txn *t, int db)
+{
+	return t->txn && t->store->dbi[db] != (MDB_dbi)-1;
+}
+
+gpg_error_t
+weft_store_get(weft_txn *t, int db, const void *key, size_t klen,
+	       const uint8_t **val, size_t *vlen)
+{
+	MDB_val k = { klen, (void *)key }, v;
+	int rc;
+
+	*val = NULL;
+	*vlen = 0;
+	if (!usable(t, db))
+		return WEFT_ERR(GPG_ERR_NOT_FOUND);
+	if ((rc = mdb_get(t->txn, t->store->dbi[db], &k, &v)))
+		return map_err(rc, NULL);
+	*val = v.mv_data;
+	*vlen = v.mv_size;
+	return 0;
+}
+
+gpg_error_t
+weft_store_put(weft_txn *t, int db, const void *key, size_t klen,
+	       const void *val, size_t vlen)
+{
+	MDB_val k = { klen, (void *)key }, v = { vlen, (void *)val };
+	int rc;
+
+	if (!t->write || !t->txn)
+		return WEFT_ERR(GPG_ERR_EACCES);
+	if (klen == 0 || klen > 511)
+		return WEFT_ERR(GPG_ERR_TOO_LARGE);
+	rc = mdb_put(t->txn, t->store->dbi[db], &k, &v,
+		     (dbs[db].flags & MDB_DUPSORT) ? MDB_NODUPDATA : 0);
+	if (rc == MDB_KEYEXIST)
+		return 0;
+	return map_err(rc, NULL);
+}
+
+gpg_error_t
+weft_store_del(weft_txn *t, int db, const void *key, size_t klen,
+	       const void *val, size_t vlen)
+{
+	MDB_val k = { klen, (void *)key }, v = { vlen, (void *)val };
+	int rc;
+
+	if (!t->write || !t->txn)
+		return WEFT_ERR(GPG_ERR_EACCES);
+	if (klen == 0 || klen > 511)
+		return 0;
+	rc = mdb_del(t->txn, t->store->dbi[db], &k, val ? &v : NULL);
+	if (rc == MDB_NOTFOUND)
+		return 0;
+	return map_err(rc, NULL);
+}
+
+gpg_error_t
+weft_store_each(weft_txn *t, int db, const void *key, size_t klen,
+		weft_store_cb cb, void *opaque)
+{
+	MDB_cursor *cur = NULL;
+	MDB_val k = { klen, (void *)key }, v;
+	MDB_cursor_op op;
+	int rc;
+	gpg_error_t err = 0;
+
+	if (!usable(t, db))
+		return 0;
+	if ((rc = mdb_cursor_open(t->txn, t->store->dbi[db], &cur)))
+		return map_err(rc, NULL);
+	if (key) {
+		rc = mdb_cursor_get(cur, &k, &v, MDB_SET_KEY);
+		op = MDB_NEXT_DUP;
+	} else {
+		rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+		op = MDB_NEXT;
+	}
+	while (!rc) {
+		if ((err = cb(opaque, k.mv_data, k.mv_size, v.mv_data,
+			      v.mv_size)))
+			break;
+		rc = mdb_cursor_get(cur, &k, &v, op);
+	}
+	mdb_cursor_close(cur);
+	if (err)
+		return err;
+	if (rc && rc != MDB_NOTFOUND)
+		return map_err(rc, NULL);
+	return 0;
+}
+
+gpg_error_t
+weft_store_has(weft_txn *t, int db, const void *key, size_t klen,
+	       const void *val, size_t vlen)
+{
+	MDB_cursor *cur = NULL;
+	MDB_val k = { klen, (void *)key }, v = { vlen, (void *)val };
+	int rc;
+
+	if (!usable(t, db) || klen == 0 || klen > 511)
+		return WEFT_ERR(GPG_ERR_NOT_FOUND);
+	if (!(dbs[db].flags & MDB_DUPSORT)) {
+		const uint8_t *p;
+		size_t n;
+		gpg_error_t err = weft_store_get(t, db, key, klen, &p, &n);
+
+		if (err)
+			return err;
+		return n == vlen && !memcmp(p, val, n)
+			       ? 0 : WEFT_ERR(GPG_ERR_NOT_FOUND);
+	}
+	if ((rc = mdb_cursor_open(t->txn, t->store->dbi[db], &cur)))
+		return map_err(rc, NULL);
+	rc = mdb_cursor_get(cur, &k, &v, MDB_GET_BOTH);
+	mdb_cursor_close(cur);
+	return map_err(rc, NULL);
+}
+
+gpg_error_t
+weft_store_count(weft_txn *t, int db, uint64_t *n)
+{
+	MDB_stat st;
+	int rc;
+
+	*n = 0;
+	if (!usable(t, db))
+		return 0;
+	if ((rc = mdb_stat(t->txn, t->store->dbi[db], &st)))
+		return map_err(rc, NULL);
+	*n = st.ms_entries;
+	return 0;
+}
+
+/* ---- certificate records ---------------------------------------------------- */
+
+#define REC_MAGIC0 'W'
+#define REC_MAGIC1 'C'
+#define REC_FORMAT 1
+#define REC_HEADER 8   /* magic(2) format(1) flags(1) nsigs(4) */
+
+gpg_error_t
+weft_store_cert_decode(const uint8_t *val, size_t vlen, weft_cert **out,
+		       weft_diag *diag)
+{
+	uint32_t nsigs;
+
+	*out = NULL;
+	if (vlen < REC_HEADER || val[0] != REC_MAGIC0 || val[1] != REC_MAGIC1 ||
+	    val[2] != REC_FORMAT)
+		return weft_diag_set(diag, WEFT_ERR(GPG_ERR_INV_DATA),
+				     "damaged certificate record");
+	nsigs = ((uint32_t)val[4] << 24) | ((uint32_t)val[5] << 16) |
+		((uint32_t)val[6] << 8) | val[7];
+	if (nsigs > vlen - REC_HEADER)
+		return weft_diag_set(diag, WEFT_ERR(GPG_ERR_INV_DATA),
+				     "damaged certificate record");
+	return weft_cert_from_bytes(out, val + REC_HEADER + nsigs,
+				    vlen - REC_HEADER - nsigs,
+				    val + REC_HEADER, nsigs, diag);
+}
+
+gpg_error_t
+weft_store_cert_load(weft_txn *t, const uint8_t *fpr, size_t fpr_len,
+		     weft_cert **out, weft_diag *diag)
+{
+	const uint8_t *val;
+	size_t vlen;
+	gpg_error_t err;
+
+	*out = NULL;
+	if ((err = weft_store_get(t, WEFT_DB_CERTS, fpr, fpr_len, &val, &vlen)))
+		return err;
+	return weft_store_cert_decode(val, vlen, out, diag);
+}
+
+/* ---- indexes ---------------------------------------------------------------- */
+
+static size_t
+uid_key(const uint8_t *uid, size_t len, uint8_t *out)
+{
+	size_t i, n = len < UID_KEY_MAX ? len : UID_KEY_MAX;
+
+	for (i = 0; i < n; i++)
+		out[i] = (uid[i] >= 'A' && uid[i] <= 'Z') ? uid[i] + 32 : uid[i];
+	return n;
+}
+
+struct edge_ctx {
+	weft_index_cb cb;
+	void *opaque;
+	const weft_cert *c;
+	gpg_error_t err;
+};
+
+/* The keyids index holds subkeys too; an issuer is a primary key. */
+static gpg_error_t
+issuer_candidate(void *opaque, const uint8_t *key, size_t klen,
+		 const uint8_t *val, size_t vlen)
+{
+	struct edge_ctx *e = opaque;
+	gpg_error_t err;
+
+	(void)key;
+	(void)klen;
+	if ((err = e->cb(e->opaque, WEFT_DB_EDGES, val, vlen,
+			 e->c->primary.fpr, e->c->primary.fpr_len)))
+		return err;
+	return e->cb(e->opaque, WEFT_DB_REDGES, e->c->primary.fpr,
+		     e->c->primary.fpr_len, val, vlen);
+}
+
+/* Which entries to produce: everything, all but the key-ID-resolved
+ * edges, or only those. */
+enum { IDX_ALL, IDX_IMMEDIATE, IDX_DEFERRED };
+
+static gpg_error_t
+index_sig(weft_txn *t, const weft_cert *c, const weft_sigrec *r,
+	  weft_index_cb cb, void *opaque, int which)
+{
+	uint8_t keyid[8];
+	struct edge_ctx e = { cb, opaque, c, 0 };
+	gpg_error_t err;
+
+	if (r->self || !weft_sigrec_issuer_keyid(r, keyid))
+		return 0;
+	if (which == IDX_DEFERRED &&
+	    (r->state != WEFT_SIG_GOOD || r->sig.issuer_fpr_len))
+		return 0;
+	if (which == IDX_IMMEDIATE && r->state == WEFT_SIG_GOOD &&
+	    !r->sig.issuer_fpr_len)
+		return 0;
+	if (r->state == WEFT_SIG_UNCHECKED)
+		return cb(opaque, WEFT_DB_PENDING, keyid, 8, c->primary.fpr,
+			  c->primary.fpr_len);
+	if (r->state != WEFT_SIG_GOOD)
+		return 0;
+	if (r->sig.issuer_fpr_len) {
+		if ((err = cb(opaque, WEFT_DB_EDGES, r->sig.issuer_fpr,
+			      r->sig.issuer_fpr_len, c->primary.fpr,
+			      c->primary.fpr_len)))
+			return err;
+		return cb(opaque, WEFT_DB_REDGES, c->primary.fpr,
+			  c->primary.fpr_len, r->sig.issuer_fpr,
+			  r->sig.issuer_fpr_len);
+	}
+	/* Only a key ID: the primary keys that have it. */
+	return weft_store_each(t, WEFT_DB_KEYIDS, keyid, 8, issuer_candidate,
+			       &e);
+}
+
+static gpg_error_t
+index_sigs(weft_txn *t, const weft_cert *c, weft_index_cb cb, void *opaque,
+	   int which)
+{
+	size_t i, j;
+	gpg_error_t err;
+
+	for (i = 0; i < c->primary.sigs.n; i++)
+		if ((err = index_sig(t, c, &c->primary.sigs.v[i], cb, opaque,
+				     which)))
+			return err;
+	for (i = 0; i < c->nuids; i++)
+		for (j = 0; j < c->uids[i].sigs.n; j++)
+			if ((err = index_sig(t, c, &c->uids[i].sigs.v[j], cb,
+					     opaque, which)))
+				return err;
+	return 0;
+}
+
+gpg_error_t
+weft_store_cert_index_deferred(weft_txn *t, const weft_cert *c,
+			       weft_index_cb cb, void *opaque)
+{
+	return index_sigs(t, c, cb, opaque, IDX_DEFERRED);
+}
+
+static gpg_error_t
+index_cert(weft_txn *t, const weft_cert *c, weft_index_cb cb, void *opaque,
+	   int which)
+{
+	const uint8_t *fpr = c->primary.fpr;
+	size_t fl = c->primary.fpr_len, i;
+	uint8_t key[UID_KEY_MAX];
+	char email[256];
+	gpg_error_t err;
+
+	if ((err = cb(opaque, WEFT_DB_KEYIDS, c->primary.keyid, 8, fpr, fl)))
+		return err;
+	for (i = 0; i < c->nsubkeys; i++)
+		if ((err = cb(opaque, WEFT_DB_KEYIDS, c->subkeys[i].keyid, 8,
+			      fpr, fl)))
+			return err;
+	for (i = 0; i < c->nuids; i++) {
+		const weft_uidrec *u = &c->uids[i];
+
+		if (u->tag != WEFT_PKT_USER_ID)
+			continue;
+		if (u->len && (err = cb(opaque, WEFT_DB_UIDS, key,
+					uid_key(u->data, u->len, key), fpr, fl)))
+			return err;
+		if (weft_uid_email(u->data, u->len, email, sizeof email) &&
+		    (err = cb(opaque, WEFT_DB_EMAILS, (const uint8_t *)email, strlen(email),
+			      fpr, fl)))
+			return err;
+	}
+	return index_sigs(t, c, cb, opaque, which);
+}
+
+gpg_error_t
+weft_store_cert_index(weft_txn *t, const weft_cert *c, weft_index_cb cb,
+		      void *opaque)
+{
+	return index_cert(t, c, cb, opaque, IDX_ALL);
+}
+
+static gpg_error_t
+index_del(void *opaque, int db, const uint8_t *key, size_t klen,
+	  const uint8_t *val, size_t vlen)
+{
+	return weft_store_del(opaque, db, key, klen, val, vlen);
+}
+
+static gpg_error_t
+index_put(void *opaque, int db, const uint8_t *key, size_t klen,
+	  const uint8_t *val, size_t vlen)
+{
+	return weft_store_put(opaque, db, key, klen, val, vlen);
+}
+
+gpg_error_t
+weft_store_cert_put_edges(weft_txn *t, const weft_cert *c)
+{
+	return index_sigs(t, c, index_put, t, IDX_DEFERRED);
+}
+
+gpg_error_t
+weft_store_cert_put(weft_txn *t, const weft_cert *c, const weft_cert *old,
+		    unsigned flags)
+{
+	weft_buf rec, states;
+	uint32_t nsigs;
+	MDB_val k, v;
+	int rc;
+	gpg_error_t err;
+
+	weft_buf_init(&rec);
+	weft_buf_init(&states);
+	if ((err = weft_cert_write(c, WEFT_CERT_WRITE_LOCAL |
+				   WEFT_CERT_WRITE_UNCHECKED, &rec, &states)))
+		goto leave;
+	nsigs = (uint32_t)states.len;
+	if (rec.len + states.len + REC_HEADER > WEFT_MAX_CERT) {
+		err = WEFT_ERR(GPG_ERR_TOO_LARGE);
+		goto leave;
+	}
+	if (old && (err = weft_store_cert_index(t, old, index_del, t)))
+		goto leave;
+
+	/* Reserve the record in place and fill it: no extra copy. */
+	k.mv_size = c->primary.fpr_len;
+	k.mv_data = (void *)c->primary.fpr;
+	v.mv_size = REC_HEADER + states.len + rec.len;
+	v.mv_data = NULL;
+	if ((rc = mdb_put(t->txn, t->store->dbi[WEFT_DB_CERTS], &k, &v,
+			  MDB_RESERVE))) {
+		err = map_err(rc, NULL);
+		goto leave;
+	}
+	{
+		uint8_t *p = v.mv_data;
+
+		p[0] = REC_MAGIC0;
+		p[1] = REC_MAGIC1;
+		p[2] = REC_FORMAT;
+		p[3] = c->had_secret ? 1 : 0;
+		p[4] = (uint8_t)(nsigs >> 24);
+		p[5] = (uint8_t)(nsigs >> 16);
+		p[6] = (uint8_t)(nsigs >> 8);
+		p[7] = (uint8_t)nsigs;
+		if (states.len)
+			memcpy(p + REC_HEADER, states.data, states.len);
+		memcpy(p + REC_HEADER + states.len, rec.data, rec.len);
+	}
+	err = index_cert(t, c, index_put, t,
+			 (flags & WEFT_PUT_DEFER_EDGES) ? IDX_IMMEDIATE : IDX_ALL);
+leave:
+	weft_buf_free(&rec);
+	weft_buf_free(&states);
+	return err;
+}
+
+gpg_error_t
+weft_store_by_keyid(weft_txn *t, const uint8_t keyid[8], weft_store_cb cb,
+		    void *opaque)
+{
+	return weft_store_each(t, WEFT_DB_KEYIDS, keyid, 8, cb, opaque);
+}
+
+gpg_error_t
+weft_store_by_email(weft_txn *t, const char *email, weft_store_cb cb,
+		    void *opaque)
+{
+	size_t n = strlen(email);
+
+	if (!n || n > 511)
+		return 0;
+	return weft_store_each(t, WEFT_DB_EMAILS, email, n, cb, opaque);
+}
+
+struct substr_ctx {
+	const char *needle;
+	size_t nlen;
+	weft_store_cb cb;
+	void *opaque;
+};
+
+static gpg_error_t
+substr_match(void *opaque, const uint8_t *key, size_t klen, const uint8_t *val,
+	     size_t vlen)
+{
+	struct substr_ctx *s = opaque;
+
+	if (!memmem(key, klen, s->needle, s->nlen))
+		return 0;
+	return s->cb(s->opaque, key, klen, val, vlen);
+}
+
+gpg_error_t
+weft_store_by_uid_substring(weft_txn *t, const char *needle, weft_store_cb cb,
+			    void *opaque)
+{
+	uint8_t low[UID_KEY_MAX];
+	struct substr_ctx s;
+	size_t n = strlen(needle);
+
+	if (n > UID_KEY_MAX)
+		return 0;
+	s.needle = (const char *)low;
+	s.nlen = uid_key((const uint8_t *)needle, n, low);
+	s.cb = cb;
+	s.opaque = opaque;
+	return weft_store_each(t, WEFT_DB_UIDS, NULL, 0, substr_match, &s);
+}

@@ -1,0 +1,131 @@
+/* store.h - the keyring in LMDB.  The only includer of <lmdb.h>.
+ *
+ * Databases (DESIGN.md 2):
+ *   certs    primary fingerprint -> record: "WC", format 1, flags,
+ *            nsigs (u32), one state per signature, canonical packets
+ *   keyids   (dupsort) 8-octet key ID of primary and subkeys -> primary fpr
+ *   emails   (dupsort) lower-cased address -> primary fpr
+ *   uids     (dupsort) lower-cased user ID (first 480 octets) -> fpr
+ *   edges    (dupsort) issuer fpr -> target fpr (verified certifications)
+ *   redges   (dupsort) target fpr -> issuer fpr
+ *   pending  (dupsort) issuer key ID -> target fpr (issuer not present)
+ *   roots, secrets, x509: reserved for the trust engine, secret keys and
+ *            the X.509 bridge
+ *   meta     name -> value ("schema" -> "1")
+ *
+ * Lifetimes: pointers returned by weft_store_*_get point into the map and
+ * are valid until the transaction ends or the next write in it.
+ *
+ * Errors: MDB_NOTFOUND becomes GPG_ERR_NOT_FOUND; errno values pass
+ * through gpg_err_code_from_errno; other LMDB codes become GPG_ERR_INTERNAL
+ * (MDB_MAP_FULL: GPG_ERR_ENOSPC) with mdb_strerror in the diag.
+ */
+#ifndef WEFT_STORE_STORE_H
+#define WEFT_STORE_STORE_H
+
+#include "../internal.h"
+#include "../cert/cert.h"
+#include "../util/diag.h"
+
+#define WEFT_SCHEMA_VERSION 1
+
+typedef struct weft_store weft_store;
+typedef struct weft_txn weft_txn;
+
+enum weft_db {
+	WEFT_DB_CERTS = 0,
+	WEFT_DB_KEYIDS,
+	WEFT_DB_EMAILS,
+	WEFT_DB_UIDS,
+	WEFT_DB_EDGES,
+	WEFT_DB_REDGES,
+	WEFT_DB_PENDING,
+	WEFT_DB_ROOTS,
+	WEFT_DB_SECRETS,
+	WEFT_DB_X509,
+	WEFT_DB_META,
+	WEFT_DB_COUNT
+};
+
+bool weft_store_exists(const char *dir);
+gpg_error_t weft_store_open(weft_store **out, const char *dir, bool readonly,
+			    weft_diag *diag);
+void weft_store_close(weft_store *s);
+
+/* A NULL store gives transactions over an empty keyring. */
+gpg_error_t weft_txn_begin(weft_store *s, bool write, weft_txn **out);
+gpg_error_t weft_txn_commit(weft_txn *t);   /* frees T, also on error */
+void weft_txn_abort(weft_txn *t);           /* accepts NULL */
+
+/* Raw access. */
+gpg_error_t weft_store_get(weft_txn *t, int db, const void *key, size_t klen,
+			   const uint8_t **val, size_t *vlen);
+gpg_error_t weft_store_put(weft_txn *t, int db, const void *key, size_t klen,
+			   const void *val, size_t vlen);
+/* Delete KEY (all its values when VAL is NULL).  Absent is not an error. */
+gpg_error_t weft_store_del(weft_txn *t, int db, const void *key, size_t klen,
+			   const void *val, size_t vlen);
+
+/* Iterate: every value of KEY (dupsort dbs), or, with KEY NULL, every
+ * (key, value) pair.  The callback returns non-zero to stop; that value is
+ * returned. */
+typedef gpg_error_t (*weft_store_cb)(void *opaque, const uint8_t *key,
+				     size_t klen, const uint8_t *val,
+				     size_t vlen);
+gpg_error_t weft_store_each(weft_txn *t, int db, const void *key,
+			    size_t klen, weft_store_cb cb, void *opaque);
+/* Is the pair (KEY, VAL) present?  GPG_ERR_NOT_FOUND when not. */
+gpg_error_t weft_store_has(weft_txn *t, int db, const void *key, size_t klen,
+			   const void *val, size_t vlen);
+/* Number of entries in a database. */
+gpg_error_t weft_store_count(weft_txn *t, int db, uint64_t *n);
+
+/* ---- certificates ------------------------------------------------------------ */
+
+/* Load the certificate with primary fingerprint FPR.  GPG_ERR_NOT_FOUND. */
+gpg_error_t weft_store_cert_load(weft_txn *t, const uint8_t *fpr,
+				 size_t fpr_len, weft_cert **out,
+				 weft_diag *diag);
+/* Parse a stored record. */
+gpg_error_t weft_store_cert_decode(const uint8_t *val, size_t vlen,
+				   weft_cert **out, weft_diag *diag);
+/* Store C (canonical form) and bring every index up to date.  OLD is what
+ * was stored before (NULL for a new certificate): its index entries are
+ * removed first.  GPG_ERR_TOO_LARGE beyond WEFT_MAX_CERT. */
+gpg_error_t weft_store_cert_put(weft_txn *t, const weft_cert *c,
+				const weft_cert *old, unsigned flags);
+/* FLAGS for weft_store_cert_put. */
+enum {
+	/* Leave out the edges/redges entries of certifications that name
+	 * their issuer by key ID only: they are resolved through the key ID
+	 * index, so an import that writes many certificates adds them with
+	 * weft_store_cert_put_edges() once every certificate is written. */
+	WEFT_PUT_DEFER_EDGES = 1,
+};
+gpg_error_t weft_store_cert_put_edges(weft_txn *t, const weft_cert *c);
+
+/* Primary fingerprints whose certificate has key ID KEYID (primary or
+ * subkey), by email, or whose user IDs contain NEEDLE (case-insensitive).
+ * CB gets (fpr, fpr_len) as (val, vlen). */
+gpg_error_t weft_store_by_keyid(weft_txn *t, const uint8_t keyid[8],
+				weft_store_cb cb, void *opaque);
+gpg_error_t weft_store_by_email(weft_txn *t, const char *email,
+				weft_store_cb cb, void *opaque);
+gpg_error_t weft_store_by_uid_substring(weft_txn *t, const char *needle,
+					weft_store_cb cb, void *opaque);
+
+/* The index entries a certificate implies, in the order cert_put writes
+ * them (for fsck).  CB gets (db, key, value) through the key/val pointers
+ * and the db number in *DB. */
+typedef gpg_error_t (*weft_index_cb)(void *opaque, int db, const uint8_t *key,
+				     size_t klen, const uint8_t *val,
+				     size_t vlen);
+gpg_error_t weft_store_cert_index(weft_txn *t, const weft_cert *c,
+				  weft_index_cb cb, void *opaque);
+/* Only the entries resolved through the key ID index (see above). */
+gpg_error_t weft_store_cert_index_deferred(weft_txn *t, const weft_cert *c,
+					   weft_index_cb cb, void *opaque);
+
+const char *weft_store_db_name(int db);
+
+#endif /* WEFT_STORE_STORE_H */

@@ -1,0 +1,26 @@
+/* mem.h - secure memory and wiping.
+ *
+ * Secret key material and passphrases live in libgcrypt's secure memory
+ * (locked, never swapped) and are wiped before they are freed.  This file
+ * is the one place outside crypto/ that includes <gcrypt.h>, and only for
+ * its allocator.
+ */
+#ifndef WEFT_UTIL_MEM_H
+#define WEFT_UTIL_MEM_H
+
+#include "../internal.h"
+
+/* Zero N bytes in a way the compiler may not elide. */
+void weft_wipe(void *p, size_t n);
+/* Secure allocation; NULL on failure.  Free with weft_secure_free. */
+void *weft_secure_alloc(size_t n);
+/* Wipes the first N bytes, then frees.  Accepts NULL. */
+void weft_secure_free(void *p, size_t n);
+/* Overflow-checked size arithmetic: false when the result would wrap. */
+bool weft_size_add(size_t *out, size_t a, size_t b);
+bool weft_size_mul(size_t *out, size_t a, size_t b);
+/* calloc-like array growth: make *ARR hold at least NEED elements of SIZE
+ * bytes, doubling; *CAP is updated.  GPG_ERR_ENOMEM or GPG_ERR_TOO_LARGE. */
+gpg_error_t weft_grow(void **arr, size_t *cap, size_t need, size_t size);
+
+#endif /* WEFT_UTIL_MEM_H */

@@ -1,0 +1,179 @@
+/* cli.h - the program weft: shared state of one command run, the command
+ * table, option parsing, and output helpers (human and JSON).
+ *
+ * Everything here talks to the engine only through <weft/weft.h>.
+ */
+#ifndef WEFT_CLI_H
+#define WEFT_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <weft/weft.h>
+
+/* Exit statuses (documented in weft(1)). */
+enum {
+	EXIT_OK = 0,       /* success */
+	EXIT_NEGATIVE = 1, /* done, but the answer is no: nothing matched,
+			      keys were rejected, not authenticated,
+			      problems found */
+	EXIT_ERROR = 2,    /* could not do it: usage, unreadable or damaged
+			      input, keyring unusable */
+};
+
+/* ---- options ---------------------------------------------------------------- */
+
+typedef struct opt_spec {
+	const char *name;        /* long name without "--" */
+	char short_name;         /* 0 for none */
+	bool has_arg;
+	int id;
+	const char *arg_name;    /* for help: "DIR", "TIME" */
+	const char *help;
+} opt_spec;
+
+#define OPT_END { NULL, 0, false, 0, NULL, NULL }
+
+typedef struct opt_value {
+	int id;
+	const char *arg;
+} opt_value;
+
+typedef struct opt_result {
+	opt_value *opts;
+	int nopts;
+	char **args;             /* positional arguments */
+	int nargs;
+} opt_result;
+
+/* Parse ARGV against SPECS (several tables, NULL-terminated list).
+ * "--" ends options; "-" is a positional argument.  On error prints a
+ * one-line message naming the option to stderr and returns -1. */
+int opt_parse(const opt_spec *const *specs, int argc, char **argv,
+	      opt_result *res, const char *cmd);
+void opt_result_free(opt_result *res);
+
+/* ---- one run ----------------------------------------------------------------- */
+
+typedef struct cli {
+	weft_ctx *ctx;
+	const char *home;
+	bool json;
+	bool quiet;
+	int verbose;
+	bool at_set;
+	int64_t at;
+	bool progress;           /* stderr is a terminal and not quiet */
+	FILE *out;
+	FILE *err;
+	const char *prog;        /* "weft" */
+} cli;
+
+enum {
+	CMD_WRITES = 1,          /* opens the keyring read-write */
+	CMD_NO_KEYRING = 2,      /* does not open the keyring */
+};
+
+typedef struct command {
+	const char *name;
+	const char *usage;       /* after "weft NAME " */
+	const char *summary;     /* one line */
+	const char *help;        /* paragraphs, wrapped at 72 */
+	const opt_spec *opts;    /* command options (global ones are added) */
+	unsigned flags;
+	int (*run)(cli *c, const opt_result *r);
+} command;
+
+extern const command weft_commands[];
+extern const opt_spec weft_global_opts[];
+const command *command_find(const char *name);
+
+/* Global option ids (commands use ids >= 100). */
+enum {
+	GOPT_HOME = 1,
+	GOPT_JSON,
+	GOPT_AT,
+	GOPT_QUIET,
+	GOPT_VERBOSE,
+	GOPT_HELP,
+	GOPT_VERSION,
+};
+
+/* Apply a global option to C; false with a message when its argument is
+ * bad. */
+bool cli_global_opt(cli *c, const opt_value *v);
+
+/* Print "weft: WHAT: detail" for an engine error, using the context's
+ * last-error line when it has one.  Returns the exit status to use. */
+int cli_fail(cli *c, gpg_error_t err, const char *what);
+/* Print "weft: " + message to stderr. */
+void cli_err(cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Usage error for command CMD: prints it and a pointer to help. */
+int cli_usage(cli *c, const command *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Read a whole file ("-" = stdin) into memory.  Prints the error. */
+int cli_read_file(cli *c, const char *path, uint8_t **data, size_t *len);
+
+/* Progress bar on stderr (only when c->progress). */
+void cli_progress(void *opaque, const char *what, uint64_t done,
+		  uint64_t total);
+void cli_progress_done(cli *c);
+
+/* ---- formatting ------------------------------------------------------------- */
+
+/* "2026-11-23" / "2026-11-23T07:04:04Z" (UTC). */
+void fmt_date(int64_t t, char *out, size_t n);
+void fmt_rfc3339(int64_t t, char *out, size_t n);
+/* RFC 3339 (date, or date and time, Z or offset), or Unix seconds. */
+bool parse_time(const char *s, int64_t *out);
+/* Write octets escaped for a terminal: printable UTF-8 as is, control
+ * characters and invalid octets as \xNN. */
+void fput_escaped(FILE *f, const char *s, size_t n);
+/* gpg's fixed-width validity tag, e.g. "[  full  ]". */
+const char *fmt_validity_tag(weft_validity v);
+/* "rsa4096", "ed25519", "cv25519", "nistp256", "dsa2048", "elg4096" */
+void fmt_algo(char *out, size_t n, const char *algo, unsigned bits,
+	      const char *curve);
+/* "SC", "E", ... from WEFT_CAP_* */
+void fmt_caps(char *out, unsigned caps, bool upper);
+
+/* ---- JSON ------------------------------------------------------------------------ */
+
+typedef struct json {
+	FILE *f;
+	int depth;
+	bool first[32];
+	bool after_key;
+} json;
+
+void json_init(json *j, FILE *f);
+void json_begin_obj(json *j);
+void json_end_obj(json *j);
+void json_begin_arr(json *j);
+void json_end_arr(json *j);
+void json_key(json *j, const char *k);
+/* Strings are written as valid UTF-8: invalid octets become U+FFFD. */
+void json_str(json *j, const char *s);
+void json_strn(json *j, const char *s, size_t n);
+void json_int(json *j, int64_t v);
+void json_bool(json *j, bool v);
+void json_null(json *j);
+void json_time(json *j, int64_t t);     /* RFC 3339, or null for 0 */
+void json_end(json *j);                  /* final newline */
+
+/* ---- commands -------------------------------------------------------------- */
+
+int cmd_import(cli *c, const opt_result *r);
+int cmd_export(cli *c, const opt_result *r);
+int cmd_list(cli *c, const opt_result *r);
+int cmd_show(cli *c, const opt_result *r);
+int cmd_fsck(cli *c, const opt_result *r);
+int cmd_help(cli *c, const opt_result *r);
+int cmd_version(cli *c, const opt_result *r);
+
+/* Help for one command (or the overview when CMD is NULL). */
+void print_help(FILE *f, const command *cmd);
+
+#endif /* WEFT_CLI_H */

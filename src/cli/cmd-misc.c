@@ -1,0 +1,73 @@
+/* cmd-misc.c - weft fsck, weft help, weft version */
+#include <string.h>
+
+#include "cli.h"
+
+static void
+on_problem(void *opaque, const char *line)
+{
+	cli *c = opaque;
+
+	if (!c->json)
+		fprintf(c->out, "%s\n", line);
+}
+
+int
+cmd_fsck(cli *c, const opt_result *r)
+{
+	uint64_t problems = 0, keys = 0;
+	gpg_error_t err;
+
+	(void)r;
+	err = weft_fsck(c->ctx, on_problem, c, &problems, &keys);
+	if (err)
+		return cli_fail(c, err, "fsck");
+	if (c->json) {
+		json j;
+
+		json_init(&j, c->out);
+		json_begin_obj(&j);
+		json_key(&j, "keys");
+		json_int(&j, (int64_t)keys);
+		json_key(&j, "problems");
+		json_int(&j, (int64_t)problems);
+		json_key(&j, "consistent");
+		json_bool(&j, problems == 0);
+		json_end_obj(&j);
+		json_end(&j);
+	} else if (!c->quiet) {
+		fprintf(c->out, "%llu keys checked: %s\n",
+			(unsigned long long)keys,
+			problems ? "PROBLEMS FOUND (see above)"
+				 : "every index is consistent");
+	}
+	return problems ? EXIT_NEGATIVE : EXIT_OK;
+}
+
+int
+cmd_help(cli *c, const opt_result *r)
+{
+	const command *cmd;
+
+	if (!r->nargs) {
+		print_help(c->out, NULL);
+		return EXIT_OK;
+	}
+	cmd = command_find(r->args[0]);
+	if (!cmd) {
+		cli_err(c, "help: no command \"%s\" (see \"weft help\")",
+			r->args[0]);
+		return EXIT_ERROR;
+	}
+	print_help(c->out, cmd);
+	return EXIT_OK;
+}
+
+int
+cmd_version(cli *c, const opt_result *r)
+{
+	(void)r;
+	fprintf(c->out, "weft %s (libweft %s)\n", WEFT_VERSION,
+		weft_version());
+	return EXIT_OK;
+}

@@ -1,0 +1,146 @@
+/* table.c - the command table: names, usage, help and options of every
+ * command.  The dispatcher, "weft help" and the shell's completion all
+ * read it. */
+#include <string.h>
+
+#include "cli.h"
+
+extern const opt_spec export_opts[];
+
+const opt_spec weft_global_opts[] = {
+	{ "home", 0, true, GOPT_HOME, "DIR",
+	  "the keyring directory (else $WEFT_HOME, else $XDG_DATA_HOME/weft)" },
+	{ "json", 0, false, GOPT_JSON, NULL, "machine-readable output" },
+	{ "at", 0, true, GOPT_AT, "TIME",
+	  "evaluate validity at TIME (RFC 3339 or Unix seconds)" },
+	{ "quiet", 'q', false, GOPT_QUIET, NULL,
+	  "only errors; no progress bar" },
+	{ "verbose", 'v', false, GOPT_VERBOSE, NULL, "more detail" },
+	{ "help", 'h', false, GOPT_HELP, NULL, "help for the command" },
+	{ "version", 0, false, GOPT_VERSION, NULL, "print the version" },
+	OPT_END
+};
+
+static const opt_spec no_opts[] = { OPT_END };
+
+const command weft_commands[] = {
+	{ "import", "[FILE...|-]",
+	  "add keys to the keyring (binary or armored, public or secret)",
+	  "Reads OpenPGP certificates from each FILE (standard input when none or\n"
+	  "\"-\"), armored or binary, one or many per file, and merges them into\n"
+	  "the keyring the way gpg --import does: the union of user IDs, subkeys\n"
+	  "and signatures, duplicates dropped.  Every self-signature is checked;\n"
+	  "what does not verify is dropped, and a key left without a valid user ID\n"
+	  "or direct-key signature is rejected with the reason.  Third-party\n"
+	  "certifications are checked as soon as their issuer is in the keyring,\n"
+	  "now or when it arrives later.  Stand-alone revocation certificates are\n"
+	  "applied to the key they revoke.  Secret keys: only the public part is\n"
+	  "imported for now.\n"
+	  "\n"
+	  "Prints, per file, how many keys were new, updated, unchanged and\n"
+	  "rejected; every rejection names the file, the key and the reason.  -v\n"
+	  "lists every key.  The whole import is one transaction.\n"
+	  "\n"
+	  "Exit status: 0 all keys imported, 1 some were rejected, 2 an input\n"
+	  "could not be read or is damaged (keys before the damage are kept).",
+	  no_opts, CMD_WRITES, cmd_import },
+	{ "export", "[--armor] [--local] [-o FILE] [QUERY...]",
+	  "write keys out for gpg, sq or a keyserver",
+	  "Writes the keys matching each QUERY (all keys when none) as OpenPGP\n"
+	  "certificates, binary unless --armor (armored also when standard output\n"
+	  "is a terminal).  Local (non-exportable) certifications are left out\n"
+	  "unless --local.  Third-party certifications whose issuer is not in the\n"
+	  "keyring are kept, as gpg does.\n"
+	  "\n"
+	  "Exit status: 0 written, 1 a query matched no key (nothing written),\n"
+	  "2 error.",
+	  export_opts, 0, cmd_export },
+	{ "list", "[QUERY]",
+	  "list keys with their user IDs, validity and subkeys",
+	  "Lists the keys matching QUERY, or all keys.  QUERY is a fingerprint,\n"
+	  "a key ID (of a primary key or a subkey), an email address, or else a\n"
+	  "case-insensitive part of a user ID.  --at TIME shows the keyring as it\n"
+	  "was (or will be) at TIME: expiry and revocation are evaluated then.\n"
+	  "\n"
+	  "Exit status: 0 keys listed, 1 QUERY matched nothing, 2 error.",
+	  no_opts, 0, cmd_list },
+	{ "show", "QUERY...",
+	  "show keys in full, with every third-party certification",
+	  "Like list, plus each user ID's third-party certifications: issuer,\n"
+	  "date, level, local flag, trust signature depth and amount, regex, and\n"
+	  "whether it was verified (! verified, ? issuer not in the keyring).\n"
+	  "\n"
+	  "Exit status: 0 shown, 1 a QUERY matched nothing, 2 error.",
+	  no_opts, 0, cmd_show },
+	{ "fsck", "",
+	  "check the keyring's indexes against its certificates",
+	  "Decodes every certificate and checks that every index entry it implies\n"
+	  "is present and that no index holds stray entries.\n"
+	  "\n"
+	  "Exit status: 0 consistent, 1 problems found (listed), 2 error.",
+	  no_opts, 0, cmd_fsck },
+	{ "help", "[COMMAND]", "show help for weft or one command",
+	  "Without COMMAND, lists the commands; with it, shows its usage, options\n"
+	  "and exit status.",
+	  no_opts, CMD_NO_KEYRING, cmd_help },
+	{ "version", "", "print the version",
+	  "Prints the version of weft and of libweft.",
+	  no_opts, CMD_NO_KEYRING, cmd_version },
+	{ NULL, NULL, NULL, NULL, NULL, 0, NULL }
+};
+
+const command *
+command_find(const char *name)
+{
+	const command *c;
+
+	for (c = weft_commands; c->name; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
+static void
+print_opts(FILE *f, const opt_spec *o)
+{
+	char left[64];
+
+	for (; o->name; o++) {
+		if (o->short_name)
+			snprintf(left, sizeof left, "-%c, --%s%s%s", o->short_name,
+				 o->name, o->arg_name ? " " : "",
+				 o->arg_name ? o->arg_name : "");
+		else
+			snprintf(left, sizeof left, "    --%s%s%s", o->name,
+				 o->arg_name ? " " : "",
+				 o->arg_name ? o->arg_name : "");
+		fprintf(f, "  %-24s %s\n", left, o->help);
+	}
+}
+
+void
+print_help(FILE *f, const command *cmd)
+{
+	const command *c;
+
+	if (!cmd) {
+		fputs("usage: weft [GLOBAL OPTIONS] COMMAND [ARGS]\n\n"
+		      "weft keeps OpenPGP certificates in a web-of-trust keyring.\n\n"
+		      "Commands:\n", f);
+		for (c = weft_commands; c->name; c++)
+			fprintf(f, "  %-10s %s\n", c->name, c->summary);
+		fputs("\nGlobal options (before or after the command):\n", f);
+		print_opts(f, weft_global_opts);
+		fputs("\n\"weft help COMMAND\" shows one command; man weft has it all.\n",
+		      f);
+		return;
+	}
+	fprintf(f, "usage: weft %s %s\n\n%s\n\n%s\n", cmd->name, cmd->usage,
+		cmd->summary, cmd->help);
+	if (cmd->opts && cmd->opts->name) {
+		fputs("\nOptions:\n", f);
+		print_opts(f, cmd->opts);
+	}
+	fputs("\nGlobal options:\n", f);
+	print_opts(f, weft_global_opts);
+}

@@ -1,0 +1,154 @@
+/* util.c - errors, reading input files, the progress bar. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+void
+cli_err(cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	cli_progress_done(c);
+	fputs("weft: ", c->err);
+	va_start(ap, fmt);
+	vfprintf(c->err, fmt, ap);
+	va_end(ap);
+	fputc('\n', c->err);
+}
+
+int
+cli_fail(cli *c, gpg_error_t err, const char *what)
+{
+	const char *detail = c->ctx ? weft_ctx_error(c->ctx) : "";
+
+	if (detail && *detail)
+		cli_err(c, "%s", detail);
+	else
+		cli_err(c, "%s: %s", what, gpg_strerror(err));
+	return gpg_err_code(err) == GPG_ERR_NOT_FOUND ? EXIT_NEGATIVE
+						      : EXIT_ERROR;
+}
+
+int
+cli_usage(cli *c, const command *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(c->err, "weft: %s: ", cmd->name);
+	va_start(ap, fmt);
+	vfprintf(c->err, fmt, ap);
+	va_end(ap);
+	fprintf(c->err, "\nusage: weft %s %s\n", cmd->name, cmd->usage);
+	return EXIT_ERROR;
+}
+
+int
+cli_read_file(cli *c, const char *path, uint8_t **data, size_t *len)
+{
+	FILE *f;
+	uint8_t *buf = NULL, *nb;
+	size_t cap = 0, n = 0, got;
+	bool is_stdin = !strcmp(path, "-");
+	struct stat st;
+
+	*data = NULL;
+	*len = 0;
+	f = is_stdin ? stdin : fopen(path, "rb");
+	if (!f) {
+		cli_err(c, "%s: %s", path, strerror(errno));
+		return EXIT_ERROR;
+	}
+	if (!is_stdin && !fstat(fileno(f), &st) && S_ISDIR(st.st_mode)) {
+		cli_err(c, "%s: is a directory", path);
+		fclose(f);
+		return EXIT_ERROR;
+	}
+	for (;;) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1 << 16;
+			if (cap > (size_t)2 << 30) {
+				cli_err(c, "%s: larger than 2 GiB; refusing to read it",
+					path);
+				goto fail;
+			}
+			nb = realloc(buf, cap);
+			if (!nb) {
+				cli_err(c, "%s: out of memory", path);
+				goto fail;
+			}
+			buf = nb;
+		}
+		got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		if (got == 0) {
+			if (ferror(f)) {
+				cli_err(c, "%s: %s", path, strerror(errno));
+				goto fail;
+			}
+			break;
+		}
+	}
+	if (!is_stdin)
+		fclose(f);
+	*data = buf;
+	*len = n;
+	return EXIT_OK;
+fail:
+	free(buf);
+	if (!is_stdin)
+		fclose(f);
+	return EXIT_ERROR;
+}
+
+/* ---- progress ----------------------------------------------------------------- */
+
+static struct {
+	bool shown;
+	struct timespec last;
+	const char *what;
+} bar;
+
+void
+cli_progress(void *opaque, const char *what, uint64_t done, uint64_t total)
+{
+	cli *c = opaque;
+	struct timespec now;
+	long ms;
+	int width = 30, fill, i;
+
+	if (!c->progress || !total)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (now.tv_sec - bar.last.tv_sec) * 1000 +
+	     (now.tv_nsec - bar.last.tv_nsec) / 1000000;
+	/* At most ten updates a second, but always the first and last of a
+	 * phase. */
+	if (bar.shown && ms < 100 && done < total && what == bar.what)
+		return;
+	bar.last = now;
+	bar.what = what;
+	fill = (int)((uint64_t)width * done / total);
+	fprintf(c->err, "\r\033[K%-26s [", what);
+	for (i = 0; i < width; i++)
+		fputc(i < fill ? '#' : ' ', c->err);
+	fprintf(c->err, "] %llu/%llu", (unsigned long long)done,
+		(unsigned long long)total);
+	fflush(c->err);
+	bar.shown = true;
+}
+
+void
+cli_progress_done(cli *c)
+{
+	if (bar.shown) {
+		fputs("\r\033[K", c->err);
+		fflush(c->err);
+		bar.shown = false;
+	}
+}
