@@ -241,6 +241,15 @@ has_good_self(const weft_sigvec *v, bool (*type_ok)(uint8_t))
 	return false;
 }
 
+/* A user ID is kept when its owner signed it: a certification or a
+ * revocation (gpg keeps revoked user IDs whose binding was minimised
+ * away; Debian's keyring has 296 of them). */
+static bool
+is_uid_self_type(uint8_t t)
+{
+	return is_cert_type(t) || t == WEFT_SIG_CERT_REVOCATION;
+}
+
 static bool
 is_binding_type(uint8_t t)
 {
@@ -263,7 +272,7 @@ weft_cert_prune(weft_cert *c, weft_diag *note)
 		weft_uidrec *u = &c->uids[i];
 
 		dropped += sigvec_prune(&u->sigs);
-		if (!has_good_self(&u->sigs, is_cert_type)) {
+		if (!has_good_self(&u->sigs, is_uid_self_type)) {
 			uids_dropped++;
 			free(u->sigs.v);
 			continue;

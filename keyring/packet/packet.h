@@ -349,9 +349,10 @@ bool weft_pkt_sig_issuer_matches(const weft_pkt_sig *s, const uint8_t *fpr,
 				 size_t fpr_len, const uint8_t keyid[8]);
 
 /* Building signatures: the caller fills a weft_sig_builder, then
- * weft_pkt_sig_write_hashed() produces the octets that are hashed (what
- * goes into the digest before the trailer), and weft_pkt_sig_write() the
- * complete body once the signature values are known. */
+ * weft_sig_builder_hashed_part() produces the octets that are hashed
+ * (what goes into the digest before the trailer), and
+ * weft_sig_builder_finish() the complete body once the signature values
+ * are known. */
 typedef struct weft_sig_builder {
 	uint8_t version;         /* 4 or 6 */
 	uint8_t type;

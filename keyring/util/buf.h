@@ -43,7 +43,7 @@ gpg_error_t weft_buf_terminate(weft_buf *b);
 
 /* Hand the bytes to the caller (who frees them with free(), or with
  * gcry_free() for a secure buffer) and re-initialise B.  Returns NULL when
- * the buffer is in error (the error is then returned via ERR if given). */
+ * the buffer is in error (check weft_buf_error() first to know which). */
 uint8_t *weft_buf_steal(weft_buf *b, size_t *len);
 
 #endif /* WEFT_UTIL_BUF_H */

@@ -30,7 +30,7 @@ weft_reader_eof(const weft_reader *r)
 const uint8_t *
 weft_reader_pos(const weft_reader *r)
 {
-	return r->data + r->off;
+	return r->data ? r->data + r->off : r->data;
 }
 
 gpg_error_t

@@ -14,6 +14,10 @@
 #ifndef WEFT_TEST_T_H
 #define WEFT_TEST_T_H
 
+/* The engine's internal header first: it fixes GPG_ERR_SOURCE_DEFAULT
+ * before <gpg-error.h> is seen. */
+#include "internal.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
