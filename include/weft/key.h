@@ -73,6 +73,9 @@ typedef struct weft_uid_info {
 	int64_t created;          /* the binding self-signature's time */
 	int amount;               /* trust amount (0..) */
 	weft_validity validity;
+	const char *policy;       /* why the policy rejects the binding
+				     self-signature at the reference time,
+				     or NULL */
 	weft_certification_info *certs;
 	size_t ncerts;
 } weft_uid_info;
@@ -90,6 +93,7 @@ typedef struct weft_subkey_info {
 	bool revoked;
 	bool expired;
 	unsigned caps;            /* WEFT_CAP_* */
+	const char *policy;       /* why the policy rejects it, or NULL */
 } weft_subkey_info;
 
 typedef struct weft_key_info {
@@ -105,6 +109,9 @@ typedef struct weft_key_info {
 	bool revoked;
 	bool expired;
 	char *revocation_reason;  /* text of the reason, or NULL */
+	const char *policy;       /* why the policy rejects the key (its
+				     algorithm, or every self-signature),
+				     or NULL */
 	unsigned caps;
 	weft_validity validity;   /* of the primary user ID's binding, or
 				     revoked/expired */

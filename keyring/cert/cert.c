@@ -215,14 +215,16 @@ weft_cert_builder_add(weft_cert_builder *b, const weft_packet *pkt)
 	weft_diag d = { { 0 } };
 	weft_uidrec *u;
 	weft_keyrec *k;
-	uint8_t state = WEFT_SIG_UNCHECKED;
+	uint8_t state = WEFT_SIG_UNCHECKED, stored = 0;
+	weft_sigrec *rec = NULL;
 	gpg_error_t err;
 
 	switch (pkt->tag) {
 	case WEFT_PKT_SIGNATURE:
 		if (b->states) {
 			if (b->sigidx < b->nstates)
-				state = b->states[b->sigidx];
+				stored = b->states[b->sigidx];
+			state = stored & WEFT_SIG_STATE_MASK;
 			b->sigidx++;
 		}
 		if (b->where == 0)
@@ -233,11 +235,13 @@ weft_cert_builder_add(weft_cert_builder *b, const weft_packet *pkt)
 			v = &c->subkeys[c->nsubkeys - 1].sigs;
 		else
 			return 0; /* belongs to a dropped component */
-		err = add_sig(c, v, pkt->body, pkt->body_len, state, &d, NULL);
+		err = add_sig(c, v, pkt->body, pkt->body_len, state, &d, &rec);
 		if (gpg_err_code(err) == GPG_ERR_ENOMEM)
 			return err;
 		if (err)
 			drop(b, "dropped a signature: %s", d.msg);
+		else
+			rec->backsig_ok = (stored & WEFT_SIG_BACKSIG_OK) != 0;
 		return 0;
 
 	case WEFT_PKT_USER_ID:
@@ -693,7 +697,8 @@ write_sigs(const weft_sigvec *v, unsigned flags, weft_buf *out,
 		weft_packet_write(out, WEFT_PKT_SIGNATURE, s->sig.body,
 				  s->sig.body_len);
 		if (states)
-			weft_buf_put_u8(states, s->state);
+			weft_buf_put_u8(states, (uint8_t)(s->state |
+				(s->backsig_ok ? WEFT_SIG_BACKSIG_OK : 0)));
 	}
 }
 

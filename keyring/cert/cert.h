@@ -26,6 +26,12 @@ enum weft_sig_state {
 	WEFT_SIG_BAD = 2,        /* transient: dropped by weft_cert_prune */
 };
 
+/* The stored state octet: the state in the low bits, and whether a
+ * subkey binding carries a valid back-signature (so that a reload does
+ * not need the cryptography again). */
+#define WEFT_SIG_STATE_MASK 0x0f
+#define WEFT_SIG_BACKSIG_OK 0x80
+
 typedef struct weft_sigrec {
 	weft_pkt_sig sig;
 	uint8_t state;
@@ -195,9 +201,13 @@ bool weft_sigrec_issuer_keyid(const weft_sigrec *rec, uint8_t keyid[8]);
 /* ---- state at a reference time ------------------------------------------- */
 
 typedef struct weft_binding_state {
-	const weft_sigrec *binding;    /* the newest live self-signature */
+	const weft_sigrec *binding;    /* the newest live self-signature the
+					  policy accepts; failing that, the
+					  newest live one (policy_ok false) */
 	const weft_sigrec *revocation; /* the revocation in effect, if any */
-	bool valid;                    /* has a live binding */
+	bool valid;                    /* has a live binding the policy
+					  accepts */
+	bool policy_ok;                /* the binding passes the policy */
 	bool revoked;
 	bool hard_revoked;
 	uint32_t revoked_at;
@@ -221,7 +231,10 @@ void weft_cert_primary_state(const weft_cert *c, uint32_t t,
 			     weft_key_state *out);
 void weft_cert_subkey_state(const weft_cert *c, const weft_keyrec *k,
 			    uint32_t t, weft_key_state *out);
-/* The primary user ID at T (NULL if none is valid). */
+/* The primary user ID at T: the best valid, unrevoked one (primary flag,
+ * then newest binding); failing that, one whose binding only the policy
+ * rejects; failing that, a revoked one; else the first user ID.  NULL
+ * only for a certificate without user IDs. */
 const weft_uidrec *weft_cert_primary_uid(const weft_cert *c, uint32_t t);
 
 /* Is revocation REV hard (no reason, unspecified, compromised, unknown)
@@ -255,5 +268,7 @@ weft_hash_security weft_uid_hash_security(const uint8_t *uid, size_t len,
 bool weft_policy_key_ok(const weft_pkt_key *k, uint32_t t);
 /* Why a hash is rejected (a short phrase), for reports. */
 const char *weft_policy_hash_reason(uint8_t hash_algo);
+/* Why a key's algorithm or size is rejected. */
+const char *weft_policy_key_reason(const weft_pkt_key *k);
 
 #endif /* WEFT_CERT_H */

@@ -183,3 +183,20 @@ weft_policy_key_ok(const weft_pkt_key *k, uint32_t t)
 		return false;
 	}
 }
+
+const char *
+weft_policy_key_reason(const weft_pkt_key *k)
+{
+	switch (k->algo) {
+	case WEFT_PK_RSA: case WEFT_PK_RSA_E: case WEFT_PK_RSA_S:
+		return "RSA keys under 2048 bits are rejected since 2014-02-01";
+	case WEFT_PK_DSA:
+		return "DSA keys under 2048 bits are rejected since 2014-02-01";
+	case WEFT_PK_ELGAMAL_E: case WEFT_PK_ELGAMAL_ES:
+		return "ElGamal keys under 2048 bits are rejected since 2014-02-01";
+	case WEFT_PK_ECDSA: case WEFT_PK_EDDSA_LEGACY: case WEFT_PK_ECDH:
+		return "the curve is not accepted";
+	default:
+		return "the public-key algorithm is not supported";
+	}
+}

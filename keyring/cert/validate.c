@@ -372,7 +372,7 @@ sig_live(const weft_pkt_sig *s, uint32_t t)
  * policy accepts at T. */
 static const weft_sigrec *
 find_binding(const weft_sigvec *v, bool (*binding_type)(uint8_t),
-	     weft_hash_security sec, uint32_t t)
+	     weft_hash_security sec, uint32_t t, bool policy)
 {
 	const weft_sigrec *b = NULL;
 	size_t i;
@@ -382,7 +382,7 @@ find_binding(const weft_sigvec *v, bool (*binding_type)(uint8_t),
 
 		if (!r->self || r->state != WEFT_SIG_GOOD ||
 		    !binding_type(r->sig.type) || !sig_live(&r->sig, t) ||
-		    !weft_policy_sig_ok(&r->sig, sec, t))
+		    (policy && !weft_policy_sig_ok(&r->sig, sec, t)))
 			continue;
 		if (!b || r->sig.created >= b->sig.created)
 			b = r;
@@ -434,8 +434,11 @@ binding_state(const weft_sigvec *v, bool (*binding_type)(uint8_t),
 	      uint32_t t, weft_binding_state *out)
 {
 	memset(out, 0, sizeof *out);
-	out->binding = find_binding(v, binding_type, sec, t);
-	out->valid = out->binding != NULL;
+	out->binding = find_binding(v, binding_type, sec, t, true);
+	out->policy_ok = out->binding != NULL;
+	if (!out->binding)
+		out->binding = find_binding(v, binding_type, sec, t, false);
+	out->valid = out->policy_ok;
 	revocation_state(v, rev_type, sec, hard_final, out->binding, t, out);
 }
 
@@ -455,36 +458,52 @@ is_direct(uint8_t t)
 	return t == WEFT_SIG_DIRECT_KEY;
 }
 
+/* Rank of a user ID for being primary: 3 valid and unrevoked, 2 bound
+ * but rejected by the policy, 1 revoked or unbound. */
+static int
+uid_rank(const weft_binding_state *st)
+{
+	if (st->revoked || !st->binding)
+		return 1;
+	return st->policy_ok ? 3 : 2;
+}
+
 const weft_uidrec *
 weft_cert_primary_uid(const weft_cert *c, uint32_t t)
 {
-	const weft_uidrec *best = NULL, *any = NULL;
-	const weft_sigrec *bestsig = NULL;
-	weft_binding_state st;
+	const weft_uidrec *best = NULL;
+	weft_binding_state st, bst;
+	int rank, brank = 0;
 	size_t i;
 
+	memset(&bst, 0, sizeof bst);
 	for (i = 0; i < c->nuids; i++) {
 		const weft_uidrec *u = &c->uids[i];
+		bool better;
 
 		if (u->tag != WEFT_PKT_USER_ID)
 			continue;
 		weft_cert_uid_state(c, u, t, &st);
-		if (!st.valid)
-			continue;
-		if (!any)
-			any = u;
-		if (st.revoked)
-			continue;
-		/* Primary flag first, then the newest binding. */
-		if (!best ||
-		    (st.binding->sig.primary_uid && !bestsig->sig.primary_uid) ||
-		    (st.binding->sig.primary_uid == bestsig->sig.primary_uid &&
-		     st.binding->sig.created > bestsig->sig.created)) {
+		rank = uid_rank(&st);
+		if (rank != brank) {
+			better = rank > brank;
+		} else if (!st.binding || !bst.binding) {
+			better = false;
+		} else if (st.binding->sig.primary_uid !=
+			   bst.binding->sig.primary_uid) {
+			/* The primary flag first, then the newest binding. */
+			better = st.binding->sig.primary_uid;
+		} else {
+			better = st.binding->sig.created >
+				 bst.binding->sig.created;
+		}
+		if (better) {
 			best = u;
-			bestsig = st.binding;
+			brank = rank;
+			bst = st;
 		}
 	}
-	return best ? best : any;
+	return best;
 }
 
 static void
@@ -532,7 +551,10 @@ weft_cert_primary_state(const weft_cert *c, uint32_t t, weft_key_state *out)
 
 	memset(out, 0, sizeof *out);
 	direct = find_binding(&c->primary.sigs, is_direct,
-			      WEFT_SEC_SECOND_PREIMAGE, t);
+			      WEFT_SEC_SECOND_PREIMAGE, t, true);
+	if (!direct)
+		direct = find_binding(&c->primary.sigs, is_direct,
+				      WEFT_SEC_SECOND_PREIMAGE, t, false);
 	pu = weft_cert_primary_uid(c, t);
 	memset(&uidst, 0, sizeof uidst);
 	if (pu)
@@ -545,7 +567,13 @@ weft_cert_primary_state(const weft_cert *c, uint32_t t, weft_key_state *out)
 	else
 		binding = uidst.binding ? uidst.binding : direct;
 	out->b.binding = binding;
-	out->b.valid = binding != NULL;
+	out->b.policy_ok = binding &&
+		weft_policy_sig_ok(&binding->sig, binding == direct ?
+				   WEFT_SEC_SECOND_PREIMAGE :
+				   weft_uid_hash_security(pu->data, pu->len,
+							  pu->tag), t) &&
+		weft_policy_key_ok(&c->primary.key, t);
+	out->b.valid = out->b.policy_ok;
 	revocation_state(&c->primary.sigs, WEFT_SIG_KEY_REVOCATION,
 			 WEFT_SEC_SECOND_PREIMAGE, true, binding, t, &out->b);
 	s = binding ? &binding->sig : NULL;
@@ -568,6 +596,8 @@ weft_cert_subkey_state(const weft_cert *c, const weft_keyrec *k, uint32_t t,
 	memset(out, 0, sizeof *out);
 	binding_state(&k->sigs, is_binding_type, WEFT_SIG_SUBKEY_REVOCATION,
 		      WEFT_SEC_SECOND_PREIMAGE, true, t, &out->b);
+	out->b.policy_ok = out->b.policy_ok && weft_policy_key_ok(&k->key, t);
+	out->b.valid = out->b.policy_ok;
 	s = out->b.binding ? &out->b.binding->sig : NULL;
 	set_expiry(out, &k->key, s, t);
 	key_flags_of(&k->key, s, &out->key_flags, &out->has_key_flags);

@@ -412,6 +412,8 @@ describe_uid(weft_uid_info *ui, const weft_cert *c, const weft_uidrec *u,
 	ui->amount = 0;
 	ui->validity = binding_validity(st.revoked || ks->b.revoked,
 					ks->expired);
+	if (st.binding && !st.policy_ok)
+		ui->policy = weft_policy_hash_reason(st.binding->sig.hash_algo);
 	if (flags & WEFT_FIND_CERTIFICATIONS)
 		return describe_certs(ui, u, ic);
 	return 0;
@@ -439,6 +441,12 @@ describe(weft_key_info *ki, const weft_cert *c, uint32_t t, unsigned flags,
 			     ks.b.revocation->sig.reason_len);
 	ki->caps = caps_of(ks.key_flags);
 	ki->has_secret = false;
+	if (!weft_policy_key_ok(&c->primary.key, t))
+		ki->policy = weft_policy_key_reason(&c->primary.key);
+	else if (!ks.b.binding)
+		ki->policy = "no valid self-signature";
+	else if (!ks.b.policy_ok)
+		ki->policy = weft_policy_hash_reason(ks.b.binding->sig.hash_algo);
 
 	pu = weft_cert_primary_uid(c, t);
 	if (c->nuids) {
@@ -486,6 +494,11 @@ describe(weft_key_info *ki, const weft_cert *c, uint32_t t, unsigned flags,
 		si->expired = ss.expired;
 		si->revoked = ss.b.revoked;
 		si->caps = caps_of(ss.key_flags);
+		if (!weft_policy_key_ok(&c->subkeys[i].key, t))
+			si->policy = weft_policy_key_reason(&c->subkeys[i].key);
+		else if (ss.b.binding && !ss.b.policy_ok)
+			si->policy = weft_policy_hash_reason(
+				ss.b.binding->sig.hash_algo);
 		ki->nsubkeys++;
 	}
 	return 0;

@@ -85,6 +85,8 @@ json_key_info(json *j, const weft_key_info *k, bool certs)
 	json_str(j, k->revocation_reason);
 	json_key(j, "capabilities");
 	json_caps(j, k->caps);
+	json_key(j, "policy");
+	json_str(j, k->policy);
 	json_key(j, "validity");
 	json_str(j, weft_validity_name(k->validity));
 	json_key(j, "userids");
@@ -111,6 +113,8 @@ json_key_info(json *j, const weft_key_info *k, bool certs)
 		json_bool(j, u->revoked);
 		json_key(j, "expired");
 		json_bool(j, u->expired);
+		json_key(j, "policy");
+		json_str(j, u->policy);
 		if (certs) {
 			json_key(j, "certifications");
 			json_begin_arr(j);
@@ -149,6 +153,8 @@ json_key_info(json *j, const weft_key_info *k, bool certs)
 		json_bool(j, s->revoked);
 		json_key(j, "capabilities");
 		json_caps(j, s->caps);
+		json_key(j, "policy");
+		json_str(j, s->policy);
 		json_end_obj(j);
 	}
 	json_end_arr(j);
@@ -212,6 +218,8 @@ human_key(FILE *f, const weft_key_info *k, bool certs)
 	fprintf(f, "pub   %s %s [%s]", a, d, caps);
 	key_status(f, k->revoked, k->expired, k->expires);
 	fprintf(f, "\n      %s\n", k->fpr);
+	if (k->policy)
+		fprintf(f, "      policy: %s\n", k->policy);
 	if (k->revoked && k->revocation_reason && *k->revocation_reason) {
 		fputs("      reason for revocation: ", f);
 		fput_escaped(f, k->revocation_reason,
@@ -223,6 +231,8 @@ human_key(FILE *f, const weft_key_info *k, bool certs)
 
 		fprintf(f, "uid           %s ", fmt_validity_tag(u->validity));
 		fput_escaped(f, u->uid, u->uid_len);
+		if (u->policy && !k->policy)
+			fprintf(f, "  (policy: %s)", u->policy);
 		fputc('\n', f);
 		if (certs)
 			for (n = 0; n < u->ncerts; n++)
@@ -236,6 +246,8 @@ human_key(FILE *f, const weft_key_info *k, bool certs)
 		fmt_caps(caps, s->caps, true);
 		fprintf(f, "sub   %s %s [%s]", a, d, caps);
 		key_status(f, s->revoked, s->expired, s->expires);
+		if (s->policy && !k->policy)
+			fprintf(f, "  (policy: %s)", s->policy);
 		fputc('\n', f);
 		if (certs)
 			fprintf(f, "      %s\n", s->fpr);

@@ -18,15 +18,32 @@ difference always names the key:
       FPR<TAB>COMPONENT<TAB>ISSUER-KEYID<TAB>CLASS<TAB>CREATED<TAB>FLAG
     COMPONENT is "key" (direct-key sigs and key revocations), "uid:USERID",
     "uat:RIPEMD160" or "sub:SUBKEY-FPR"; FLAG is gpg's check result
-    (! good, - bad, % error, ? issuer missing).  Both sig and rev records.
+    (! good, - bad, % error, ? issuer missing); for % the error follows,
+    e.g. "% [Invalid digest algorithm]".  Both sig and rev records.
 
   colons.py sq-inspect < sq inspect output
       FPR uid USERID | FPR sub SUBKEY-FPR, each followed by the status lines
-      sq printed for it (Invalid/Revoked/Expired ...), joined with " / ".
+      sq printed for it (Invalid/Revoked/Expired ...), joined with " / ";
+      " at time <now>" is cut from them.
+
+  colons.py sigcmp A B
+    A and B are gpg-sigs outputs: A from the original keyring imported into
+    gpg, B from weft's export of it imported into gpg.  Prints one line per
+    violated rule and exits 1 if any:
+      lost:    a signature A has and gpg does not mark bad (! or ?) is
+               missing from B;
+      bad:     B has a signature gpg marks bad (-);
+      policy:  B has a % signature other than gpg's SHA-1 policy refusal
+               "[Invalid digest algorithm]" (which gpg keeps too);
+      extra:   B has a signature (with that flag) A does not have.
+    A's - and % signatures may be absent from B: weft drops third-party
+    certifications that fail against an issuer in the keyring, and ones
+    in a place gpg also refuses ("[Invalid signature class]").
 
   colons.py diff A B
-    Compares two files of the above lines; prints "FPR: -line +line ..."
-    per differing key (at most 12 keys) and exits 1 when they differ.
+    Compares two files of the above lines; prints "FPR: -line, +line ..."
+    per differing key (8 keys, 3 lines each at most) and exits 1 when
+    they differ.
 """
 import json
 import re
@@ -123,7 +140,8 @@ def gpg_sigs(lines):
         elif t == 'uat':
             comp = 'uat:' + f[7]
         elif t in ('sig', 'rev'):
-            out.add('\t'.join([fpr, comp, f[4], f[10], f[5], f[1]]))
+            flag = f[1] + (' ' + f[9].strip() if f[1] == '%' else '')
+            out.add('\t'.join([fpr, comp, f[4], f[10], f[5], flag]))
     return out
 
 
@@ -148,7 +166,7 @@ def sq_inspect(lines):
             else:
                 cur = [f'{fpr} {kind.lower()} {val}', []]
         elif cur and re.match(r'(Invalid|Revoked|Expired|Expiration)', s):
-            cur[1].append(s)
+            cur[1].append(re.sub(r' at time \S+', '', s))
         elif re.match(r'(Public-key algo|Certifications|OpenPGP)', s):
             flush()
             cur = None
@@ -167,16 +185,45 @@ def diff(a, b):
     if not per:
         return 0
     keys = sorted(per)
-    print(f'{len(keys)} key(s) differ: ' + '; '.join(
-        f'{k}: ' + ', '.join(sorted(per[k])) for k in keys[:12])
-        + (' ...' if len(keys) > 12 else ''))
+
+    def one(k):
+        v = sorted(per[k])
+        more = f' (+{len(v) - 3} more)' if len(v) > 3 else ''
+        return f'{k}: ' + ', '.join(v[:3]) + more
+    print(f'{len(keys)} key(s) differ: ' + '; '.join(map(one, keys[:8]))
+          + (' ...' if len(keys) > 8 else ''))
     return 1
+
+
+def sigcmp(a, b):
+    rd = lambda p: set(open(p, encoding='utf-8',
+                            errors='surrogateescape').read().splitlines())
+    la, lb = rd(a), rd(b)
+    flag = lambda line: line.split('\t')[5]
+    rules = [
+        ('lost', {x for x in la if flag(x) in '!?'} - lb),
+        ('bad', {x for x in lb if flag(x) == '-'}),
+        ('policy', {x for x in lb if flag(x).startswith('%') and
+                    flag(x) != '% [Invalid digest algorithm]'}),
+        ('extra', lb - la),
+    ]
+    bad = 0
+    for name, lines in rules:
+        if lines:
+            bad = 1
+            keys = sorted({x.split('\t')[0] for x in lines})
+            ex = sorted(lines)[:3]
+            print(f'{name}: {len(lines)} sig(s) on {len(keys)} key(s) '
+                  f'{" ".join(keys[:8])}{" ..." if len(keys) > 8 else ""}'
+                  f' e.g. {" | ".join(x.replace(chr(9), " ") for x in ex)}')
+    return bad
 
 
 def main():
     mode = sys.argv[1]
-    if mode == 'diff':
-        sys.exit(diff(sys.argv[2], sys.argv[3]))
+    if mode in ('diff', 'sigcmp'):
+        fn = diff if mode == 'diff' else sigcmp
+        sys.exit(fn(sys.argv[2], sys.argv[3]))
     sys.stdin.reconfigure(errors='surrogateescape')
     data = sys.stdin.read()
     fn = {'gpg-keys': gpg_keys, 'gpg-sigs': gpg_sigs,

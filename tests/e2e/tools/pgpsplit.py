@@ -10,7 +10,11 @@ Binary input only (dearmor first: gpg --dearmor).
   pgpsplit.py list FILE              print "FPR" per keyblock, in file order
   pgpsplit.py pick FILE OUT FPR...   write the keyblocks of FPR... to OUT, in
                                      file order; exits 1 if one is missing
+  pgpsplit.py sort FILE OUT          write the keyblocks to OUT sorted by
+                                     fingerprint (stable for duplicates)
   pgpsplit.py each FILE DIR          write keyblock N to DIR/N.pgp (N from 1)
+  pgpsplit.py dupsub FILE OUT        append another copy of the last subkey
+                                     packet and its signatures (one keyblock)
 """
 import hashlib
 import sys
@@ -93,10 +97,19 @@ def main():
         if missing:
             print('missing: ' + ' '.join(sorted(missing)), file=sys.stderr)
             sys.exit(1)
+    elif mode == 'sort':
+        with open(sys.argv[3], 'wb') as o:
+            for _, b in sorted(bl, key=lambda x: x[0]):
+                o.write(b)
     elif mode == 'each':
         for n, (_, b) in enumerate(bl, 1):
             with open(f'{sys.argv[3]}/{n}.pgp', 'wb') as o:
                 o.write(b)
+    elif mode == 'dupsub':
+        pk = list(packets(data))
+        last = max(n for n, p in enumerate(pk) if p[0] == 14)
+        with open(sys.argv[3], 'wb') as o:
+            o.write(data + data[pk[last][2]:])
     else:
         raise SystemExit(__doc__)
 
