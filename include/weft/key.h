@@ -89,9 +89,9 @@ typedef struct weft_subkey_info {
 	unsigned bits;
 	const char *curve;        /* gpg's curve name, or NULL */
 	int64_t created;
-	int64_t expires;          /* 0 = never */
-	bool revoked;
-	bool expired;
+	int64_t expires;          /* its own expiry; 0 = never */
+	bool revoked;             /* revoked itself, or its primary key is */
+	bool expired;             /* expired itself, or its primary key is */
 	unsigned caps;            /* WEFT_CAP_* */
 	const char *policy;       /* why the policy rejects it, or NULL */
 } weft_subkey_info;

@@ -491,8 +491,10 @@ describe(weft_key_info *ki, const weft_cert *c, uint32_t t, unsigned flags,
 		weft_cert_subkey_state(c, &c->subkeys[i], t, &ss);
 		si->created = ss.created;
 		si->expires = ss.expires;
-		si->expired = ss.expired;
-		si->revoked = ss.b.revoked;
+		/* A subkey of an expired or revoked key is too (gpg and
+		 * Sequoia agree); its own expiry date is kept. */
+		si->expired = ss.expired || ks.expired;
+		si->revoked = ss.b.revoked || ks.b.revoked;
 		si->caps = caps_of(ss.key_flags);
 		if (!weft_policy_key_ok(&c->subkeys[i].key, t))
 			si->policy = weft_policy_key_reason(&c->subkeys[i].key);

@@ -68,7 +68,7 @@ if [ -r "$arch" ]; then
 	nblocks=$(ls "$T/arch.split" | wc -l)
 	check_eq "archlinux: split into one file per key" "$nblocks" \
 		"$(WH=$T/archlinux W --json list | J 'len(d["keys"])')"
-	WH=$T/arch.rev W -q import $(ls "$T/arch.split"/*.pgp | sort -t/ -k"$(echo "$T/arch.split" | tr -cd / | wc -c)" -V -r)
+	WH=$T/arch.rev W -q import $(ls "$T/arch.split" | sort -n -r | sed "s|^|$T/arch.split/|")
 	check_eq "archlinux reversed: import exit status" "$?" 0
 	WH=$T/arch.rev W export -o "$T/arch.rev.pgp"
 	check_diff "archlinux reversed: weft export byte-identical to the forward import" \
@@ -103,7 +103,7 @@ genweb() {
 }
 genweb >/dev/null 2>&1
 check_eq "web: 6 keys and 12 certifications made in gpg" \
-	"$(G --with-colons --check-sigs 2>/dev/null | grep -c '^sig:!::[0-9]*:[0-9A-F]*:[0-9]*::::[^:]*:10x:')" 12
+	"$(G --with-colons --check-sigs 2>/dev/null | awk -F: '$1=="sig" && $2=="!" && $11=="10x"' | wc -l)" 12
 
 res_sum=0 last=
 for i in 1 2 3 4 5 6; do
@@ -134,14 +134,12 @@ check_diff "web: export --local byte-identical, 1..6 vs 6..1" "$T/web.fwd.l.pgp"
 check_diff "web: show --json identical, 1..6 vs 6..1" "$T/web.fwd.show" "$T/web.rev.show"
 check_diff "web: show --json identical, 1..6 vs all at once" "$T/web.fwd.show" "$T/web.one.show"
 # Every key: exactly its two certifiers, both verified, in every home.
-want=""
-for i in 1 2 3 4 5 6; do
-	a=${K[$(((i + 3) % 6 + 1))]} b=${K[$(((i + 4) % 6 + 1))]}
-	want="$want${K[$i]}:$(printf '%s\n' "$a" "$b" | sort | tr '\n' ',')True "
-done
+want=$(for i in 1 2 3 4 5 6; do
+	echo "${K[$i]} <- $(printf '%s\n' "${K[$(((i + 3) % 6 + 1))]}" "${K[$(((i + 4) % 6 + 1))]}" | sort | tr '\n' ' ')verified"
+done | sort)
 for o in fwd rev one; do
 	check_eq "web $o: every key has its 2 certifications, all verified" \
-		"$(J '" ".join(k["fingerprint"] + ":" + ",".join(sorted(c["issuer"] for u in k["userids"] for c in u["certifications"])) + "," + str(all(c["verified"] for u in k["userids"] for c in u["certifications"])) for k in sorted(d["keys"], key=lambda k: [x for x in "'"${K[*]}"'".split()].index(k["fingerprint"])))' <"$T/web.$o.show") " \
+		"$(J '"\n".join(sorted(k["fingerprint"] + " <- " + " ".join(sorted(c["issuer"] for u in k["userids"] for c in u["certifications"])) + (" verified" if all(c["verified"] for u in k["userids"] for c in u["certifications"]) else " NOT verified") for k in d["keys"]))' <"$T/web.$o.show")" \
 		"$want"
 done
 
@@ -176,6 +174,6 @@ reimport "same again" "unchanged 0 0 0" "rc=0 1 0 0 1 0"
 WH=$h W export "$E" >"$T/eve.2.pgp"
 check_diff "eve: export byte-identical after the unchanged import" "$T/eve.1.pgp" "$T/eve.2.pgp"
 check_eq "eve: user IDs, subkeys, verified certifications by k1 and k2" \
-	"$(WH=$h W --json show "$E" | J '(len(d["keys"][0]["userids"]), len(d["keys"][0]["subkeys"]), sorted((c["issuer"], c["verified"]) for u in d["keys"][0]["userids"] for c in u["certifications"]))')" \
+	"$(WH=$h W --json show "$E" | J '[len(d["keys"][0]["userids"]), len(d["keys"][0]["subkeys"]), sorted([c["issuer"], c["verified"]] for u in d["keys"][0]["userids"] for c in u["certifications"])]')" \
 	"$(printf '[3, 2, [["%s", true], ["%s", true], ["%s", true], ["%s", true], ["%s", true]]]' $(printf '%s\n' "${K[1]}" "${K[1]}" "${K[2]}" "${K[2]}" "${K[2]}" | sort))"
 finish
