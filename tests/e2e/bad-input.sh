@@ -232,7 +232,7 @@ print(rc, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' \
 	check_eq "$name: peak RSS under 64 MB" "$([ "${rss#* }" -lt 65536 ] && echo yes || echo "no (${rss#* } kB)")" yes
 	grepc "$name: one line names the file and the declared size $size" "^weft: $f: .*$size"
 	errlines "$name" "$f" 1
-	check_eq "$name: keyring content" "$(fprs "$h")" "$(fl $want)"
+	check_eq "$name: keyring content" "$(fprs "$h")" "$(fl ${want:+"$want"})"
 	fsck_ok "$name" "$h"
 }
 big "2GB new-format length" "$T/big-new.pgp" 2147483647
