@@ -49,7 +49,7 @@ typedef struct opt_result {
 
 /* Parse ARGV against SPECS (several tables, NULL-terminated list).
  * "--" ends options; "-" is a positional argument.  On error prints a
- * one-line message naming the option to stderr and returns -1. */
+ * one-line message naming the option to stderr, frees RES and returns -1. */
 int opt_parse(const opt_spec *const *specs, int argc, char **argv,
 	      opt_result *res, const char *cmd);
 void opt_result_free(opt_result *res);

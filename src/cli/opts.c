@@ -45,9 +45,9 @@ push(opt_result *res, int id, const char *arg)
 	return 0;
 }
 
-int
-opt_parse(const opt_spec *const *specs, int argc, char **argv,
-	  opt_result *res, const char *cmd)
+static int
+parse(const opt_spec *const *specs, int argc, char **argv, opt_result *res,
+      const char *cmd)
 {
 	int i;
 	bool only_args = false;
@@ -132,6 +132,17 @@ opt_parse(const opt_spec *const *specs, int argc, char **argv,
 		}
 	}
 	return 0;
+}
+
+int
+opt_parse(const opt_spec *const *specs, int argc, char **argv,
+	  opt_result *res, const char *cmd)
+{
+	int rc = parse(specs, argc, argv, res, cmd);
+
+	if (rc)
+		opt_result_free(res);
+	return rc;
 }
 
 void
