@@ -66,10 +66,13 @@ typedef void (*weft_import_cb)(void *opaque, const weft_import_event *ev);
  *   0                 the input was read to its end (rejections are
  *                     reported through CB and STATS, not as errors)
  *   GPG_ERR_NO_DATA   no OpenPGP data in the input
- *   GPG_ERR_BAD_DATA / GPG_ERR_CHECKSUM / GPG_ERR_INV_PACKET
- *                     the input is damaged; keys before the damage were
- *                     still imported (see STATS) unless nothing could be
- *                     committed
+ *   GPG_ERR_BAD_DATA / GPG_ERR_CHECKSUM
+ *                     the armor is damaged; nothing was imported
+ *   GPG_ERR_INV_PACKET / GPG_ERR_TOO_LARGE
+ *                     a packet is damaged; keys before the damage were
+ *                     imported, and the damage was reported through CB as
+ *                     a rejection (weft_ctx_error() is then empty: there
+ *                     is nothing more to say)
  *   GPG_ERR_EACCES    the keyring is read-only */
 gpg_error_t weft_import(weft_ctx *ctx, const void *data, size_t len,
 			const char *source, weft_import_cb cb, void *opaque,

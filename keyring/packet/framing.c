@@ -192,11 +192,12 @@ weft_packet_next(weft_reader *r, weft_packet *pkt, weft_diag *diag)
 			WEFT_MAX_PACKET);
 	}
 	if ((err = weft_reader_bytes_direct(r, len, &pkt->body))) {
+		size_t left = weft_reader_left(r);
+
 		r->off = start;
 		return weft_diag_set(diag, err,
 			"truncated %s packet at offset %zu (declares %zu bytes, %zu left)",
-			weft_packet_tag_name(pkt->tag), start, len,
-			weft_reader_left(r));
+			weft_packet_tag_name(pkt->tag), start, len, left);
 	}
 	pkt->body_len = len;
 	return 0;

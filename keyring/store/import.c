@@ -126,6 +126,9 @@ finish_cert(import *im, weft_cert_builder *b, unsigned block, uint64_t off)
 		return err;
 	}
 	it->cert = weft_cert_builder_finish(b);
+	/* Fold duplicate user IDs, subkeys and signatures within the key
+	 * itself, as a merge with the keyring would. */
+	weft_cert_canonicalize(it->cert);
 	it->block = block;
 	it->offset = off;
 	it->note = b->note;
@@ -147,6 +150,19 @@ finish_cert(import *im, weft_cert_builder *b, unsigned block, uint64_t off)
 			"secret key material was not imported (only the public key)");
 	}
 	return 0;
+}
+
+/* The reader is left at the header of a packet that could not be read:
+ * is it a primary key packet (the start of the next key)? */
+static bool
+damaged_packet_starts_key(const weft_reader *r)
+{
+	uint8_t ctb, tag;
+
+	if (weft_reader_peek_u8(r, &ctb) || !(ctb & 0x80))
+		return false;
+	tag = (ctb & 0x40) ? (ctb & 0x3f) : ((ctb >> 2) & 0x0f);
+	return tag == WEFT_PKT_PUBLIC_KEY || tag == WEFT_PKT_SECRET_KEY;
 }
 
 static gpg_error_t
@@ -218,9 +234,16 @@ read_block(import *im, const uint8_t *data, size_t len, unsigned block)
 			return finish_cert(im, &b, block, start);
 		return 0;
 	}
-	/* Damaged framing: the key being read is incomplete, so it is
-	 * rejected whole, and nothing after the damage can be trusted. */
+	/* Damaged framing: nothing after the damage can be trusted.  If the
+	 * damaged packet is the next key's primary key packet, the key read
+	 * so far is complete and kept; otherwise the damage is inside it, so
+	 * it is rejected whole. */
 	im->input_err = err;
+	if (have && damaged_packet_starts_key(&r)) {
+		if ((e2 = finish_cert(im, &b, block, start)))
+			return e2;
+		have = false;
+	}
 	if (have) {
 		weft_cert_builder_free(&b);
 		im->stats->keys++;
@@ -1103,10 +1126,10 @@ weft_import(weft_ctx *ctx, const void *data, size_t len, const char *source,
 				im.source, gpg_strerror(err));
 		goto leave;
 	}
+	/* Damaged input was reported as a rejection (one line, with the
+	 * detail); the error code tells the caller, without a second line. */
 	if (im.input_err)
-		err = weft_ctx__error(ctx, im.input_err,
-			"%s: the input is damaged; keys before the damage were imported",
-			im.source);
+		err = im.input_err;
 leave:
 	if (err && im.txn && !ctx->error[0])
 		weft_ctx__error(ctx, err, "%s: import failed: %s", im.source,

@@ -110,11 +110,13 @@ summary(cli *c, const char *file, const weft_import_stats *s)
 		fprintf(c->out, "  %llu invalid signatures or components dropped (-v for details)\n",
 			(unsigned long long)s->dropped);
 	if (s->secret_skipped)
-		fprintf(c->out, "  %llu secret keys: only their public part was imported\n",
-			(unsigned long long)s->secret_skipped);
+		fprintf(c->out, "  %llu secret key%s: only the public part was imported\n",
+			(unsigned long long)s->secret_skipped,
+			s->secret_skipped == 1 ? "" : "s");
 	if (s->revocations)
-		fprintf(c->out, "  %llu revocation certificates\n",
-			(unsigned long long)s->revocations);
+		fprintf(c->out, "  %llu revocation certificate%s\n",
+			(unsigned long long)s->revocations,
+			s->revocations == 1 ? "" : "s");
 }
 
 int
@@ -153,7 +155,10 @@ cmd_import(cli *c, const opt_result *r)
 		free(data);
 		cli_progress_done(c);
 		if (err) {
-			cli_fail(c, err, name);
+			/* Damage inside the packets was already reported as a
+			 * rejection, with its detail. */
+			if (*weft_ctx_error(c->ctx) || !st.rejected)
+				cli_fail(c, err, name);
 			rc = EXIT_ERROR;
 		}
 		if (st.rejected && rc == EXIT_OK)

@@ -168,8 +168,7 @@ fmt_algo(char *out, size_t n, const char *algo, unsigned bits,
 		snprintf(out, n, "%s", curve);
 	else if (!strcmp(algo, "ed25519") || !strcmp(algo, "x25519") ||
 		 !strcmp(algo, "ed448") || !strcmp(algo, "x448"))
-		snprintf(out, n, "%s", !strcmp(algo, "x25519") ? "cv25519" :
-			 !strcmp(algo, "x448") ? "cv448" : algo);
+		snprintf(out, n, "%s", algo);  /* RFC 9580 native keys */
 	else
 		snprintf(out, n, "%s%u", algo, bits);
 }

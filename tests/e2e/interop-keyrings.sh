@@ -99,7 +99,9 @@ if [ -r "$arch" ]; then
 fi
 
 # A generated keyring with what the real ones lack: a duplicated subkey
-# (same packet and binding twice in one keyblock), a user ID with ':' and
+# (same packet and binding twice in one keyblock; gpg keeps both), a
+# duplicated user ID (gpg merges it: "duplicated user ID detected - merged"),
+# a user ID with ':' and
 # '\' (escaped by gpg as \x3a, \x5c), a photo ID, a non-ASCII user ID.
 gen() {
 	G --quick-gen-key 'Colon: Back\slash <colon@example.org>' ed25519 sign,cert never &&
@@ -108,13 +110,16 @@ gen() {
 	printf '\377\330\377\340\000\020JFIF\000\001\001\000\000\001\000\001\000\000%0200d\377\331' 0 >"$T/photo.jpg" &&
 	printf 'addphoto\n%s\nsave\n' "$T/photo.jpg" | G --command-fd 0 --edit-key "$fa" >/dev/null 2>&1 &&
 	G --export "$fa" >"$T/a.pgp" &&
-	python3 "$tools/pgpsplit.py" dupsub "$T/a.pgp" "$T/gen.pgp" &&
+	python3 "$tools/pgpsplit.py" dupsub "$T/a.pgp" "$T/a2.pgp" &&
+	python3 "$tools/pgpsplit.py" dupuid "$T/a2.pgp" "$T/gen.pgp" &&
 	G --quick-gen-key 'Jörg Ünïcødé <joerg@example.org>' ed25519 sign,cert never &&
 	G --export joerg@example.org >>"$T/gen.pgp"
 }
 gen >/dev/null 2>&1
 check_eq "generated: keys created" "$(G --with-colons --list-keys 2>/dev/null | grep -c '^uat')" 1
 run_keyring generated "$T/gen.pgp" 1
+check_eq "generated: gpg lists the duplicated user ID once" \
+	"$(grep -c '^uid:.*colon@example.org' "$T/generated/gpg.colons")" 1
 
 run_keyring archlinux "$arch"
 run_keyring debian /usr/share/keyrings/debian-keyring.gpg

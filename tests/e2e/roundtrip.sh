@@ -180,7 +180,7 @@ gen() {
 	cat "$T/bob.pgp" >>"$T/web.pgp" &&
 	G --export "$Cf" "$D" >>"$T/web.pgp"
 }
-A= B= Cf= D=
+A='' B='' Cf='' D=''
 gen >/dev/null 2>&1
 check_eq "web: generated 4 keys" "$(python3 "$tools/pgpsplit.py" list "$T/web.pgp" 2>/dev/null | wc -l)" 4
 mkdir -p "$T/web"

@@ -3,8 +3,9 @@
 
 Used by roundtrip.sh and idempotence.sh to pick keys out of a real keyring
 without passing them through gpg or weft first (so the test input is the
-original bytes).  A keyblock starts at each public-key (tag 6) or
-secret-key (tag 5) packet; v4 fingerprints are SHA-1(0x99 || len16 || body).
+original bytes), and by interop-keyrings.sh to make malformed-but-legal
+keyblocks.  A keyblock starts at each public-key (tag 6) packet; v4 only
+(fingerprint SHA-1(0x99 || len16 || body)); secret keys are refused.
 Binary input only (dearmor first: gpg --dearmor).
 
   pgpsplit.py list FILE              print "FPR" per keyblock, in file order
@@ -14,7 +15,10 @@ Binary input only (dearmor first: gpg --dearmor).
                                      fingerprint (stable for duplicates)
   pgpsplit.py each FILE DIR          write keyblock N to DIR/N.pgp (N from 1)
   pgpsplit.py dupsub FILE OUT        append another copy of the last subkey
-                                     packet and its signatures (one keyblock)
+                                     packet and all after it (its signatures;
+                                     FILE is one keyblock, as gpg exports it)
+  pgpsplit.py dupuid FILE OUT        insert a second copy of the first user ID
+                                     packet and its signatures right after them
 """
 import hashlib
 import sys
@@ -110,6 +114,14 @@ def main():
         last = max(n for n, p in enumerate(pk) if p[0] == 14)
         with open(sys.argv[3], 'wb') as o:
             o.write(data + data[pk[last][2]:])
+    elif mode == 'dupuid':
+        pk = list(packets(data))
+        first = next(n for n, p in enumerate(pk) if p[0] == 13)
+        end = next((n for n, p in enumerate(pk) if n > first and p[0] != 2),
+                   len(pk))
+        cut = pk[end - 1][3]
+        with open(sys.argv[3], 'wb') as o:
+            o.write(data[:cut] + data[pk[first][2]:cut] + data[cut:])
     else:
         raise SystemExit(__doc__)
 
