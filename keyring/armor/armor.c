@@ -505,8 +505,9 @@ decode_block(scan *s, weft_armor_block *b, size_t blockno, weft_diag *diag)
 			if (b->had_crc && crc != weft_crc24(d.out, d.o)) {
 				err = weft_diag_set(
 					diag, WEFT_ERR(GPG_ERR_CHECKSUM),
-					"armor block %zu: CRC24 mismatch "
-					"(line %zu)", blockno, b->line);
+					"armor block %zu (from line %zu): the CRC24 "
+					"checksum does not match the data", blockno,
+					b->line);
 				goto leave;
 			}
 			b->data = d.out;

@@ -147,7 +147,7 @@ static const struct dcase dcases[] = {
 	/* ---- CRC24 ---- */
 	{ "wrong CRC24",
 	  BEGIN_MSG "\n\n" HELLO "\n=WALy\n" END_MSG "\n",
-	  0, GPG_ERR_CHECKSUM, 0, NULL, NULL, 0, 0, "CRC24 mismatch" },
+	  0, GPG_ERR_CHECKSUM, 0, NULL, NULL, 0, 0, "checksum does not match" },
 	{ "CRC24 of other data",
 	  BEGIN_MSG "\n\n" HELLO "\n" WORLD_CRC "\n" END_MSG "\n",
 	  0, GPG_ERR_CHECKSUM, 0, NULL, NULL, 0, 0, "armor block 1" },
