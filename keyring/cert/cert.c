@@ -158,6 +158,13 @@ set_key(weft_cert *c, weft_keyrec *k, const weft_packet *pkt, uint8_t tag,
 		return weft_diag_set(diag, WEFT_ERR(GPG_ERR_UNKNOWN_VERSION),
 			"v%u key: obsolete format, not supported",
 			parsed.version);
+	/* RFC 9580 9.1, 9.2: v6 keys use the native 25519/448 algorithms. */
+	if (parsed.version == 6 &&
+	    (parsed.algo == WEFT_PK_EDDSA_LEGACY ||
+	     (parsed.curve && (!strcmp(parsed.curve->name, "Curve25519") ||
+			       !strcmp(parsed.curve->name, "Ed25519")))))
+		return weft_diag_set(diag, WEFT_ERR(GPG_ERR_PUBKEY_ALGO),
+			"v6 key with a legacy 25519 algorithm (RFC 9580 forbids it)");
 	if (pkt->tag == WEFT_PKT_SECRET_KEY ||
 	    pkt->tag == WEFT_PKT_SECRET_SUBKEY)
 		c->had_secret = true;
@@ -427,6 +434,27 @@ sigrec_cmp(const void *pa, const void *pb)
 	return (int)a->is_new - (int)b->is_new;
 }
 
+/* Move self-signatures before third-party ones, keeping each group's
+ * order.  Not part of the folding sort: "self" is partly judged from the
+ * unhashed area, so two copies of one signature could disagree on it. */
+static void
+self_first(weft_sigvec *v)
+{
+	weft_sigrec *tmp;
+	size_t i, w = 0;
+
+	if (v->n < 2 || !(tmp = malloc(v->n * sizeof *tmp)))
+		return;
+	for (i = 0; i < v->n; i++)
+		if (v->v[i].self)
+			tmp[w++] = v->v[i];
+	for (i = 0; i < v->n; i++)
+		if (!v->v[i].self)
+			tmp[w++] = v->v[i];
+	memcpy(v->v, tmp, v->n * sizeof *tmp);
+	free(tmp);
+}
+
 /* Sort V and fold duplicates into the first of each run.  The survivor
  * keeps the best state; it is new only if every copy was. */
 static bool
@@ -442,9 +470,11 @@ sigvec_canon(weft_sigvec *v)
 		weft_sigrec *keep = &v->v[w], *dup = &v->v[i];
 
 		if (sig_norm_cmp(&keep->sig, &dup->sig) == 0) {
-			if (dup->state == WEFT_SIG_GOOD ||
-			    keep->state == WEFT_SIG_GOOD)
+			if (dup->state == WEFT_SIG_GOOD &&
+			    keep->state != WEFT_SIG_GOOD) {
 				keep->state = WEFT_SIG_GOOD;
+				changed = true;
+			}
 			keep->backsig_ok |= dup->backsig_ok;
 			if (keep->is_new && !dup->is_new) {
 				/* An old signature gained unhashed data. */
@@ -456,6 +486,7 @@ sigvec_canon(weft_sigvec *v)
 		v->v[++w] = *dup;
 	}
 	v->n = w + 1;
+	self_first(v);
 	return changed;
 }
 

@@ -15,15 +15,20 @@ copy_lower(const uint8_t *p, size_t n, char *out, size_t outlen)
 	if (!n || n >= outlen)
 		return false;
 	for (i = 0; i < n; i++) {
-		if (!addr_char_ok(p[i]))
+		if (!addr_char_ok(p[i])) {
+			out[0] = 0;
 			return false;
+		}
 		if (p[i] == '@')
 			at++;
 		out[i] = (char)((p[i] >= 'A' && p[i] <= 'Z') ? p[i] + 32 : p[i]);
 	}
 	out[n] = 0;
 	/* Exactly one '@', not at either end. */
-	return at == 1 && out[0] != '@' && out[n - 1] != '@';
+	if (at == 1 && out[0] != '@' && out[n - 1] != '@')
+		return true;
+	out[0] = 0;
+	return false;
 }
 
 bool

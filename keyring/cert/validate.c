@@ -69,7 +69,9 @@ needs_backsig(const weft_keyrec *k, const weft_pkt_sig *binding)
 {
 	if (binding->has_key_flags)
 		return (binding->key_flags & (WEFT_KF_SIGN | WEFT_KF_CERTIFY)) != 0;
-	return false;
+	/* No key flags: usable for whatever the algorithm can do, so a
+	 * signing algorithm needs the back-signature too (as in gpg). */
+	return weft_pk_algo_can_sign(k->key.algo);
 }
 
 static bool

@@ -108,7 +108,8 @@ decode_subpacket(weft_pkt_sig *s, const weft_subpacket *sp, weft_diag *diag)
 			what = "issuer";
 			goto bad;
 		}
-		if (sp->hashed || !s->has_issuer_keyid) {
+		/* The hashed area is parsed first: its first one wins. */
+		if (!s->has_issuer_keyid) {
 			memcpy(s->issuer_keyid, sp->data, 8);
 			s->has_issuer_keyid = true;
 		}
@@ -120,14 +121,14 @@ decode_subpacket(weft_pkt_sig *s, const weft_subpacket *sp, weft_diag *diag)
 			goto bad;
 		}
 		if ((sp->data[0] == 4 || sp->data[0] == 6) &&
-		    (sp->hashed || !s->issuer_fpr_len)) {
+		    !s->issuer_fpr_len) {
 			s->issuer_fpr_version = sp->data[0];
 			s->issuer_fpr_len = (uint8_t)(sp->len - 1);
 			memcpy(s->issuer_fpr, sp->data + 1, sp->len - 1);
 		}
 		return 0;
 	case WEFT_SUB_EMBEDDED_SIG:
-		if (sp->hashed || !s->embedded) {
+		if (!s->embedded) {
 			s->embedded = sp->data;
 			s->embedded_len = sp->len;
 		}

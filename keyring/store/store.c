@@ -340,6 +340,8 @@ weft_store_each(weft_txn *t, int db, const void *key, size_t klen,
 		if ((err = cb(opaque, k.mv_data, k.mv_size, v.mv_data,
 			      v.mv_size)))
 			break;
+		if (key && !(dbs[db].flags & MDB_DUPSORT))
+			break; /* one value per key: MDB_NEXT_DUP would move on */
 		rc = mdb_cursor_get(cur, &k, &v, op);
 	}
 	mdb_cursor_close(cur);
@@ -415,6 +417,9 @@ weft_store_cert_decode(const uint8_t *val, size_t vlen, weft_cert **out,
 	if (nsigs > vlen - REC_HEADER)
 		return weft_diag_set(diag, WEFT_ERR(GPG_ERR_INV_DATA),
 				     "damaged certificate record");
+	if (vlen == REC_HEADER + nsigs)
+		return weft_diag_set(diag, WEFT_ERR(GPG_ERR_INV_DATA),
+				     "damaged certificate record (no packets)");
 	return weft_cert_from_bytes(out, val + REC_HEADER + nsigs,
 				    vlen - REC_HEADER - nsigs,
 				    val + REC_HEADER, nsigs, diag);

@@ -222,6 +222,35 @@ test_canonical_layout(void)
 	}
 }
 
+/* User attributes sort after user IDs, whatever their octets. */
+static void
+test_attributes_after_uids(void)
+{
+	weft_buf in;
+	weft_cert *c;
+	int blk;
+
+	weft_buf_init(&in);
+	put_block(&in, &mf, &mb, 0, false);
+	/* an attribute whose octets sort before every user ID */
+	weft_packet_write(&in, WEFT_PKT_USER_ATTR, "\x01\x02\x03", 3);
+	for (blk = 1; blk < mb.n; blk++)
+		put_block(&in, &mf, &mb, blk, false);
+	weft_packet_write(&in, WEFT_PKT_USER_ATTR, "\x00", 1);
+	c = cert_of(in.data, in.len);
+	weft_cert_canonicalize(c);
+	T_EQ_INT(c->nuids, 5);
+	T_CHECK(c->nuids == 5 && c->uids[0].tag == WEFT_PKT_USER_ID &&
+			c->uids[2].tag == WEFT_PKT_USER_ID &&
+			c->uids[3].tag == WEFT_PKT_USER_ATTR &&
+			c->uids[3].len == 1 &&
+			c->uids[4].tag == WEFT_PKT_USER_ATTR &&
+			c->uids[4].len == 3,
+		"user IDs first, then attributes by octets");
+	weft_cert_free(c);
+	weft_buf_free(&in);
+}
+
 /* Every order of the user ID and subkey blocks (6 x 2), subkeys before or
  * after the user IDs, signatures in file or reverse order: the same
  * bytes. */
@@ -1203,6 +1232,7 @@ main(void)
 
 	test_canonical_layout();
 	test_permutations();
+	test_attributes_after_uids();
 	test_unhashed_duplicates();
 	test_merge_commutes();
 	test_merge_is_new();
