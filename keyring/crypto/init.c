@@ -18,6 +18,41 @@ static gpg_error_t init_err;
  *    secure memory pool and declare initialisation finished.
  * libgcrypt >= 1.6 does its own locking with pthreads; no thread
  * callbacks are needed. */
+/* libgcrypt 1.10 initialises a few EdDSA constants lazily and without a
+ * lock (_gcry_ecc_eddsa_recover_x); two threads verifying Ed25519 at the
+ * same time can both allocate them and one copy leaks.  One verification
+ * here, before any thread exists, sets them up.  RFC 8032 7.1, test 2. */
+static void
+warm_up(void)
+{
+	static const unsigned char q[32] = {
+		0x3d, 0x40, 0x17, 0xc3, 0xe8, 0x43, 0x89, 0x5a, 0x92, 0xb7, 0x0a,
+		0xa7, 0x4d, 0x1b, 0x7e, 0xbc, 0x9c, 0x98, 0x2c, 0xcf, 0x2e, 0xc4,
+		0x96, 0x8c, 0xc0, 0xcd, 0x55, 0xf1, 0x2a, 0xf4, 0x66, 0x0c };
+	static const unsigned char sig[64] = {
+		0x92, 0xa0, 0x09, 0xa9, 0xf0, 0xd4, 0xca, 0xb8, 0x72, 0x0e, 0x82,
+		0x0b, 0x5f, 0x64, 0x25, 0x40, 0xa2, 0xb2, 0x7b, 0x54, 0x16, 0x50,
+		0x3f, 0x8f, 0xb3, 0x76, 0x22, 0x23, 0xeb, 0xdb, 0x69, 0xda, 0x08,
+		0x5a, 0xc1, 0xe4, 0x3e, 0x15, 0x99, 0x6e, 0x45, 0x8f, 0x36, 0x13,
+		0xd0, 0xf1, 0x1d, 0x8c, 0x38, 0x7b, 0x2e, 0xae, 0xb4, 0x30, 0x2a,
+		0xee, 0xb0, 0x0d, 0x29, 0x16, 0x12, 0xbb, 0x0c, 0x00 };
+	static const unsigned char msg[1] = { 0x72 };
+	gcry_sexp_t key = NULL, data = NULL, sv = NULL;
+
+	if (!gcry_sexp_build(&key, NULL,
+			     "(public-key(ecc(curve Ed25519)(flags eddsa)(q %b)))",
+			     (int)sizeof q, q) &&
+	    !gcry_sexp_build(&data, NULL,
+			     "(data(flags eddsa)(hash-algo sha512)(value %b))",
+			     (int)sizeof msg, msg) &&
+	    !gcry_sexp_build(&sv, NULL, "(sig-val(eddsa(r %b)(s %b)))", 32,
+			     sig, 32, sig + 32))
+		(void)gcry_pk_verify(sv, data, key);
+	gcry_sexp_release(key);
+	gcry_sexp_release(data);
+	gcry_sexp_release(sv);
+}
+
 static void
 crypto_init_once(void)
 {
@@ -25,14 +60,17 @@ crypto_init_once(void)
 		init_err = WEFT_ERR(GPG_ERR_NOT_SUPPORTED);
 		return;
 	}
-	if (gcry_control(GCRYCTL_INITIALIZATION_FINISHED_P))
+	if (gcry_control(GCRYCTL_INITIALIZATION_FINISHED_P)) {
+		warm_up();
 		return;
+	}
 	gcry_control(GCRYCTL_USE_SECURE_RNDPOOL);
 	gcry_control(GCRYCTL_DISABLE_SECMEM_WARN);
 	/* Returns GPG_ERR_GENERAL when the pool could not be locked; the
 	 * pool is usable all the same, so that is not an error for us. */
 	(void)gcry_control(GCRYCTL_INIT_SECMEM, WEFT_SECMEM_SIZE, 0);
 	gcry_control(GCRYCTL_INITIALIZATION_FINISHED, 0);
+	warm_up();
 }
 
 gpg_error_t
