@@ -127,4 +127,16 @@ t_unhex(const char *hex, unsigned char *out, size_t max)
 	return n;
 }
 
+/* Bytes to hex, upper or lower case, into OUT (2 * N + 1 octets). */
+static inline void
+t_hex_case(char *out, const unsigned char *p, size_t n, int upper)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sprintf(out + 2 * i, upper ? "%02X" : "%02x", p[i]);
+	out[2 * n] = 0;
+}
+#define t_hex(out, p, n) t_hex_case((out), (p), (n), 1)
+
 #endif /* WEFT_TEST_T_H */

@@ -137,15 +137,6 @@ cert_of(const uint8_t *p, size_t n)
 	return c;
 }
 
-static void
-hex(char *out, const uint8_t *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		sprintf(out + 2 * i, "%02X", p[i]);
-	out[2 * n] = 0;
-}
 
 static bool
 same_buf(const weft_buf *a, const weft_buf *b)
@@ -167,7 +158,7 @@ test_canonical_layout(void)
 	char h[65];
 
 	weft_cert_canonicalize(c);
-	hex(h, c->primary.fpr, c->primary.fpr_len);
+	t_hex(h, c->primary.fpr, c->primary.fpr_len);
 	T_EQ_STR(h, MERGE_FPR);
 	T_EQ_INT(c->nuids, 3);
 	T_EQ_INT(c->nsubkeys, 2);
@@ -181,9 +172,9 @@ test_canonical_layout(void)
 		"user IDs in octet order");
 	/* subkeys made in the same second: by fingerprint */
 	if (c->nsubkeys == 2) {
-		hex(h, c->subkeys[0].fpr, 20);
+		t_hex(h, c->subkeys[0].fpr, 20);
 		T_EQ_STR(h, SUB_ED_FPR);
-		hex(h, c->subkeys[1].fpr, 20);
+		t_hex(h, c->subkeys[1].fpr, 20);
 		T_EQ_STR(h, SUB_CV_FPR);
 		T_EQ_INT(c->subkeys[0].key.created, T0 + 30);
 		T_EQ_INT(c->subkeys[1].key.created, T0 + 30);

@@ -69,15 +69,6 @@ uid_named(const weft_cert *c, const char *uid)
 	exit(1);
 }
 
-static void
-hex(char *out, const uint8_t *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		sprintf(out + 2 * i, "%02X", p[i]);
-	out[2 * n] = 0;
-}
 
 static const weft_keyrec *
 subkey_fpr(const weft_cert *c, const char *fpr)
@@ -86,7 +77,7 @@ subkey_fpr(const weft_cert *c, const char *fpr)
 	char h[65];
 
 	for (i = 0; i < c->nsubkeys; i++) {
-		hex(h, c->subkeys[i].fpr, c->subkeys[i].fpr_len);
+		t_hex(h, c->subkeys[i].fpr, c->subkeys[i].fpr_len);
 		if (!strcmp(h, fpr))
 			return &c->subkeys[i];
 	}

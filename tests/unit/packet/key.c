@@ -84,15 +84,6 @@ kfree(kfile *f)
 	memset(f, 0, sizeof *f);
 }
 
-static void
-hex(char *out, const uint8_t *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		sprintf(out + 2 * i, "%02X", p[i]);
-	out[2 * n] = 0;
-}
 
 /* ---- real keys ------------------------------------------------------------ */
 
@@ -278,7 +269,7 @@ run_kcase(const struct kcase *c)
 			"%s[%d]: public packet is all pub", name, c->index);
 	}
 	T_OK(weft_key_fingerprint(&k, fpr, &fl));
-	hex(hx, fpr, fl);
+	t_hex(hx, fpr, fl);
 	T_CHECK(!strcmp(hx, c->fpr), "%s[%d]: fingerprint %s", name, c->index,
 		hx);
 	kfree(&f);

@@ -61,15 +61,6 @@ mk_sig(uint8_t *out, size_t cap, uint8_t version, uint8_t type, uint8_t pk,
 	return n;
 }
 
-static void
-tohex(char *out, const uint8_t *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		sprintf(out + 2 * i, "%02x", p[i]);
-	out[2 * n] = 0;
-}
 
 /* ---- expected decoded fields ---------------------------------------------- */
 
@@ -102,7 +93,7 @@ eq_bytes(const uint8_t *p, size_t n, const char *want)
 		return n == 0;
 	if (n > 256)
 		return 0;
-	tohex(buf, p, n);
+	t_hex_case(buf, p, n, 0);
 	return !strcmp(buf, want);
 }
 
@@ -117,8 +108,8 @@ check_fields(const char *name, const weft_pkt_sig *s, const struct want *w)
 {
 	char kid[17], fpr[65];
 
-	tohex(kid, s->issuer_keyid, 8);
-	tohex(fpr, s->issuer_fpr, s->issuer_fpr_len);
+	t_hex_case(kid, s->issuer_keyid, 8, 0);
+	t_hex_case(fpr, s->issuer_fpr, s->issuer_fpr_len, 0);
 	T_CHECK(s->has_created == !!w->has_created && s->created == w->created,
 		"%s: created %d/%u", name, s->has_created, s->created);
 	T_CHECK(s->expires == w->expires, "%s: expires %u", name, s->expires);
