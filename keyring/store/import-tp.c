@@ -1,0 +1,324 @@
+/* import-tp.c - import step 5: third-party certifications, verified
+ * against issuers from the input or the keyring (see import.h). */
+#include <stdlib.h>
+
+#include "import.h"
+#include "../util/mem.h"
+#include "../util/workers.h"
+
+/* ---- 5. third-party certifications ---------------------------------------------- */
+
+static gpg_error_t
+push_cand(import *im, weft_cert *c)
+{
+	gpg_error_t err = weft_grow((void **)&im->cands, &im->cands_cap,
+				    im->ncands + 1, sizeof *im->cands);
+
+	if (!err)
+		im->cands[im->ncands++] = c;
+	return err;
+}
+
+static weft_cert *
+loaded_find(import *im, const uint8_t *fpr, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < im->nloaded; i++)
+		if (im->loaded[i]->primary.fpr_len == len &&
+		    !memcmp(im->loaded[i]->primary.fpr, fpr, len))
+			return im->loaded[i];
+	return NULL;
+}
+
+/* Find the imported item with this primary fingerprint. */
+item *
+weft_import__item_by_fpr(import *im, const uint8_t *fpr, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < im->nitems; i++) {
+		item *it = &im->items[i];
+
+		if (it->rejected || it->folded || !it->merged)
+			continue;
+		if (it->merged->primary.fpr_len == len &&
+		    !memcmp(it->merged->primary.fpr, fpr, len))
+			return it;
+	}
+	return NULL;
+}
+
+struct cand_ctx {
+	import *im;
+	const weft_sigrec *rec;
+	const uint8_t *keyid;
+	const weft_cert *target;
+	gpg_error_t err;
+};
+
+static gpg_error_t
+add_store_cand(void *opaque, const uint8_t *key, size_t klen,
+	       const uint8_t *val, size_t vlen)
+{
+	struct cand_ctx *cc = opaque;
+	import *im = cc->im;
+	uint8_t kid[8];
+	weft_cert *c;
+	gpg_error_t err;
+
+	(void)key;
+	(void)klen;
+	if (vlen > WEFT_FPR_MAX)
+		return 0;
+	weft_keyid_from_fpr(val, vlen, kid);
+	if (memcmp(kid, cc->keyid, 8))
+		return 0; /* a subkey with this key ID */
+	if (!weft_pkt_sig_issuer_matches(&cc->rec->sig, val, vlen, kid))
+		return 0;
+	if (vlen == cc->target->primary.fpr_len &&
+	    !memcmp(val, cc->target->primary.fpr, vlen))
+		return 0;
+	if (weft_import__item_by_fpr(im, val, vlen))
+		return 0; /* the imported version is used instead */
+	c = loaded_find(im, val, vlen);
+	if (!c) {
+		if ((err = weft_store_cert_load(im->txn, val, vlen, &c, NULL)))
+			return gpg_err_code(err) == GPG_ERR_NOT_FOUND ? 0 : err;
+		if ((err = weft_grow((void **)&im->loaded, &im->loaded_cap,
+				     im->nloaded + 1, sizeof *im->loaded))) {
+			weft_cert_free(c);
+			return err;
+		}
+		im->loaded[im->nloaded++] = c;
+	}
+	return push_cand(im, c);
+}
+
+/* Queue REC (a third-party certification on TARGET) with every key that
+ * could have issued it: imported ones, and ones in the keyring. */
+static gpg_error_t
+queue_tp(import *im, size_t item_idx, weft_sigrec *rec,
+	 const weft_uidrec *uid)
+{
+	weft_cert *target = im->items[item_idx].merged;
+	uint8_t keyid[8];
+	size_t first = im->ncands, i;
+	struct cand_ctx cc;
+	tp_job *j;
+	gpg_error_t err;
+
+	if (!weft_sigrec_issuer_keyid(rec, keyid))
+		return 0;
+	{
+		for (i = 0; i < im->nitems; i++) {
+			item *it = &im->items[i];
+
+			if (it->rejected || it->folded || !it->merged ||
+			    it->merged == target)
+				continue;
+			if (memcmp(it->merged->primary.keyid, keyid, 8) ||
+			    !weft_pkt_sig_issuer_matches(&rec->sig,
+					it->merged->primary.fpr,
+					it->merged->primary.fpr_len, keyid))
+				continue;
+			if ((err = push_cand(im, it->merged)))
+				return err;
+		}
+		memset(&cc, 0, sizeof cc);
+		cc.im = im;
+		cc.rec = rec;
+		cc.keyid = keyid;
+		cc.target = target;
+		if ((err = weft_store_by_keyid(im->txn, keyid, add_store_cand,
+					       &cc)))
+			return err;
+	}
+	if (im->ncands == first)
+		return 0;
+	if ((err = weft_grow((void **)&im->jobs, &im->jobs_cap, im->njobs + 1,
+			     sizeof *im->jobs)))
+		return err;
+	j = &im->jobs[im->njobs++];
+	j->item = item_idx;
+	j->target = target;
+	j->rec = rec;
+	j->uid = uid;
+	j->cand = first;
+	j->ncand = im->ncands - first;
+	j->pending = im->items[item_idx].touched;
+	return 0;
+}
+
+static bool
+is_tp_cert(const weft_sigrec *r)
+{
+	uint8_t t = r->sig.type;
+
+	return !r->self && r->state == WEFT_SIG_UNCHECKED &&
+	       ((t >= WEFT_SIG_GENERIC_CERT && t <= WEFT_SIG_POSITIVE_CERT) ||
+		t == WEFT_SIG_CERT_REVOCATION || t == WEFT_SIG_DIRECT_KEY ||
+		t == WEFT_SIG_KEY_REVOCATION);
+}
+
+static gpg_error_t
+queue_cert_tps(import *im, size_t item_idx)
+{
+	weft_cert *c = im->items[item_idx].merged;
+	size_t i, j;
+	gpg_error_t err;
+
+	for (i = 0; i < c->primary.sigs.n; i++)
+		if (is_tp_cert(&c->primary.sigs.v[i]) &&
+		    (err = queue_tp(im, item_idx, &c->primary.sigs.v[i], NULL)))
+			return err;
+	for (i = 0; i < c->nuids; i++)
+		for (j = 0; j < c->uids[i].sigs.n; j++)
+			if (is_tp_cert(&c->uids[i].sigs.v[j]) &&
+			    (err = queue_tp(im, item_idx, &c->uids[i].sigs.v[j],
+					    &c->uids[i])))
+				return err;
+	return 0;
+}
+
+struct fpr_list {
+	uint8_t (*fprs)[WEFT_FPR_MAX + 1];
+	size_t n, cap;
+};
+
+static gpg_error_t
+collect_fpr(void *opaque, const uint8_t *key, size_t klen, const uint8_t *val,
+	    size_t vlen)
+{
+	struct fpr_list *l = opaque;
+	gpg_error_t err;
+
+	(void)key;
+	(void)klen;
+	if (vlen > WEFT_FPR_MAX)
+		return 0;
+	if ((err = weft_grow((void **)&l->fprs, &l->cap, l->n + 1,
+			     sizeof *l->fprs)))
+		return err;
+	l->fprs[l->n][0] = (uint8_t)vlen;
+	memcpy(l->fprs[l->n] + 1, val, vlen);
+	l->n++;
+	return 0;
+}
+
+/* Keyring certificates holding certifications by the key with KEYID,
+ * which this import brings: load them as "touched" items. */
+static gpg_error_t
+queue_pending(import *im, const uint8_t keyid[8])
+{
+	struct fpr_list l = { NULL, 0, 0 };
+	item *t;
+	size_t i;
+	gpg_error_t err;
+
+	if ((err = weft_store_each(im->txn, WEFT_DB_PENDING, keyid, 8,
+				   collect_fpr, &l)))
+		goto leave;
+	for (i = 0; i < l.n; i++) {
+		const uint8_t *fpr = l.fprs[i] + 1;
+		size_t len = l.fprs[i][0];
+
+		if (weft_import__item_by_fpr(im, fpr, len))
+			continue; /* imported, or touched already */
+		if ((err = weft_import__push_item(im, &t)))
+			goto leave;
+		t->touched = true;
+		err = weft_store_cert_load(im->txn, fpr, len, &t->merged, NULL);
+		if (!err)
+			err = weft_store_cert_load(im->txn, fpr, len, &t->old,
+						   NULL);
+		if (gpg_err_code(err) == GPG_ERR_NOT_FOUND) {
+			/* A stale index entry: fsck reports it. */
+			weft_cert_free(t->merged);
+			t->merged = NULL;
+			t->rejected = true;
+			err = 0;
+		}
+		if (err)
+			goto leave;
+	}
+leave:
+	free(l.fprs);
+	return err;
+}
+
+static void
+tp_job_run(void *arg, size_t i)
+{
+	import *im = arg;
+	tp_job *j = &im->jobs[i];
+	size_t k;
+
+	bool tried = false;
+
+	for (k = 0; k < j->ncand; k++) {
+		j->rec->state = WEFT_SIG_UNCHECKED;
+		if (weft_cert_check_third_party(j->target, j->rec, j->uid,
+						im->cands[j->cand + k]))
+			continue; /* this candidate cannot verify anything */
+		tried = true;
+		if (j->rec->state == WEFT_SIG_GOOD)
+			return;
+	}
+	/* BAD only when some candidate could check it and none agreed. */
+	j->rec->state = tried ? WEFT_SIG_BAD : WEFT_SIG_UNCHECKED;
+}
+
+gpg_error_t
+weft_import__third_party(import *im)
+{
+	size_t i, n = im->nitems;
+	item *it;
+	gpg_error_t err;
+
+	/* Keyring certificates waiting for a key that arrives now become
+	 * "touched" items, appended after the imported ones. */
+	for (i = 0; i < n; i++) {
+		uint8_t keyid[8];
+
+		it = &im->items[i];
+		if (it->rejected || it->folded || !it->merged || it->old)
+			continue;
+		memcpy(keyid, it->merged->primary.keyid, 8);
+		if ((err = queue_pending(im, keyid)))
+			return err;
+	}
+	/* Every unchecked certification on imported and touched keys whose
+	 * issuer is now at hand. */
+	for (i = 0; i < im->nitems; i++) {
+		it = &im->items[i];
+		if (it->rejected || it->folded || !it->merged)
+			continue;
+		if ((err = queue_cert_tps(im, i)))
+			return err;
+	}
+	/* Build every issuer's public key before the threads share it. */
+	for (i = 0; i < im->ncands; i++) {
+		weft_pubkey *pk;
+
+		weft_cert_pubkey(im->cands[i], &pk);
+	}
+	im->phase = "verifying certifications";
+	weft_parallel(im->njobs, weft_ctx__threads(im->ctx), tp_job_run, im,
+		      weft_import__tick, im);
+	for (i = 0; i < im->njobs; i++) {
+		tp_job *j = &im->jobs[i];
+
+		if (j->rec->state == WEFT_SIG_UNCHECKED)
+			continue;
+		im->stats->sigs_verified++;
+		/* A certification that was already stored, waiting. */
+		if (im->items[j->item].old && !j->rec->is_new) {
+			im->items[j->item].states_changed = true;
+			if (j->rec->state == WEFT_SIG_GOOD)
+				im->stats->certs_resolved++;
+		}
+	}
+	return 0;
+}
+

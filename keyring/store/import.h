@@ -1,0 +1,104 @@
+/* import.h - importing certificates: the state shared by the steps.
+ *
+ * The import runs in one write transaction, in these steps:
+ *   1. Decode the armor (or take binary input as it is) and split the
+ *      packet stream into transferable keys.  A key whose packets cannot
+ *      be read is rejected; stand-alone signatures are kept aside as
+ *      revocation certificates.
+ *   2. Fold duplicates of one key within the input together, and attach
+ *      each revocation certificate to the key it revokes (from the input
+ *      or from the keyring).
+ *   3. Load what the keyring already has of each key and merge the input
+ *      into it: the union of packets, duplicates dropped.  Only what is
+ *      new needs checking.
+ *   4. Verify the new self-signatures, one key per job, on every core.
+ *      Drop what does not verify; reject keys left without a valid user
+ *      ID or direct-key signature.
+ *   5. Verify third-party certifications whose issuer is now known: the
+ *      unchecked ones on the imported keys (issuer from the input or the
+ *      keyring), and those waiting in the keyring for an issuer that this
+ *      import brings ("pending").  Again on every core.  A certification
+ *      that does not verify against its issuer is dropped.
+ *   6. Write every changed certificate with its indexes, report each key
+ *      in input order, and commit.
+ */
+#ifndef WEFT_STORE_IMPORT_H
+#define WEFT_STORE_IMPORT_H
+
+#include "store.h"
+#include "../ctx.h"
+
+/* Files: import.c runs the steps (3, 4, 6); import-read.c reads the
+ * input (1, 2); import-tp.c verifies third-party certifications (5). */
+
+typedef struct item {
+	weft_cert *cert;         /* as read from the input */
+	weft_cert *merged;       /* what will be stored */
+	weft_cert *old;          /* what the keyring had, or NULL */
+	unsigned block;
+	uint64_t offset;
+	bool rejected;
+	bool folded;             /* merged into an earlier item */
+	bool touched;            /* keyring-only: pending certifications */
+	bool states_changed;     /* third-party verification changed it */
+	bool written;
+	gpg_error_t check_err;
+	char *uid_hint;          /* first user ID as read, for reports */
+	weft_diag note;
+	unsigned new_uids, new_subkeys, new_sigs;
+} item;
+
+typedef struct stray {
+	uint8_t *body;
+	size_t len;
+	unsigned block;
+	uint64_t offset;
+} stray;
+
+/* A third-party certification to verify against candidate issuers. */
+typedef struct tp_job {
+	size_t item;             /* index of the target's item */
+	weft_cert *target;
+	weft_sigrec *rec;
+	const weft_uidrec *uid;
+	size_t cand;             /* index into import.cands */
+	size_t ncand;
+	bool pending;            /* was waiting in the keyring */
+} tp_job;
+
+typedef struct import {
+	weft_ctx *ctx;
+	weft_txn *txn;
+	const char *source;
+	item *items;
+	size_t nitems, items_cap;
+	stray *strays;
+	size_t nstrays, strays_cap;
+	tp_job *jobs;
+	size_t njobs, jobs_cap;
+	weft_cert **cands;
+	size_t ncands, cands_cap;
+	weft_cert **loaded;      /* issuer certificates loaded from the store */
+	size_t nloaded, loaded_cap;
+	weft_import_stats *stats;
+	const char *phase;
+	gpg_error_t input_err;
+} import;
+
+/* import.c */
+gpg_error_t weft_import__push_item(import *im, item **out);
+gpg_error_t weft_import__reject_unread(import *im, unsigned block,
+				       uint64_t offset, const char *why);
+void weft_import__tick(void *opaque, size_t done, size_t total);
+
+/* import-read.c: steps 1 and 2 */
+gpg_error_t weft_import__read_block(import *im, const uint8_t *data,
+				    size_t len, unsigned block);
+gpg_error_t weft_import__fold_duplicates(import *im);
+gpg_error_t weft_import__attach_revocations(import *im);
+
+/* import-tp.c: step 5 */
+item *weft_import__item_by_fpr(import *im, const uint8_t *fpr, size_t len);
+gpg_error_t weft_import__third_party(import *im);
+
+#endif /* WEFT_STORE_IMPORT_H */
