@@ -99,6 +99,13 @@ weft_ctx__progress(const weft_ctx *ctx, const char *what, uint64_t done,
 }
 
 void
+weft_ctx_set_passphrase(weft_ctx *ctx, weft_passphrase_cb cb, void *opaque)
+{
+	ctx->passphrase = cb;
+	ctx->passphrase_opaque = opaque;
+}
+
+void
 weft_ctx_set_threads(weft_ctx *ctx, unsigned n)
 {
 	ctx->threads = n;

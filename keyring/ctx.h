@@ -17,6 +17,8 @@ struct weft_ctx {
 	unsigned threads;
 	weft_progress_cb progress;
 	void *progress_opaque;
+	weft_passphrase_cb passphrase;
+	void *passphrase_opaque;
 	char error[512];
 };
 

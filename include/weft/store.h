@@ -49,6 +49,7 @@ typedef struct weft_import_stats {
 				     is not in the keyring */
 	uint64_t certs_resolved;  /* pending ones verified by this import */
 	uint64_t dropped;         /* invalid signatures/components dropped */
+	uint64_t secret_imported; /* secret keys stored (protected) */
 	uint64_t secret_skipped;  /* secret keys whose secret part was not
 				     imported */
 	uint64_t revocations;     /* stand-alone revocation certificates */

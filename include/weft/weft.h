@@ -54,6 +54,21 @@ typedef void (*weft_progress_cb)(void *opaque, const char *what,
 				 uint64_t done, uint64_t total);
 void weft_ctx_set_progress(weft_ctx *ctx, weft_progress_cb cb, void *opaque);
 
+/* Passphrases.  The engine never prompts: when it needs a passphrase it
+ * calls this callback.  DESCRIPTION names the key in one line ("Alice
+ * <alice@example.org>, ed25519 key 0123...ABCD"); NEW is true when a new
+ * passphrase is being chosen (the program should ask twice); ATTEMPT counts
+ * from 1 and grows after a wrong passphrase.  The callback writes a
+ * NUL-terminated passphrase into BUF (BUFLEN octets, in secure memory;
+ * the engine wipes it) and returns 0, or GPG_ERR_CANCELED (the user gave
+ * up), GPG_ERR_NO_PASSPHRASE (none available, e.g. no terminal). */
+typedef gpg_error_t (*weft_passphrase_cb)(void *opaque,
+					  const char *description, bool new_,
+					  unsigned attempt, char *buf,
+					  size_t buflen);
+void weft_ctx_set_passphrase(weft_ctx *ctx, weft_passphrase_cb cb,
+			     void *opaque);
+
 /* Threads used for signature verification (0 = one per core). */
 void weft_ctx_set_threads(weft_ctx *ctx, unsigned n);
 

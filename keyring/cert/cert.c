@@ -73,6 +73,7 @@ weft_cert_free(weft_cert *c)
 		free(ch);
 	}
 	weft_pubkey_free(c->pubkey);
+	weft_buf_free(&c->secrets);
 	free(c);
 }
 
@@ -166,8 +167,15 @@ set_key(weft_cert *c, weft_keyrec *k, const weft_packet *pkt, uint8_t tag,
 		return weft_diag_set(diag, WEFT_ERR(GPG_ERR_PUBKEY_ALGO),
 			"v6 key with a legacy 25519 algorithm (RFC 9580 forbids it)");
 	if (pkt->tag == WEFT_PKT_SECRET_KEY ||
-	    pkt->tag == WEFT_PKT_SECRET_SUBKEY)
+	    pkt->tag == WEFT_PKT_SECRET_SUBKEY) {
 		c->had_secret = true;
+		/* Kept aside, in secure memory, for the secret-key store. */
+		if (!c->secrets.secure && !c->secrets.data)
+			weft_buf_init_secure(&c->secrets);
+		if ((err = weft_packet_write(&c->secrets, pkt->tag, pkt->body,
+					     pkt->body_len)))
+			return err;
+	}
 	/* Keep only the public part; secret material never enters a cert. */
 	if ((err = weft_cert__keep(c, parsed.pub, parsed.pub_len, &copy)))
 		return err;
@@ -623,6 +631,13 @@ weft_cert_merge(weft_cert *dst, const weft_cert *src, bool *changed)
 	    memcmp(dst->primary.fpr, src->primary.fpr, src->primary.fpr_len))
 		return WEFT_ERR(GPG_ERR_CONFLICT);
 	dst->had_secret |= src->had_secret;
+	if (src->secrets.len) {
+		if (!dst->secrets.secure && !dst->secrets.data)
+			weft_buf_init_secure(&dst->secrets);
+		if ((err = weft_buf_put(&dst->secrets, src->secrets.data,
+					src->secrets.len)))
+			return err;
+	}
 
 	if ((err = copy_sigs(dst, &dst->primary.sigs, &src->primary.sigs)))
 		return err;

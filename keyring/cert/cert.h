@@ -75,6 +75,10 @@ typedef struct weft_cert {
 	weft_arena_chunk *arena;
 	weft_pubkey *pubkey;     /* lazily built primary public key */
 	bool had_secret;         /* built from secret key packets */
+	weft_buf secrets;        /* the secret key packets (tags 5 and 7) as
+				    read, each with a new-format header, in
+				    input order; wiped when freed.  Never
+				    part of the certificate's bytes. */
 } weft_cert;
 
 void weft_cert_free(weft_cert *c);

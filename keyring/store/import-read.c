@@ -37,11 +37,6 @@ finish_cert(import *im, weft_cert_builder *b, unsigned block, uint64_t off)
 		}
 		break;
 	}
-	if (it->cert->had_secret) {
-		im->stats->secret_skipped++;
-		weft_diag_set(&it->note, 0,
-			"secret key material was not imported (only the public key)");
-	}
 	return 0;
 }
 

@@ -4,6 +4,7 @@
 
 #include "import.h"
 #include "../armor/armor.h"
+#include "../secret/secret.h"
 #include "../util/mem.h"
 #include "../util/workers.h"
 
@@ -230,6 +231,21 @@ write_all(import *im, weft_import_cb cb, void *opaque)
 		im->stats->dropped += weft_cert_prune(it->merged, &note);
 		if (note.msg[0] && !it->note.msg[0])
 			it->note = note;
+		if (it->merged->secrets.len) {
+			bool stored = false;
+
+			weft_diag_clear(&note);
+			if ((err = weft_secret__import(im->ctx, im->txn,
+						       it->merged, &stored,
+						       &note)))
+				return err;
+			if (stored)
+				im->stats->secret_imported++;
+			else
+				im->stats->secret_skipped++;
+			if (note.msg[0] && !it->note.msg[0])
+				it->note = note;
+		}
 		count_new(it);
 		if (!it->old)
 			st = WEFT_IMPORT_NEW;
