@@ -170,6 +170,9 @@ int cmd_export(cli *c, const opt_result *r);
 int cmd_list(cli *c, const opt_result *r);
 int cmd_show(cli *c, const opt_result *r);
 int cmd_fsck(cli *c, const opt_result *r);
+int cmd_generate(cli *c, const opt_result *r);
+int cmd_certify(cli *c, const opt_result *r);
+int cmd_revoke(cli *c, const opt_result *r);
 int cmd_help(cli *c, const opt_result *r);
 int cmd_version(cli *c, const opt_result *r);
 

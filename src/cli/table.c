@@ -6,6 +6,9 @@
 #include "cli.h"
 
 extern const opt_spec export_opts[];
+extern const opt_spec generate_opts[];
+extern const opt_spec certify_opts[];
+extern const opt_spec revoke_opts[];
 
 const opt_spec weft_global_opts[] = {
 	{ "home", 0, true, GOPT_HOME, "DIR",
@@ -72,6 +75,21 @@ const command weft_commands[] = {
 	  "\n"
 	  "Exit status: 0 shown, 1 a QUERY matched nothing, 2 error.",
 	  no_opts, 0, cmd_show },
+	{ "generate", "\"Name <email>\" [--algo ed25519|rsa3072|rsa4096] [--v6] [--expires T]",
+	  "make a new key pair; it becomes a trust root",
+	  "Makes a new certificate with a signing primary key and an encryption\n"
+	  "subkey, stores the secret keys protected by a passphrase, and makes\n"
+	  "the key one of your trust roots.",
+	  generate_opts, CMD_WRITES, cmd_generate },
+	{ "certify", "KEY [UID...] [--local] [--level 0-3] [--depth N] [--amount N] [--regex R|--domain D] [--expires T] [--by MYKEY]",
+	  "certify that a key belongs to a person (optionally as a trusted introducer)",
+	  "Signs the user IDs of KEY (all valid ones, or those given) with your\n"
+	  "key, after you have checked the person's identity.",
+	  certify_opts, CMD_WRITES, cmd_certify },
+	{ "revoke", "KEY [UID...] [--by MYKEY]",
+	  "revoke your certifications of a key",
+	  "Revokes the certifications your key made on KEY's user IDs.",
+	  revoke_opts, CMD_WRITES, cmd_revoke },
 	{ "fsck", "",
 	  "check the keyring's indexes against its certificates",
 	  "Decodes every certificate and checks that every index entry it implies\n"
