@@ -215,6 +215,23 @@ weft_cert_builder_start(weft_cert_builder *b, const weft_packet *pkt,
 	return 0;
 }
 
+/* The stored issuer of signature number b->sigidx - 1, if the next entry
+ * of the issuer table is for it. */
+static void
+take_issuer(weft_cert_builder *b, weft_sigrec *rec)
+{
+	weft_reader r = b->issuers;
+	uint32_t idx;
+	uint8_t len;
+
+	if (weft_reader_u32(&r, &idx) || idx != b->sigidx - 1 ||
+	    weft_reader_u8(&r, &len) || len > WEFT_FPR_MAX ||
+	    weft_reader_copy(&r, rec->issuer_fpr, len))
+		return;
+	rec->issuer_fpr_len = len;
+	b->issuers = r;
+}
+
 static void
 drop(weft_cert_builder *b, const char *fmt, const char *what)
 {
@@ -253,10 +270,13 @@ weft_cert_builder_add(weft_cert_builder *b, const weft_packet *pkt)
 		err = add_sig(c, v, pkt->body, pkt->body_len, state, &d, &rec);
 		if (gpg_err_code(err) == GPG_ERR_ENOMEM)
 			return err;
-		if (err)
+		if (err) {
 			drop(b, "dropped a signature: %s", d.msg);
-		else
-			rec->backsig_ok = (stored & WEFT_SIG_BACKSIG_OK) != 0;
+			return 0;
+		}
+		rec->backsig_ok = (stored & WEFT_SIG_BACKSIG_OK) != 0;
+		if (b->states)
+			take_issuer(b, rec);
 		return 0;
 
 	case WEFT_PKT_USER_ID:
@@ -343,7 +363,9 @@ weft_cert_add_primary_sig(weft_cert *c, const uint8_t *body, size_t len,
 
 gpg_error_t
 weft_cert_from_bytes(weft_cert **out, const uint8_t *p, size_t len,
-		     const uint8_t *states, size_t nstates, weft_diag *diag)
+		     const uint8_t *states, size_t nstates,
+		     const uint8_t *issuers, size_t issuers_len,
+		     weft_diag *diag)
 {
 	weft_reader r;
 	weft_packet pkt;
@@ -360,6 +382,7 @@ weft_cert_from_bytes(weft_cert **out, const uint8_t *p, size_t len,
 		return err;
 	b.states = states;
 	b.nstates = nstates;
+	weft_reader_init(&b.issuers, issuers, issuers_len);
 	while (!(err = weft_packet_next(&r, &pkt, diag))) {
 		err = weft_cert_builder_add(&b, &pkt);
 		weft_packet_release(&pkt);
@@ -484,6 +507,11 @@ sigvec_canon(weft_sigvec *v)
 				changed = true;
 			}
 			keep->backsig_ok |= dup->backsig_ok;
+			if (!keep->issuer_fpr_len && dup->issuer_fpr_len) {
+				keep->issuer_fpr_len = dup->issuer_fpr_len;
+				memcpy(keep->issuer_fpr, dup->issuer_fpr,
+				       sizeof keep->issuer_fpr);
+			}
 			if (keep->is_new && !dup->is_new) {
 				/* An old signature gained unhashed data. */
 				keep->is_new = false;
@@ -603,6 +631,8 @@ copy_sigs(weft_cert *dst, weft_sigvec *to, const weft_sigvec *from)
 				   s->state, NULL, &rec)))
 			return err;
 		rec->backsig_ok = s->backsig_ok;
+		rec->issuer_fpr_len = s->issuer_fpr_len;
+		memcpy(rec->issuer_fpr, s->issuer_fpr, sizeof rec->issuer_fpr);
 		rec->is_new = true;
 	}
 	return 0;
@@ -726,7 +756,7 @@ weft_cert_clear_new(weft_cert *c)
 
 static void
 write_sigs(const weft_sigvec *v, unsigned flags, weft_buf *out,
-	   weft_buf *states)
+	   weft_buf *states, weft_buf *issuers, uint32_t *index)
 {
 	size_t i;
 
@@ -745,30 +775,42 @@ write_sigs(const weft_sigvec *v, unsigned flags, weft_buf *out,
 		if (states)
 			weft_buf_put_u8(states, (uint8_t)(s->state |
 				(s->backsig_ok ? WEFT_SIG_BACKSIG_OK : 0)));
+		if (issuers && s->issuer_fpr_len &&
+		    s->state == WEFT_SIG_GOOD && !s->self) {
+			weft_buf_put_u32(issuers, *index);
+			weft_buf_put_u8(issuers, s->issuer_fpr_len);
+			weft_buf_put(issuers, s->issuer_fpr, s->issuer_fpr_len);
+		}
+		(*index)++;
 	}
 }
 
 gpg_error_t
 weft_cert_write(const weft_cert *c, unsigned flags, weft_buf *out,
-		weft_buf *states)
+		weft_buf *states, weft_buf *issuers)
 {
+	uint32_t index = 0;
 	size_t i;
 
 	weft_packet_write(out, WEFT_PKT_PUBLIC_KEY, c->primary.key.body,
 			  c->primary.key.body_len);
-	write_sigs(&c->primary.sigs, flags, out, states);
+	write_sigs(&c->primary.sigs, flags, out, states, issuers, &index);
 	for (i = 0; i < c->nuids; i++) {
 		weft_packet_write(out, c->uids[i].tag, c->uids[i].data,
 				  c->uids[i].len);
-		write_sigs(&c->uids[i].sigs, flags, out, states);
+		write_sigs(&c->uids[i].sigs, flags, out, states, issuers,
+			   &index);
 	}
 	for (i = 0; i < c->nsubkeys; i++) {
 		weft_packet_write(out, WEFT_PKT_PUBLIC_SUBKEY,
 				  c->subkeys[i].key.body,
 				  c->subkeys[i].key.body_len);
-		write_sigs(&c->subkeys[i].sigs, flags, out, states);
+		write_sigs(&c->subkeys[i].sigs, flags, out, states, issuers,
+			   &index);
 	}
 	if (states && states->err)
 		return states->err;
+	if (issuers && issuers->err)
+		return issuers->err;
 	return weft_buf_error(out);
 }

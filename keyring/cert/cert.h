@@ -38,6 +38,8 @@ typedef struct weft_sigrec {
 	bool self;               /* issued by this cert's primary key */
 	bool backsig_ok;         /* subkey bindings: a valid embedded 0x19 */
 	bool is_new;             /* added by the last merge */
+	uint8_t issuer_fpr_len;  /* third-party GOOD: the key that verified */
+	uint8_t issuer_fpr[WEFT_FPR_MAX];
 } weft_sigrec;
 
 typedef struct weft_sigvec {
@@ -101,6 +103,7 @@ typedef struct weft_cert_builder {
 	int where;               /* 0 primary, 1 uid, 2 subkey, -1 skipping */
 	const uint8_t *states;   /* from storage: one state per signature */
 	size_t nstates, sigidx;
+	weft_reader issuers;     /* from storage: (index, issuer fpr) pairs */
 	size_t dropped;
 	weft_diag note;          /* first dropped component, for reports */
 } weft_cert_builder;
@@ -124,10 +127,13 @@ gpg_error_t weft_cert_add_primary_sig(weft_cert *c, const uint8_t *body,
 				      size_t len, weft_diag *diag);
 
 /* Parse a canonical (stored or exported) byte string into a cert.
- * STATES, if not NULL, gives one weft_sig_state per signature in order. */
+ * STATES, if not NULL, gives one state octet per signature in order;
+ * ISSUERS (ISSUERS_LEN octets) the verified issuers of third-party
+ * signatures as written by weft_cert_write. */
 gpg_error_t weft_cert_from_bytes(weft_cert **out, const uint8_t *p,
 				 size_t len, const uint8_t *states,
-				 size_t nstates, weft_diag *diag);
+				 size_t nstates, const uint8_t *issuers,
+				 size_t issuers_len, weft_diag *diag);
 
 /* ---- canonical form ---------------------------------------------------- */
 
@@ -142,13 +148,15 @@ void weft_cert_canonicalize(weft_cert *c);
 /* Serialise.  FLAGS: WEFT_CERT_WRITE_LOCAL to include non-exportable
  * signatures; WEFT_CERT_WRITE_UNCHECKED to include signatures in state
  * UNCHECKED (always for storage; for export too, as gpg does).  If STATES
- * is not NULL it receives the state of each written signature. */
+ * is not NULL it receives the state octet of each written signature, and
+ * ISSUERS (if not NULL) for each verified third-party signature its index
+ * (u32) and issuer fingerprint (length octet, octets). */
 enum {
 	WEFT_CERT_WRITE_LOCAL = 1,
 	WEFT_CERT_WRITE_UNCHECKED = 2,
 };
 gpg_error_t weft_cert_write(const weft_cert *c, unsigned flags,
-			    weft_buf *out, weft_buf *states);
+			    weft_buf *out, weft_buf *states, weft_buf *issuers);
 
 /* Total number of signatures. */
 size_t weft_cert_nsigs(const weft_cert *c);
@@ -180,6 +188,12 @@ gpg_error_t weft_cert_check_self(weft_cert *c, bool only_new);
 gpg_error_t weft_cert_check_third_party(weft_cert *target, weft_sigrec *rec,
 					const weft_uidrec *uid,
 					weft_cert *issuer);
+
+/* Does a subkey binding call for an embedded back-signature?  When it
+ * lets the subkey sign or certify: by its key flags, or, without any, by
+ * the subkey's algorithm (gpg's rule). */
+bool weft_binding_needs_backsig(const weft_pkt_key *sub,
+				const weft_pkt_sig *binding);
 
 /* Build (once) and return the primary key's libgcrypt form. */
 gpg_error_t weft_cert_pubkey(weft_cert *c, weft_pubkey **out);

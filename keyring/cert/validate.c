@@ -18,7 +18,7 @@
  */
 #include <stdlib.h>
 
-#include "cert.h"
+#include "summary.h"
 
 static bool
 is_cert_type(uint8_t t)
@@ -63,15 +63,14 @@ verify_one(weft_cert *c, weft_pubkey *pk, weft_sigrec *rec,
 						       : WEFT_SIG_GOOD;
 }
 
-/* Does the binding of subkey K call for a back-signature? */
-static bool
-needs_backsig(const weft_keyrec *k, const weft_pkt_sig *binding)
+bool
+weft_binding_needs_backsig(const weft_pkt_key *sub, const weft_pkt_sig *binding)
 {
 	if (binding->has_key_flags)
 		return (binding->key_flags & (WEFT_KF_SIGN | WEFT_KF_CERTIFY)) != 0;
 	/* No key flags: usable for whatever the algorithm can do, so a
 	 * signing algorithm needs the back-signature too (as in gpg). */
-	return weft_pk_algo_can_sign(k->key.algo);
+	return weft_pk_algo_can_sign(sub->algo);
 }
 
 static bool
@@ -180,7 +179,7 @@ weft_cert_check_self(weft_cert *c, bool only_new)
 			verify_one(c, pk, r, &t);
 			if (r->state == WEFT_SIG_GOOD &&
 			    ty == WEFT_SIG_SUBKEY_BINDING &&
-			    needs_backsig(k, &r->sig))
+			    weft_binding_needs_backsig(&k->key, &r->sig))
 				r->backsig_ok = check_backsig(c, k, &r->sig);
 		}
 	}
@@ -210,6 +209,11 @@ weft_cert_check_third_party(weft_cert *target, weft_sigrec *rec,
 	}
 	rec->state = weft_sig_verify(pk, &rec->sig, &t) ? WEFT_SIG_BAD
 							: WEFT_SIG_GOOD;
+	if (rec->state == WEFT_SIG_GOOD) {
+		rec->issuer_fpr_len = (uint8_t)issuer->primary.fpr_len;
+		memcpy(rec->issuer_fpr, issuer->primary.fpr,
+		       issuer->primary.fpr_len);
+	}
 	return 0;
 }
 
@@ -360,249 +364,116 @@ weft_revocation_is_hard(const weft_pkt_sig *rev)
 	}
 }
 
-static bool
-sig_live(const weft_pkt_sig *s, uint32_t t)
-{
-	if (s->created > t)
-		return false;
-	if (s->expires && (uint64_t)s->created + s->expires <= t)
-		return false;
-	return true;
-}
+/* ---- state at a reference time: summary.c answers, these map back -------- */
 
-/* Step 2: the newest live self-signature of a binding type that the
- * policy accepts at T. */
-static const weft_sigrec *
-find_binding(const weft_sigvec *v, bool (*binding_type)(uint8_t),
-	     weft_hash_security sec, uint32_t t, bool policy)
-{
-	const weft_sigrec *b = NULL;
-	size_t i;
+/* The summary of C and the record behind each of its signatures. */
+typedef struct mapped {
+	weft_buf buf;
+	weft_summary s;
+	bool ok;
+} mapped;
 
-	for (i = 0; i < v->n; i++) {
-		const weft_sigrec *r = &v->v[i];
-
-		if (!r->self || r->state != WEFT_SIG_GOOD ||
-		    !binding_type(r->sig.type) || !sig_live(&r->sig, t) ||
-		    (policy && !weft_policy_sig_ok(&r->sig, sec, t)))
-			continue;
-		if (!b || r->sig.created >= b->sig.created)
-			b = r;
-	}
-	return b;
-}
-
-/* Step 3, as Sequoia's ComponentBundle::_revocation_status: with
- * HARD_FINAL (keys and subkeys) a hard revocation is in effect whatever
- * the time; otherwise a revocation counts when it is live at T and not
- * older than the binding BINDING. */
 static void
-revocation_state(const weft_sigvec *v, uint8_t rev_type,
-		 weft_hash_security sec, bool hard_final,
-		 const weft_sigrec *binding, uint32_t t,
+map_open(mapped *m, const weft_cert *c)
+{
+	weft_buf_init(&m->buf);
+	m->ok = weft_summary_of(c, &m->buf, &m->s) == 0;
+}
+
+static void
+map_close(mapped *m)
+{
+	weft_summary_free(&m->s);
+	weft_buf_free(&m->buf);
+}
+
+static const weft_sigrec *
+rec_of(const mapped *m, const weft_tsig *t)
+{
+	return t ? m->s.recs[t - m->s.sigs] : NULL;
+}
+
+static void
+to_binding_state(const mapped *m, const weft_tstate *ts,
 		 weft_binding_state *out)
 {
-	uint32_t bt = binding ? binding->sig.created : 0;
-	size_t i;
-
-	for (i = 0; i < v->n; i++) {
-		const weft_sigrec *r = &v->v[i];
-		bool hard;
-
-		if (!r->self || r->state != WEFT_SIG_GOOD ||
-		    r->sig.type != rev_type ||
-		    !weft_policy_sig_ok(&r->sig, sec, t))
-			continue;
-		hard = weft_revocation_is_hard(&r->sig);
-		if (!(hard_final && hard)) {
-			if (bt > r->sig.created || !sig_live(&r->sig, t))
-				continue;
-		}
-		/* Prefer a hard revocation, then the earliest. */
-		if (!out->revocation || (hard && !out->hard_revoked) ||
-		    (hard == out->hard_revoked &&
-		     r->sig.created < out->revoked_at)) {
-			out->revocation = r;
-			out->revoked = true;
-			out->hard_revoked = hard;
-			out->revoked_at = r->sig.created;
-		}
-	}
+	out->binding = rec_of(m, ts->binding);
+	out->revocation = rec_of(m, ts->revocation);
+	out->valid = ts->valid;
+	out->policy_ok = ts->policy_ok;
+	out->revoked = ts->revoked;
+	out->hard_revoked = ts->hard_revoked;
+	out->revoked_at = ts->revoked_at;
 }
 
 static void
-binding_state(const weft_sigvec *v, bool (*binding_type)(uint8_t),
-	      uint8_t rev_type, weft_hash_security sec, bool hard_final,
-	      uint32_t t, weft_binding_state *out)
+to_key_state(const mapped *m, const weft_tkey_state *ts, weft_key_state *out)
 {
-	memset(out, 0, sizeof *out);
-	out->binding = find_binding(v, binding_type, sec, t, true);
-	out->policy_ok = out->binding != NULL;
-	if (!out->binding)
-		out->binding = find_binding(v, binding_type, sec, t, false);
-	out->valid = out->policy_ok;
-	revocation_state(v, rev_type, sec, hard_final, out->binding, t, out);
+	to_binding_state(m, &ts->b, &out->b);
+	out->created = ts->created;
+	out->expires = ts->expires;
+	out->expired = ts->expired;
+	out->key_flags = ts->key_flags;
+	out->has_key_flags = ts->has_key_flags;
 }
 
 void
 weft_cert_uid_state(const weft_cert *c, const weft_uidrec *u, uint32_t t,
 		    weft_binding_state *out)
 {
-	(void)c;
-	binding_state(&u->sigs, is_cert_type, WEFT_SIG_CERT_REVOCATION,
-		      weft_uid_hash_security(u->data, u->len, u->tag), false,
-		      t, out);
-}
+	mapped m;
+	weft_tstate ts;
 
-static bool
-is_direct(uint8_t t)
-{
-	return t == WEFT_SIG_DIRECT_KEY;
-}
-
-/* Rank of a user ID for being primary: 3 valid and unrevoked, 2 bound
- * but rejected by the policy, 1 revoked or unbound. */
-static int
-uid_rank(const weft_binding_state *st)
-{
-	if (st->revoked || !st->binding)
-		return 1;
-	return st->policy_ok ? 3 : 2;
+	memset(out, 0, sizeof *out);
+	map_open(&m, c);
+	if (m.ok) {
+		weft_summary_uid_state(&m.s, (size_t)(u - c->uids), t, t, &ts);
+		to_binding_state(&m, &ts, out);
+	}
+	map_close(&m);
 }
 
 const weft_uidrec *
 weft_cert_primary_uid(const weft_cert *c, uint32_t t)
 {
-	const weft_uidrec *best = NULL;
-	weft_binding_state st, bst;
-	int rank, brank = 0;
-	size_t i;
+	mapped m;
+	int i = -1;
 
-	memset(&bst, 0, sizeof bst);
-	for (i = 0; i < c->nuids; i++) {
-		const weft_uidrec *u = &c->uids[i];
-		bool better;
-
-		if (u->tag != WEFT_PKT_USER_ID)
-			continue;
-		weft_cert_uid_state(c, u, t, &st);
-		rank = uid_rank(&st);
-		if (rank != brank) {
-			better = rank > brank;
-		} else if (!st.binding || !bst.binding) {
-			better = false;
-		} else if (st.binding->sig.primary_uid !=
-			   bst.binding->sig.primary_uid) {
-			/* The primary flag first, then the newest binding. */
-			better = st.binding->sig.primary_uid;
-		} else {
-			better = st.binding->sig.created >
-				 bst.binding->sig.created;
-		}
-		if (better) {
-			best = u;
-			brank = rank;
-			bst = st;
-		}
-	}
-	return best;
-}
-
-static void
-key_flags_of(const weft_pkt_key *k, const weft_pkt_sig *s, uint8_t *flags,
-	     bool *has)
-{
-	if (s && s->has_key_flags) {
-		*flags = s->key_flags;
-		*has = true;
-		return;
-	}
-	/* No key flags: what the algorithm can do (gpg's rule). */
-	*has = false;
-	*flags = 0;
-	if (weft_pk_algo_can_sign(k->algo))
-		*flags |= WEFT_KF_SIGN | WEFT_KF_CERTIFY;
-	if (weft_pk_algo_can_encrypt(k->algo))
-		*flags |= WEFT_KF_ENCRYPT_COMMS | WEFT_KF_ENCRYPT_STORAGE;
-}
-
-static void
-set_expiry(weft_key_state *out, const weft_pkt_key *k,
-	   const weft_pkt_sig *s, uint32_t t)
-{
-	uint64_t e;
-
-	out->created = k->created;
-	out->expires = 0;
-	if (k->version < 4 && k->v3_days)
-		out->expires = k->created + (uint32_t)k->v3_days * 86400u;
-	if (s && s->has_key_expires && s->key_expires) {
-		e = (uint64_t)k->created + s->key_expires;
-		out->expires = e > UINT32_MAX ? UINT32_MAX : (uint32_t)e;
-	}
-	out->expired = out->expires && out->expires <= t;
+	map_open(&m, c);
+	if (m.ok)
+		i = weft_summary_primary_uid(&m.s, t, t);
+	map_close(&m);
+	return i < 0 ? NULL : &c->uids[i];
 }
 
 void
 weft_cert_primary_state(const weft_cert *c, uint32_t t, weft_key_state *out)
 {
-	const weft_sigrec *direct, *binding;
-	weft_binding_state uidst;
-	const weft_uidrec *pu;
-	const weft_pkt_sig *s, *exp;
+	mapped m;
+	weft_tkey_state ts;
 
 	memset(out, 0, sizeof *out);
-	direct = find_binding(&c->primary.sigs, is_direct,
-			      WEFT_SEC_SECOND_PREIMAGE, t, true);
-	if (!direct)
-		direct = find_binding(&c->primary.sigs, is_direct,
-				      WEFT_SEC_SECOND_PREIMAGE, t, false);
-	pu = weft_cert_primary_uid(c, t);
-	memset(&uidst, 0, sizeof uidst);
-	if (pu)
-		weft_cert_uid_state(c, pu, t, &uidst);
-	/* v6: the direct-key signature is authoritative (RFC 9580 5.2.3.10);
-	 * v4: the primary user ID's binding, else the direct-key signature
-	 * (Sequoia's rule). */
-	if (c->primary.key.version == 6)
-		binding = direct ? direct : uidst.binding;
-	else
-		binding = uidst.binding ? uidst.binding : direct;
-	out->b.binding = binding;
-	out->b.policy_ok = binding &&
-		weft_policy_sig_ok(&binding->sig, binding == direct ?
-				   WEFT_SEC_SECOND_PREIMAGE :
-				   weft_uid_hash_security(pu->data, pu->len,
-							  pu->tag), t) &&
-		weft_policy_key_ok(&c->primary.key, t);
-	out->b.valid = out->b.policy_ok;
-	revocation_state(&c->primary.sigs, WEFT_SIG_KEY_REVOCATION,
-			 WEFT_SEC_SECOND_PREIMAGE, true, binding, t, &out->b);
-	s = binding ? &binding->sig : NULL;
-	/* A key expiry may sit on the direct-key signature alone. */
-	exp = s;
-	if ((!exp || !exp->has_key_expires) && direct &&
-	    direct->sig.has_key_expires)
-		exp = &direct->sig;
-	set_expiry(out, &c->primary.key, exp, t);
-	key_flags_of(&c->primary.key, s, &out->key_flags, &out->has_key_flags);
+	map_open(&m, c);
+	if (m.ok) {
+		weft_summary_primary_state(&m.s, t, t, &ts);
+		to_key_state(&m, &ts, out);
+	}
+	map_close(&m);
 }
 
 void
 weft_cert_subkey_state(const weft_cert *c, const weft_keyrec *k, uint32_t t,
 		       weft_key_state *out)
 {
-	const weft_pkt_sig *s;
+	mapped m;
+	weft_tkey_state ts;
 
-	(void)c;
 	memset(out, 0, sizeof *out);
-	binding_state(&k->sigs, is_binding_type, WEFT_SIG_SUBKEY_REVOCATION,
-		      WEFT_SEC_SECOND_PREIMAGE, true, t, &out->b);
-	out->b.policy_ok = out->b.policy_ok && weft_policy_key_ok(&k->key, t);
-	out->b.valid = out->b.policy_ok;
-	s = out->b.binding ? &out->b.binding->sig : NULL;
-	set_expiry(out, &k->key, s, t);
-	key_flags_of(&k->key, s, &out->key_flags, &out->has_key_flags);
-	if (out->b.binding && needs_backsig(k, s) && !out->b.binding->backsig_ok)
-		out->key_flags &= (uint8_t)~(WEFT_KF_SIGN | WEFT_KF_CERTIFY);
+	map_open(&m, c);
+	if (m.ok) {
+		weft_summary_subkey_state(&m.s, (size_t)(k - c->subkeys), t, t,
+					  &ts);
+		to_key_state(&m, &ts, out);
+	}
+	map_close(&m);
 }

@@ -382,4 +382,132 @@ gpg_error_t weft_sig_builder_finish(const weft_sig_builder *sb,
 /* Write an MPI (bit count + octets, leading zero octets stripped). */
 gpg_error_t weft_mpi_write(weft_buf *b, const uint8_t *p, size_t len);
 
+/* ==== secret key material (secret.c; owned by the secret-key work) ====
+ *
+ * The octets of a secret key packet (tag 5 or 7) after its public part
+ * (weft_pkt_key.secret), RFC 9580 5.5.3:
+ *
+ *   usage                    0 clear, 253 AEAD, 254 CFB + SHA-1,
+ *                            255 CFB + 2-octet checksum, 1..252 a cipher
+ *                            (obsolete: simple MD5 S2K, refused)
+ *   [v6, usage != 0] count   octets of the fields up to the IV
+ *   [253/254/255] cipher
+ *   [253] AEAD mode
+ *   [v6, 253/254] S2K length
+ *   [253/254/255] S2K specifier (RFC 9580 3.7.1)
+ *   [253] nonce              (size of the AEAD mode)
+ *   [254/255] IV             (cipher block size; none for GnuPG's
+ *                            stubs, S2K 101)
+ *   data                     the secret fields, clear or encrypted
+ *                            (253: followed by the 16-octet tag; 254:
+ *                            encrypted with their SHA-1; 255: with their
+ *                            checksum)
+ *   [v4, usage 0] checksum   2 octets: sum of the field octets mod 65536
+ *
+ * Parsed structures point into the key packet's bytes. */
+
+enum weft_s2k_usage {
+	WEFT_S2K_USAGE_CLEAR = 0,
+	WEFT_S2K_USAGE_AEAD = 253,
+	WEFT_S2K_USAGE_SHA1 = 254,
+	WEFT_S2K_USAGE_CHECKSUM = 255,
+};
+
+/* String-to-key specifier types (RFC 9580 3.7.1), and GnuPG's private
+ * type 101 for secret keys that are not there (stubs). */
+enum weft_s2k_type {
+	WEFT_S2K_SIMPLE = 0,
+	WEFT_S2K_SALTED = 1,
+	WEFT_S2K_ITERATED = 3,
+	WEFT_S2K_ARGON2 = 4,
+	WEFT_S2K_GNU = 101,
+};
+
+/* Symmetric ciphers (RFC 9580 9.3) and AEAD modes (9.6). */
+enum weft_cipher_algo {
+	WEFT_CIPHER_IDEA = 1,
+	WEFT_CIPHER_3DES = 2,
+	WEFT_CIPHER_CAST5 = 3,
+	WEFT_CIPHER_BLOWFISH = 4,
+	WEFT_CIPHER_AES128 = 7,
+	WEFT_CIPHER_AES192 = 8,
+	WEFT_CIPHER_AES256 = 9,
+	WEFT_CIPHER_TWOFISH = 10,
+	WEFT_CIPHER_CAMELLIA128 = 11,
+	WEFT_CIPHER_CAMELLIA192 = 12,
+	WEFT_CIPHER_CAMELLIA256 = 13,
+};
+
+enum weft_aead_algo {
+	WEFT_AEAD_EAX = 1,
+	WEFT_AEAD_OCB = 2,
+	WEFT_AEAD_GCM = 3,
+};
+
+/* GnuPG stub modes (S2K 101): no secret at all, or on a smartcard. */
+enum {
+	WEFT_GNU_DUMMY = 1,      /* gpg's 1001 */
+	WEFT_GNU_CARD = 2,       /* gpg's 1002 */
+};
+
+typedef struct weft_s2k {
+	uint8_t type;
+	uint8_t hash_algo;       /* types 0, 1, 3, 101 */
+	uint8_t salt[16];        /* 8 octets (types 1, 3) or 16 (type 4) */
+	uint8_t salt_len;
+	uint8_t count;           /* type 3: the coded iteration count */
+	uint8_t passes;          /* type 4: t */
+	uint8_t parallelism;     /* type 4: p */
+	uint8_t mem_exp;         /* type 4: memory is 2^mem_exp KiB */
+	uint8_t gnu_mode;        /* type 101: WEFT_GNU_* */
+	const uint8_t *raw;      /* the specifier as read */
+	size_t raw_len;
+} weft_s2k;
+
+typedef struct weft_pkt_secret {
+	uint8_t version;         /* of the key packet */
+	uint8_t usage;
+	uint8_t cipher_algo;     /* usages 253, 254, 255 */
+	uint8_t aead_algo;       /* usage 253 */
+	weft_s2k s2k;            /* usages 253, 254, 255 */
+	const uint8_t *iv;       /* CFB IV (254, 255) or AEAD nonce (253) */
+	size_t iv_len;
+	const uint8_t *data;     /* clear fields (usage 0; without the v4
+				    checksum) or the encrypted octets */
+	size_t data_len;
+	uint16_t checksum;       /* v4, usage 0 */
+	bool stub;               /* a GnuPG stub: no secret material */
+} weft_pkt_secret;
+
+/* Parse K's secret part (K must come from a tag 5 or 7 packet).
+ *   GPG_ERR_INV_PACKET       malformed or truncated
+ *   GPG_ERR_CIPHER_ALGO      an unknown cipher or AEAD mode, or the
+ *                            obsolete usage 1..252 (a cipher, MD5 S2K)
+ *   GPG_ERR_NOT_SUPPORTED    an unknown S2K type
+ * A v4 clear key whose checksum does not match is GPG_ERR_CHECKSUM. */
+gpg_error_t weft_pkt_secret_parse(weft_pkt_secret *s, const weft_pkt_key *k,
+				  weft_diag *diag);
+/* Append S's secret part (usage octet .. end) to OUT, for a key packet of
+ * version S->version; for v4 usage 0 the checksum is computed. */
+gpg_error_t weft_pkt_secret_write(weft_buf *out, const weft_pkt_secret *s);
+/* Append the S2K specifier S (its type's fields) to OUT. */
+gpg_error_t weft_s2k_write(weft_buf *out, const weft_s2k *s);
+
+/* Split clear secret fields (P, N octets) of K's algorithm into F (MPIs
+ * or NATIVE fields pointing into P); they must fill P exactly.
+ *   GPG_ERR_INV_PACKET   wrong length, truncated, stray octets (also
+ *                        what a wrong passphrase with usage 255 gives)
+ *   GPG_ERR_PUBKEY_ALGO  an algorithm without a known layout */
+gpg_error_t weft_secret_fields_parse(const weft_pkt_key *k, const uint8_t *p,
+				     size_t n, weft_field f[WEFT_MAX_FIELDS],
+				     unsigned *nf);
+/* Sum of the octets mod 65536 (RFC 9580 5.5.3). */
+uint16_t weft_secret_checksum(const uint8_t *p, size_t n);
+/* Key and block sizes of a cipher, nonce size of an AEAD mode; 0 when
+ * unknown. */
+size_t weft_cipher_key_len(uint8_t cipher_algo);
+size_t weft_cipher_block_len(uint8_t cipher_algo);
+size_t weft_aead_nonce_len(uint8_t aead_algo);
+const char *weft_cipher_algo_name(uint8_t cipher_algo);
+
 #endif /* WEFT_PACKET_H */

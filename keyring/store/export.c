@@ -51,7 +51,7 @@ weft_export(weft_ctx *ctx, const char *const *queries, size_t n,
 		if ((err = weft_store_cert_load(txn, set.v[i] + 1, set.v[i][0],
 						&c, &d)))
 			goto leave;
-		err = weft_cert_write(c, wflags, &bin, NULL);
+		err = weft_cert_write(c, wflags, &bin, NULL, NULL);
 		weft_cert_free(c);
 		if (err)
 			goto leave;

@@ -216,10 +216,8 @@ write_all(import *im, weft_import_cb cb, void *opaque)
 			weft_diag_clear(&note);
 			im->stats->dropped += weft_cert_prune(it->merged, &note);
 			if ((err = weft_store_cert_put(im->txn, it->merged,
-						       it->old,
-						       WEFT_PUT_DEFER_EDGES)))
+						       it->old)))
 				return err;
-			it->written = true;
 			continue;
 		}
 		if (it->rejected) {
@@ -254,9 +252,7 @@ write_all(import *im, weft_import_cb cb, void *opaque)
 		else
 			st = WEFT_IMPORT_UNCHANGED;
 		if (st != WEFT_IMPORT_UNCHANGED || it->states_changed) {
-			err = weft_store_cert_put(im->txn, it->merged, it->old,
-						  WEFT_PUT_DEFER_EDGES);
-			it->written = !err;
+			err = weft_store_cert_put(im->txn, it->merged, it->old);
 			if (gpg_err_code(err) == GPG_ERR_TOO_LARGE) {
 				it->rejected = true;
 				weft_diag_clear(&it->note);
@@ -281,13 +277,6 @@ write_all(import *im, weft_import_cb cb, void *opaque)
 		report(im, it, st, cb, opaque);
 		weft_ctx__progress(im->ctx, im->phase, i + 1, im->nitems);
 	}
-	/* Now that every key is in the key ID index, the certifications
-	 * that name their issuer by key ID only can be linked. */
-	for (i = 0; i < im->nitems; i++)
-		if (im->items[i].written &&
-		    (err = weft_store_cert_put_edges(im->txn,
-						     im->items[i].merged)))
-			return err;
 	return 0;
 }
 

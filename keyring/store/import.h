@@ -41,7 +41,6 @@ typedef struct item {
 	bool folded;             /* merged into an earlier item */
 	bool touched;            /* keyring-only: pending certifications */
 	bool states_changed;     /* third-party verification changed it */
-	bool written;
 	gpg_error_t check_err;
 	char *uid_hint;          /* first user ID as read, for reports */
 	weft_diag note;

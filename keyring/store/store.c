@@ -8,6 +8,7 @@
 
 #include "store.h"
 #include "../util/buf.h"
+#include "../cert/summary.h"
 
 /* 32 GiB of address space; the file grows only as data is written. */
 #define MAP_SIZE ((size_t)1 << 35)
@@ -40,6 +41,8 @@ static const struct {
 	[WEFT_DB_SECRETS] = { "secrets", 0 },
 	[WEFT_DB_X509] = { "x509", 0 },
 	[WEFT_DB_META] = { "meta", 0 },
+	[WEFT_DB_TNODES] = { "tnodes", 0 },
+	[WEFT_DB_OWNERTRUST] = { "ownertrust", 0 },
 };
 
 const char *
@@ -396,33 +399,49 @@ weft_store_count(weft_txn *t, int db, uint64_t *n)
 
 /* ---- certificate records ---------------------------------------------------- */
 
+/* A certificate record (format 2):
+ *   "WC", format, flags (1: secret packets were seen), nsigs (u32),
+ *   one state octet per signature, issuers_len (u32), the verified
+ *   issuers (weft_cert_write's table), then the canonical packets. */
 #define REC_MAGIC0 'W'
 #define REC_MAGIC1 'C'
-#define REC_FORMAT 1
+#define REC_FORMAT 2
 #define REC_HEADER 8   /* magic(2) format(1) flags(1) nsigs(4) */
+
+static uint32_t
+get_be32(const uint8_t *p)
+{
+	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
+	       ((uint32_t)p[2] << 8) | p[3];
+}
 
 gpg_error_t
 weft_store_cert_decode(const uint8_t *val, size_t vlen, weft_cert **out,
 		       weft_diag *diag)
 {
-	uint32_t nsigs;
+	size_t nsigs, ilen, off;
 
 	*out = NULL;
-	if (vlen < REC_HEADER || val[0] != REC_MAGIC0 || val[1] != REC_MAGIC1 ||
-	    val[2] != REC_FORMAT)
-		return weft_diag_set(diag, WEFT_ERR(GPG_ERR_INV_DATA),
-				     "damaged certificate record");
-	nsigs = ((uint32_t)val[4] << 24) | ((uint32_t)val[5] << 16) |
-		((uint32_t)val[6] << 8) | val[7];
-	if (nsigs > vlen - REC_HEADER)
-		return weft_diag_set(diag, WEFT_ERR(GPG_ERR_INV_DATA),
-				     "damaged certificate record");
-	if (vlen == REC_HEADER + nsigs)
+	if (vlen < REC_HEADER + 4 || val[0] != REC_MAGIC0 ||
+	    val[1] != REC_MAGIC1 || val[2] != REC_FORMAT)
+		goto damaged;
+	nsigs = get_be32(val + 4);
+	if (nsigs > vlen - REC_HEADER - 4)
+		goto damaged;
+	off = REC_HEADER + nsigs;
+	ilen = get_be32(val + off);
+	off += 4;
+	if (ilen > vlen - off)
+		goto damaged;
+	if (vlen == off + ilen)
 		return weft_diag_set(diag, WEFT_ERR(GPG_ERR_INV_DATA),
 				     "damaged certificate record (no packets)");
-	return weft_cert_from_bytes(out, val + REC_HEADER + nsigs,
-				    vlen - REC_HEADER - nsigs,
-				    val + REC_HEADER, nsigs, diag);
+	return weft_cert_from_bytes(out, val + off + ilen, vlen - off - ilen,
+				    val + REC_HEADER, nsigs, val + off, ilen,
+				    diag);
+damaged:
+	return weft_diag_set(diag, WEFT_ERR(GPG_ERR_INV_DATA),
+			     "damaged certificate record");
 }
 
 gpg_error_t
@@ -439,6 +458,13 @@ weft_store_cert_load(weft_txn *t, const uint8_t *fpr, size_t fpr_len,
 	return weft_store_cert_decode(val, vlen, out, diag);
 }
 
+gpg_error_t
+weft_store_summary_get(weft_txn *t, const uint8_t *fpr, size_t fpr_len,
+		       const uint8_t **rec, size_t *len)
+{
+	return weft_store_get(t, WEFT_DB_TNODES, fpr, fpr_len, rec, len);
+}
+
 /* ---- indexes ---------------------------------------------------------------- */
 
 static size_t
@@ -451,105 +477,43 @@ uid_key(const uint8_t *uid, size_t len, uint8_t *out)
 	return n;
 }
 
-struct edge_ctx {
-	weft_index_cb cb;
-	void *opaque;
-	const weft_cert *c;
-	gpg_error_t err;
-};
-
-/* The keyids index holds subkeys too; an issuer is a primary key. */
+/* A third-party signature: pending under its issuer's key ID while the
+ * issuer is unknown; an edge to the issuer that verified it once known. */
 static gpg_error_t
-issuer_candidate(void *opaque, const uint8_t *key, size_t klen,
-		 const uint8_t *val, size_t vlen)
-{
-	struct edge_ctx *e = opaque;
-	gpg_error_t err;
-
-	(void)key;
-	(void)klen;
-	if ((err = e->cb(e->opaque, WEFT_DB_EDGES, val, vlen,
-			 e->c->primary.fpr, e->c->primary.fpr_len)))
-		return err;
-	return e->cb(e->opaque, WEFT_DB_REDGES, e->c->primary.fpr,
-		     e->c->primary.fpr_len, val, vlen);
-}
-
-/* Which entries to produce: everything, all but the key-ID-resolved
- * edges, or only those. */
-enum { IDX_ALL, IDX_IMMEDIATE, IDX_DEFERRED };
-
-static gpg_error_t
-index_sig(weft_txn *t, const weft_cert *c, const weft_sigrec *r,
-	  weft_index_cb cb, void *opaque, int which)
+index_sig(const weft_cert *c, const weft_sigrec *r, weft_index_cb cb,
+	  void *opaque)
 {
 	uint8_t keyid[8];
-	struct edge_ctx e = { cb, opaque, c, 0 };
 	gpg_error_t err;
 
-	if (r->self || !weft_sigrec_issuer_keyid(r, keyid))
+	if (r->self)
 		return 0;
-	if (which == IDX_DEFERRED &&
-	    (r->state != WEFT_SIG_GOOD || r->sig.issuer_fpr_len))
-		return 0;
-	if (which == IDX_IMMEDIATE && r->state == WEFT_SIG_GOOD &&
-	    !r->sig.issuer_fpr_len)
-		return 0;
-	if (r->state == WEFT_SIG_UNCHECKED)
+	if (r->state == WEFT_SIG_UNCHECKED) {
+		if (!weft_sigrec_issuer_keyid(r, keyid))
+			return 0;
 		return cb(opaque, WEFT_DB_PENDING, keyid, 8, c->primary.fpr,
 			  c->primary.fpr_len);
-	if (r->state != WEFT_SIG_GOOD)
-		return 0;
-	if (r->sig.issuer_fpr_len) {
-		if ((err = cb(opaque, WEFT_DB_EDGES, r->sig.issuer_fpr,
-			      r->sig.issuer_fpr_len, c->primary.fpr,
-			      c->primary.fpr_len)))
-			return err;
-		return cb(opaque, WEFT_DB_REDGES, c->primary.fpr,
-			  c->primary.fpr_len, r->sig.issuer_fpr,
-			  r->sig.issuer_fpr_len);
 	}
-	/* Only a key ID: the primary keys that have it. */
-	return weft_store_each(t, WEFT_DB_KEYIDS, keyid, 8, issuer_candidate,
-			       &e);
-}
-
-static gpg_error_t
-index_sigs(weft_txn *t, const weft_cert *c, weft_index_cb cb, void *opaque,
-	   int which)
-{
-	size_t i, j;
-	gpg_error_t err;
-
-	for (i = 0; i < c->primary.sigs.n; i++)
-		if ((err = index_sig(t, c, &c->primary.sigs.v[i], cb, opaque,
-				     which)))
-			return err;
-	for (i = 0; i < c->nuids; i++)
-		for (j = 0; j < c->uids[i].sigs.n; j++)
-			if ((err = index_sig(t, c, &c->uids[i].sigs.v[j], cb,
-					     opaque, which)))
-				return err;
-	return 0;
+	if (r->state != WEFT_SIG_GOOD || !r->issuer_fpr_len)
+		return 0;
+	if ((err = cb(opaque, WEFT_DB_EDGES, r->issuer_fpr, r->issuer_fpr_len,
+		      c->primary.fpr, c->primary.fpr_len)))
+		return err;
+	return cb(opaque, WEFT_DB_REDGES, c->primary.fpr, c->primary.fpr_len,
+		  r->issuer_fpr, r->issuer_fpr_len);
 }
 
 gpg_error_t
-weft_store_cert_index_deferred(weft_txn *t, const weft_cert *c,
-			       weft_index_cb cb, void *opaque)
-{
-	return index_sigs(t, c, cb, opaque, IDX_DEFERRED);
-}
-
-static gpg_error_t
-index_cert(weft_txn *t, const weft_cert *c, weft_index_cb cb, void *opaque,
-	   int which)
+weft_store_cert_index(weft_txn *t, const weft_cert *c, weft_index_cb cb,
+		      void *opaque)
 {
 	const uint8_t *fpr = c->primary.fpr;
-	size_t fl = c->primary.fpr_len, i;
+	size_t fl = c->primary.fpr_len, i, j;
 	uint8_t key[UID_KEY_MAX];
 	char email[256];
 	gpg_error_t err;
 
+	(void)t;
 	if ((err = cb(opaque, WEFT_DB_KEYIDS, c->primary.keyid, 8, fpr, fl)))
 		return err;
 	for (i = 0; i < c->nsubkeys; i++)
@@ -565,18 +529,19 @@ index_cert(weft_txn *t, const weft_cert *c, weft_index_cb cb, void *opaque,
 					uid_key(u->data, u->len, key), fpr, fl)))
 			return err;
 		if (weft_uid_email(u->data, u->len, email, sizeof email) &&
-		    (err = cb(opaque, WEFT_DB_EMAILS, (const uint8_t *)email, strlen(email),
-			      fpr, fl)))
+		    (err = cb(opaque, WEFT_DB_EMAILS, (const uint8_t *)email,
+			      strlen(email), fpr, fl)))
 			return err;
 	}
-	return index_sigs(t, c, cb, opaque, which);
-}
-
-gpg_error_t
-weft_store_cert_index(weft_txn *t, const weft_cert *c, weft_index_cb cb,
-		      void *opaque)
-{
-	return index_cert(t, c, cb, opaque, IDX_ALL);
+	for (i = 0; i < c->primary.sigs.n; i++)
+		if ((err = index_sig(c, &c->primary.sigs.v[i], cb, opaque)))
+			return err;
+	for (i = 0; i < c->nuids; i++)
+		for (j = 0; j < c->uids[i].sigs.n; j++)
+			if ((err = index_sig(c, &c->uids[i].sigs.v[j], cb,
+					     opaque)))
+				return err;
+	return 0;
 }
 
 static gpg_error_t
@@ -593,65 +558,89 @@ index_put(void *opaque, int db, const uint8_t *key, size_t klen,
 	return weft_store_put(opaque, db, key, klen, val, vlen);
 }
 
-gpg_error_t
-weft_store_cert_put_edges(weft_txn *t, const weft_cert *c)
+/* Put KEY -> the bytes of BUFS (concatenated) in DB, reserving the space
+ * in the map and filling it in place: no extra copy. */
+static gpg_error_t
+put_parts(weft_txn *t, int db, const uint8_t *key, size_t klen,
+	  const weft_buf *const *bufs, size_t n)
 {
-	return index_sigs(t, c, index_put, t, IDX_DEFERRED);
+	MDB_val k = { klen, (void *)key }, v = { 0, NULL };
+	size_t i, total = 0;
+	uint8_t *p;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		total += bufs[i]->len;
+	v.mv_size = total;
+	if ((rc = mdb_put(t->txn, t->store->dbi[db], &k, &v, MDB_RESERVE)))
+		return map_err(rc, NULL);
+	p = v.mv_data;
+	for (i = 0; i < n; i++) {
+		if (bufs[i]->len)
+			memcpy(p, bufs[i]->data, bufs[i]->len);
+		p += bufs[i]->len;
+	}
+	return 0;
 }
 
 gpg_error_t
-weft_store_cert_put(weft_txn *t, const weft_cert *c, const weft_cert *old,
-		    unsigned flags)
+weft_store_cert_put(weft_txn *t, const weft_cert *c, const weft_cert *old)
 {
-	weft_buf rec, states;
-	uint32_t nsigs;
-	MDB_val k, v;
-	int rc;
+	weft_buf head, rec, states, issuers, ilen, summary;
+	const weft_buf *parts[5];
 	gpg_error_t err;
 
+	weft_buf_init(&head);
 	weft_buf_init(&rec);
 	weft_buf_init(&states);
-	if ((err = weft_cert_write(c, WEFT_CERT_WRITE_LOCAL |
-				   WEFT_CERT_WRITE_UNCHECKED, &rec, &states)))
+	weft_buf_init(&issuers);
+	weft_buf_init(&ilen);
+	weft_buf_init(&summary);
+	if (!t->write || !t->txn) {
+		err = WEFT_ERR(GPG_ERR_EACCES);
 		goto leave;
-	nsigs = (uint32_t)states.len;
-	if (rec.len + states.len + REC_HEADER > WEFT_MAX_CERT) {
+	}
+	if ((err = weft_cert_write(c, WEFT_CERT_WRITE_LOCAL |
+				   WEFT_CERT_WRITE_UNCHECKED, &rec, &states,
+				   &issuers)) ||
+	    (err = weft_summary_build(c, &summary)))
+		goto leave;
+	if (rec.len + states.len + issuers.len + REC_HEADER + 4 >
+	    WEFT_MAX_CERT) {
 		err = WEFT_ERR(GPG_ERR_TOO_LARGE);
 		goto leave;
 	}
 	if (old && (err = weft_store_cert_index(t, old, index_del, t)))
 		goto leave;
 
-	/* Reserve the record in place and fill it: no extra copy. */
-	k.mv_size = c->primary.fpr_len;
-	k.mv_data = (void *)c->primary.fpr;
-	v.mv_size = REC_HEADER + states.len + rec.len;
-	v.mv_data = NULL;
-	if ((rc = mdb_put(t->txn, t->store->dbi[WEFT_DB_CERTS], &k, &v,
-			  MDB_RESERVE))) {
-		err = map_err(rc, NULL);
+	weft_buf_put_u8(&head, REC_MAGIC0);
+	weft_buf_put_u8(&head, REC_MAGIC1);
+	weft_buf_put_u8(&head, REC_FORMAT);
+	weft_buf_put_u8(&head, c->had_secret ? 1 : 0);
+	weft_buf_put_u32(&head, (uint32_t)states.len);
+	weft_buf_put_u32(&ilen, (uint32_t)issuers.len);
+	if ((err = weft_buf_error(&head)) || (err = weft_buf_error(&ilen)))
 		goto leave;
-	}
-	{
-		uint8_t *p = v.mv_data;
-
-		p[0] = REC_MAGIC0;
-		p[1] = REC_MAGIC1;
-		p[2] = REC_FORMAT;
-		p[3] = c->had_secret ? 1 : 0;
-		p[4] = (uint8_t)(nsigs >> 24);
-		p[5] = (uint8_t)(nsigs >> 16);
-		p[6] = (uint8_t)(nsigs >> 8);
-		p[7] = (uint8_t)nsigs;
-		if (states.len)
-			memcpy(p + REC_HEADER, states.data, states.len);
-		memcpy(p + REC_HEADER + states.len, rec.data, rec.len);
-	}
-	err = index_cert(t, c, index_put, t,
-			 (flags & WEFT_PUT_DEFER_EDGES) ? IDX_IMMEDIATE : IDX_ALL);
+	parts[0] = &head;
+	parts[1] = &states;
+	parts[2] = &ilen;
+	parts[3] = &issuers;
+	parts[4] = &rec;
+	if ((err = put_parts(t, WEFT_DB_CERTS, c->primary.fpr,
+			     c->primary.fpr_len, parts, 5)))
+		goto leave;
+	parts[0] = &summary;
+	if ((err = put_parts(t, WEFT_DB_TNODES, c->primary.fpr,
+			     c->primary.fpr_len, parts, 1)))
+		goto leave;
+	err = weft_store_cert_index(t, c, index_put, t);
 leave:
+	weft_buf_free(&head);
 	weft_buf_free(&rec);
 	weft_buf_free(&states);
+	weft_buf_free(&issuers);
+	weft_buf_free(&ilen);
+	weft_buf_free(&summary);
 	return err;
 }
 

@@ -1,17 +1,22 @@
 /* store.h - the keyring in LMDB.  The only includer of <lmdb.h>.
  *
  * Databases (DESIGN.md 2):
- *   certs    primary fingerprint -> record: "WC", format 1, flags,
- *            nsigs (u32), one state per signature, canonical packets
+ *   certs    primary fingerprint -> record: "WC", format 2, flags,
+ *            nsigs (u32), one state per signature, the verified issuers
+ *            of third-party signatures, canonical packets
+ *   tnodes   primary fingerprint -> the certificate's summary
+ *            (cert/summary.h): what trust questions need, no packets
  *   keyids   (dupsort) 8-octet key ID of primary and subkeys -> primary fpr
  *   emails   (dupsort) lower-cased address -> primary fpr
  *   uids     (dupsort) lower-cased user ID (first 480 octets) -> fpr
  *   edges    (dupsort) issuer fpr -> target fpr (verified certifications)
  *   redges   (dupsort) target fpr -> issuer fpr
  *   pending  (dupsort) issuer key ID -> target fpr (issuer not present)
- *   roots, secrets, x509: reserved for the trust engine, secret keys and
- *            the X.509 bridge
- *   meta     name -> value ("schema" -> "1")
+ *   roots    fingerprint -> trust root amount (explicit roots)
+ *   ownertrust fingerprint -> GnuPG ownertrust value
+ *   secrets  primary fingerprint -> protected secret keys (secret/)
+ *   x509     reserved for the X.509 bridge
+ *   meta     name -> value ("schema" -> "2")
  *
  * Lifetimes: pointers returned by weft_store_*_get point into the map and
  * are valid until the transaction ends or the next write in it.
@@ -27,7 +32,7 @@
 #include "../cert/cert.h"
 #include "../util/diag.h"
 
-#define WEFT_SCHEMA_VERSION 1
+#define WEFT_SCHEMA_VERSION 2
 
 typedef struct weft_store weft_store;
 typedef struct weft_txn weft_txn;
@@ -44,6 +49,8 @@ enum weft_db {
 	WEFT_DB_SECRETS,
 	WEFT_DB_X509,
 	WEFT_DB_META,
+	WEFT_DB_TNODES,
+	WEFT_DB_OWNERTRUST,
 	WEFT_DB_COUNT
 };
 
@@ -89,20 +96,16 @@ gpg_error_t weft_store_cert_load(weft_txn *t, const uint8_t *fpr,
 /* Parse a stored record. */
 gpg_error_t weft_store_cert_decode(const uint8_t *val, size_t vlen,
 				   weft_cert **out, weft_diag *diag);
-/* Store C (canonical form) and bring every index up to date.  OLD is what
- * was stored before (NULL for a new certificate): its index entries are
- * removed first.  GPG_ERR_TOO_LARGE beyond WEFT_MAX_CERT. */
+/* Store C (canonical form), its summary, and bring every index up to
+ * date.  OLD is what was stored before (NULL for a new certificate): its
+ * index entries are removed first.  GPG_ERR_TOO_LARGE beyond
+ * WEFT_MAX_CERT. */
 gpg_error_t weft_store_cert_put(weft_txn *t, const weft_cert *c,
-				const weft_cert *old, unsigned flags);
-/* FLAGS for weft_store_cert_put. */
-enum {
-	/* Leave out the edges/redges entries of certifications that name
-	 * their issuer by key ID only: they are resolved through the key ID
-	 * index, so an import that writes many certificates adds them with
-	 * weft_store_cert_put_edges() once every certificate is written. */
-	WEFT_PUT_DEFER_EDGES = 1,
-};
-gpg_error_t weft_store_cert_put_edges(weft_txn *t, const weft_cert *c);
+				const weft_cert *old);
+/* The stored summary record of FPR (borrowed until the txn ends). */
+gpg_error_t weft_store_summary_get(weft_txn *t, const uint8_t *fpr,
+				   size_t fpr_len, const uint8_t **rec,
+				   size_t *len);
 
 /* Primary fingerprints whose certificate has key ID KEYID (primary or
  * subkey), by email, or whose user IDs contain NEEDLE (case-insensitive).
@@ -122,9 +125,7 @@ typedef gpg_error_t (*weft_index_cb)(void *opaque, int db, const uint8_t *key,
 				     size_t vlen);
 gpg_error_t weft_store_cert_index(weft_txn *t, const weft_cert *c,
 				  weft_index_cb cb, void *opaque);
-/* Only the entries resolved through the key ID index (see above). */
-gpg_error_t weft_store_cert_index_deferred(weft_txn *t, const weft_cert *c,
-					   weft_index_cb cb, void *opaque);
+
 
 const char *weft_store_db_name(int db);
 

@@ -24,7 +24,7 @@ static void
 write_canon(const weft_cert *c, weft_buf *out, weft_buf *st)
 {
 	if (weft_cert_write(c, WEFT_CERT_WRITE_LOCAL | WEFT_CERT_WRITE_UNCHECKED,
-			    out, st))
+			    out, st, NULL))
 		abort();
 }
 
@@ -62,7 +62,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		init = 1;
 	}
 	weft_diag_clear(&diag);
-	err = weft_cert_from_bytes(&c, size ? data : NULL, size, NULL, 0,
+	err = weft_cert_from_bytes(&c, size ? data : NULL, size, NULL, 0, NULL, 0,
 				   &diag);
 	if (err) {
 		switch (gpg_err_code(err)) {
@@ -89,7 +89,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	write_canon(c, &out, &st);
 	if (st.len != weft_cert_nsigs(c))
 		abort();
-	if (weft_cert_from_bytes(&c2, out.data, out.len, st.data, st.len, NULL))
+	if (weft_cert_from_bytes(&c2, out.data, out.len, st.data, st.len, NULL, 0, NULL))
 		abort();
 	weft_cert_canonicalize(c2);
 	write_canon(c2, &out2, NULL);
@@ -103,7 +103,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	/* Merging a copy of itself changes nothing. */
-	if (weft_cert_from_bytes(&c3, data, size, NULL, 0, NULL))
+	if (weft_cert_from_bytes(&c3, data, size, NULL, 0, NULL, 0, NULL))
 		abort();
 	if (weft_cert_merge(c2, c3, &changed) || changed)
 		abort();

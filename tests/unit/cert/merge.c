@@ -115,11 +115,11 @@ canon_bytes(const uint8_t *p, size_t n, weft_buf *out)
 	weft_cert *c;
 	gpg_error_t err;
 
-	if ((err = weft_cert_from_bytes(&c, p, n, NULL, 0, NULL)))
+	if ((err = weft_cert_from_bytes(&c, p, n, NULL, 0, NULL, 0, NULL)))
 		return err;
 	weft_cert_canonicalize(c);
 	err = weft_cert_write(c, WEFT_CERT_WRITE_LOCAL |
-			      WEFT_CERT_WRITE_UNCHECKED, out, NULL);
+			      WEFT_CERT_WRITE_UNCHECKED, out, NULL, NULL);
 	weft_cert_free(c);
 	return err;
 }
@@ -128,7 +128,7 @@ static weft_cert *
 cert_of(const uint8_t *p, size_t n)
 {
 	weft_cert *c = NULL;
-	gpg_error_t err = weft_cert_from_bytes(&c, p, n, NULL, 0, NULL);
+	gpg_error_t err = weft_cert_from_bytes(&c, p, n, NULL, 0, NULL, 0, NULL);
 
 	if (err) {
 		printf("FAIL cert_of: %s\n", gpg_strerror(err));
@@ -530,7 +530,7 @@ test_unhashed_duplicates(void)
 			"merge: the stored larger one stays");
 		weft_buf_init(&out);
 		T_OK(weft_cert_write(dst, WEFT_CERT_WRITE_UNCHECKED |
-				     WEFT_CERT_WRITE_LOCAL, &out, NULL));
+				     WEFT_CERT_WRITE_LOCAL, &out, NULL, NULL));
 		T_CHECK(out.len == canon0.len + 7, "written with the larger");
 		weft_buf_free(&out);
 		weft_cert_free(dst);
@@ -604,7 +604,7 @@ test_merge_commutes(void)
 	T_OK(weft_cert_merge(ca, cb, &changed));
 	T_CHECK(changed, "A+B changed");
 	T_OK(weft_cert_write(ca, WEFT_CERT_WRITE_LOCAL |
-			     WEFT_CERT_WRITE_UNCHECKED, &ab, NULL));
+			     WEFT_CERT_WRITE_UNCHECKED, &ab, NULL, NULL));
 	weft_cert_free(ca);
 	weft_cert_free(cb);
 
@@ -614,7 +614,7 @@ test_merge_commutes(void)
 	T_OK(weft_cert_merge(cb, ca, &changed));
 	T_CHECK(changed, "B+A changed");
 	T_OK(weft_cert_write(cb, WEFT_CERT_WRITE_LOCAL |
-			     WEFT_CERT_WRITE_UNCHECKED, &ba, NULL));
+			     WEFT_CERT_WRITE_UNCHECKED, &ba, NULL, NULL));
 	weft_cert_free(ca);
 	weft_cert_free(cb);
 
@@ -630,7 +630,7 @@ test_merge_commutes(void)
 		cb = cert_of(a.data, a.len);
 		T_OK(weft_cert_merge(ca, cb, &changed));
 		T_OK(weft_cert_write(ca, WEFT_CERT_WRITE_LOCAL |
-				     WEFT_CERT_WRITE_UNCHECKED, &out, NULL));
+				     WEFT_CERT_WRITE_UNCHECKED, &out, NULL, NULL));
 		T_CHECK(same_buf(&out, &canon0),
 			"merge canonicalizes the destination");
 		weft_cert_free(ca);
@@ -742,7 +742,7 @@ test_merge_identical(void)
 	}
 	weft_buf_init(&out);
 	T_OK(weft_cert_write(dst, WEFT_CERT_WRITE_LOCAL |
-			     WEFT_CERT_WRITE_UNCHECKED, &out, NULL));
+			     WEFT_CERT_WRITE_UNCHECKED, &out, NULL, NULL));
 	T_CHECK(same_buf(&out, &canon0), "identical: same bytes");
 	weft_buf_free(&out);
 	weft_cert_free(src);
@@ -794,7 +794,7 @@ test_secret_reduced(void)
 	weft_cert_canonicalize(c);
 	weft_buf_init(&out);
 	T_OK(weft_cert_write(c, WEFT_CERT_WRITE_LOCAL |
-			     WEFT_CERT_WRITE_UNCHECKED, &out, NULL));
+			     WEFT_CERT_WRITE_UNCHECKED, &out, NULL, NULL));
 	T_CHECK(same_buf(&out, &canon0),
 		"secret export writes as the public certificate");
 	weft_reader_init(&r, out.data, out.len);
@@ -1044,7 +1044,7 @@ test_write_flags(void)
 
 	weft_buf_init(&out);
 	weft_buf_init(&st);
-	T_OK(weft_cert_write(c, WEFT_CERT_WRITE_UNCHECKED, &out, &st));
+	T_OK(weft_cert_write(c, WEFT_CERT_WRITE_UNCHECKED, &out, &st, NULL));
 	T_CHECK(same_buf(&out, &canon0), "all written with UNCHECKED");
 	T_EQ_INT(st.len, 7);
 	weft_buf_free(&out);
@@ -1052,7 +1052,7 @@ test_write_flags(void)
 
 	weft_buf_init(&out);
 	weft_buf_init(&st);
-	T_OK(weft_cert_write(c, 0, &out, &st));
+	T_OK(weft_cert_write(c, 0, &out, &st, NULL));
 	T_EQ_INT(st.len, 5);
 	for (i = 0; i < st.len; i++)
 		T_CHECK((st.data[i] & WEFT_SIG_STATE_MASK) == WEFT_SIG_GOOD,
@@ -1074,13 +1074,13 @@ test_write_flags(void)
 	weft_buf_init(&out);
 	weft_buf_init(&st);
 	T_OK(weft_cert_write(c, WEFT_CERT_WRITE_UNCHECKED |
-			     WEFT_CERT_WRITE_LOCAL, &out, &st));
+			     WEFT_CERT_WRITE_LOCAL, &out, &st, NULL));
 	{
 		weft_cert *c2 = NULL;
 		bool backsig = false;
 
 		T_OK(weft_cert_from_bytes(&c2, out.data, out.len, st.data,
-					  st.len, NULL));
+					  st.len, NULL, 0, NULL));
 		for (i = 0; c2 && i < c2->nuids; i++)
 			for (j = 0; j < c2->uids[i].sigs.n; j++)
 				T_CHECK(c2->uids[i].sigs.v[j].state ==
@@ -1135,13 +1135,13 @@ test_write_flags(void)
 		weft_cert_canonicalize(c2);
 		weft_buf_init(&out);
 		T_OK(weft_cert_write(c2, WEFT_CERT_WRITE_UNCHECKED, &out,
-				     NULL));
+				     NULL, NULL));
 		T_CHECK(!memmem(out.data, out.len, body.data, body.len),
 			"non-exportable left out without LOCAL");
 		weft_buf_free(&out);
 		weft_buf_init(&out);
 		T_OK(weft_cert_write(c2, WEFT_CERT_WRITE_UNCHECKED |
-				     WEFT_CERT_WRITE_LOCAL, &out, NULL));
+				     WEFT_CERT_WRITE_LOCAL, &out, NULL, NULL));
 		T_CHECK(memmem(out.data, out.len, body.data, body.len) != NULL,
 			"non-exportable written with LOCAL");
 		weft_buf_free(&out);

@@ -34,7 +34,7 @@ load_bytes(const uint8_t *p, size_t n, const char *what)
 	gpg_error_t err;
 
 	weft_diag_clear(&diag);
-	err = weft_cert_from_bytes(&c, p, n, NULL, 0, &diag);
+	err = weft_cert_from_bytes(&c, p, n, NULL, 0, NULL, 0, &diag);
 	if (err) {
 		printf("FAIL %s: %s (%s)\n", what, gpg_strerror(err),
 		       diag.msg);

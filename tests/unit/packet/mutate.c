@@ -182,7 +182,7 @@ check_cert(const uint8_t *p, size_t len)
 	gpg_error_t err;
 
 	weft_diag_clear(&diag);
-	err = weft_cert_from_bytes(&c, len ? p : NULL, len, NULL, 0, &diag);
+	err = weft_cert_from_bytes(&c, len ? p : NULL, len, NULL, 0, NULL, 0, &diag);
 	switch (gpg_err_code(err)) {
 	case 0:
 		break;
@@ -211,7 +211,7 @@ check_cert(const uint8_t *p, size_t len)
 	weft_buf_init(&out2);
 	weft_buf_init(&st2);
 	err = weft_cert_write(c, WEFT_CERT_WRITE_LOCAL |
-			      WEFT_CERT_WRITE_UNCHECKED, &out, &st);
+			      WEFT_CERT_WRITE_UNCHECKED, &out, &st, NULL);
 	if (err) {
 		problem("cert: write fails", cur_file, cur_mut, cur_pos, err);
 		goto leave;
@@ -219,7 +219,7 @@ check_cert(const uint8_t *p, size_t len)
 	if (st.len != weft_cert_nsigs(c))
 		problem("cert: one state per written signature", cur_file,
 			cur_mut, cur_pos, 0);
-	err = weft_cert_from_bytes(&c2, out.data, out.len, st.data, st.len,
+	err = weft_cert_from_bytes(&c2, out.data, out.len, st.data, st.len, NULL, 0,
 				   NULL);
 	if (err) {
 		problem("cert: own output does not read back", cur_file,
@@ -228,7 +228,7 @@ check_cert(const uint8_t *p, size_t len)
 	}
 	weft_cert_canonicalize(c2);
 	err = weft_cert_write(c2, WEFT_CERT_WRITE_LOCAL |
-			      WEFT_CERT_WRITE_UNCHECKED, &out2, &st2);
+			      WEFT_CERT_WRITE_UNCHECKED, &out2, &st2, NULL);
 	if (err || out.len != out2.len || memcmp(out.data, out2.data, out.len))
 		problem("cert: canonical form not stable", cur_file, cur_mut,
 			cur_pos, err);
@@ -286,7 +286,7 @@ mutate_file(const char *path, unsigned long *runs)
 	/* The original must parse as a certificate. */
 	{
 		weft_cert *c = NULL;
-		gpg_error_t err = weft_cert_from_bytes(&c, orig, len, NULL, 0,
+		gpg_error_t err = weft_cert_from_bytes(&c, orig, len, NULL, 0, NULL, 0,
 						       NULL);
 
 		T_CHECK(!err && c, "%s: original parses (%s)", path,

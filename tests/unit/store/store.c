@@ -74,7 +74,7 @@ load_cert(const char *path)
 	size_t n;
 	uint8_t *p = t_slurp(path, &n);
 	weft_cert *c = NULL;
-	gpg_error_t err = weft_cert_from_bytes(&c, p, n, NULL, 0, NULL);
+	gpg_error_t err = weft_cert_from_bytes(&c, p, n, NULL, 0, NULL, 0, NULL);
 
 	free(p);
 	if (err) {
@@ -264,7 +264,7 @@ test_raw(void)
 	T_OK(weft_store_get(t, WEFT_DB_ROOTS, "k2", 2, &val, &vlen));
 	T_CHECK(vlen == 3 && !memcmp(val, "two", 3), "read-only: data there");
 	T_OK(weft_store_get(t, WEFT_DB_META, "schema", 6, &val, &vlen));
-	T_CHECK(vlen == 1 && val[0] == '1', "schema 1 recorded");
+	T_CHECK(vlen == 1 && val[0] == '2', "schema 2 recorded");
 	T_ERR(weft_store_put(t, WEFT_DB_ROOTS, "k9", 2, "x", 1),
 	      GPG_ERR_EACCES);
 	weft_txn_abort(t);
@@ -550,7 +550,7 @@ test_cert_put(void)
 	T_CHECK(idx_has(&x, WEFT_DB_PENDING, certifier->primary.keyid, 8),
 		"pending under the certifier's key ID");
 
-	T_OK(weft_store_cert_put(t, merge, NULL, 0));
+	T_OK(weft_store_cert_put(t, merge, NULL));
 	check_indexed(t, merge, "merge");
 	T_OK(weft_txn_commit(t));
 
@@ -558,7 +558,7 @@ test_cert_put(void)
 	T_OK(weft_txn_begin(s, false, &t));
 	T_OK(weft_store_get(t, WEFT_DB_CERTS, merge->primary.fpr, 20, &val,
 			    &vlen));
-	T_CHECK(vlen > 8 && val[0] == 'W' && val[1] == 'C' && val[2] == 1 &&
+	T_CHECK(vlen > 8 && val[0] == 'W' && val[1] == 'C' && val[2] == 2 &&
 			val[3] == 0,
 		"record header");
 	T_CHECK(vlen > 8 && ((uint32_t)val[4] << 24 | (uint32_t)val[5] << 16 |
@@ -569,13 +569,28 @@ test_cert_put(void)
 	weft_buf_init(&b);
 	weft_buf_init(&st);
 	T_OK(weft_cert_write(merge, WEFT_CERT_WRITE_LOCAL |
-			     WEFT_CERT_WRITE_UNCHECKED, &a, &st));
+			     WEFT_CERT_WRITE_UNCHECKED, &a, &st, NULL));
 	T_OK(weft_cert_write(loaded, WEFT_CERT_WRITE_LOCAL |
-			     WEFT_CERT_WRITE_UNCHECKED, &b, NULL));
+			     WEFT_CERT_WRITE_UNCHECKED, &b, NULL, NULL));
 	T_CHECK(a.len == b.len && !memcmp(a.data, b.data, a.len),
 		"loaded == stored");
-	T_CHECK(vlen == 8 + st.len + a.len && !memcmp(val + 8, st.data, st.len),
-		"states stored");
+	{
+		weft_buf iss;
+		size_t ilen;
+
+		weft_buf_init(&iss);
+		T_OK(weft_cert_write(merge, WEFT_CERT_WRITE_LOCAL |
+				     WEFT_CERT_WRITE_UNCHECKED, &b, NULL, &iss));
+		ilen = vlen > 12 + st.len ?
+			((size_t)val[8 + st.len] << 24 |
+			 (size_t)val[9 + st.len] << 16 |
+			 (size_t)val[10 + st.len] << 8 | val[11 + st.len]) : 0;
+		T_CHECK(vlen == 8 + st.len + 4 + ilen + a.len &&
+				!memcmp(val + 8, st.data, st.len) &&
+				ilen == iss.len,
+			"states and issuers stored");
+		weft_buf_free(&iss);
+	}
 	for (i = 0; loaded && i < loaded->nsubkeys; i++)
 		T_CHECK(loaded->subkeys[i].sigs.v[0].state == WEFT_SIG_GOOD &&
 				loaded->subkeys[i].sigs.v[0].backsig_ok ==
@@ -610,7 +625,7 @@ test_cert_put(void)
 	/* the certifier arrives; its certifications verify; the merge
 	 * certificate is stored again: pending entries become edges */
 	T_OK(weft_txn_begin(s, true, &t));
-	T_OK(weft_store_cert_put(t, certifier, NULL, 0));
+	T_OK(weft_store_cert_put(t, certifier, NULL));
 	{
 		weft_cert *old = NULL, *upd = NULL;
 
@@ -627,7 +642,7 @@ test_cert_put(void)
 						upd, &upd->uids[i].sigs.v[j],
 						&upd->uids[i], certifier));
 		}
-		T_OK(weft_store_cert_put(t, upd, old, 0));
+		T_OK(weft_store_cert_put(t, upd, old));
 		T_EQ_INT(n_values(t, WEFT_DB_PENDING, certifier->primary.keyid,
 				  8), 0);
 		T_OK(weft_store_has(t, WEFT_DB_EDGES, certifier->primary.fpr,
@@ -678,7 +693,7 @@ test_cert_put(void)
 		T_OK(weft_store_put(t, WEFT_DB_EMAILS, "three@example.org", 17,
 				    certifier->primary.fpr, 20));
 
-		T_OK(weft_store_cert_put(t, smaller, old, 0));
+		T_OK(weft_store_cert_put(t, smaller, old));
 		check_indexed(t, smaller, "smaller");
 		T_ERR(weft_store_has(t, WEFT_DB_EMAILS, "three@example.org", 17,
 				     merge->primary.fpr, 20),
@@ -723,7 +738,7 @@ test_cert_put(void)
 				  NULL));
 	check_indexed(t, loaded, "certifier after reopen");
 	weft_cert_free(loaded);
-	T_ERR(weft_store_cert_put(t, certifier, NULL, 0), GPG_ERR_EACCES);
+	T_ERR(weft_store_cert_put(t, certifier, NULL), GPG_ERR_EACCES);
 	weft_txn_abort(t);
 	weft_store_close(s);
 
@@ -742,17 +757,23 @@ test_cert_decode(void)
 		gpg_err_code_t want;
 	} d[] = {
 		{ "empty", "", GPG_ERR_INV_DATA },
-		{ "short header", "5743 01 00 0000", GPG_ERR_INV_DATA },
-		{ "bad magic", "5744 01 00 00000000 9800", GPG_ERR_INV_DATA },
-		{ "format 2", "5743 02 00 00000000 9800", GPG_ERR_INV_DATA },
-		{ "more states than octets", "5743 01 00 00000005 0101",
+		{ "short header", "5743 02 00 0000", GPG_ERR_INV_DATA },
+		{ "bad magic", "5744 02 00 00000000 00000000 9800",
 		  GPG_ERR_INV_DATA },
-		{ "nsigs 4 GB", "5743 01 00 ffffffff 01", GPG_ERR_INV_DATA },
+		{ "format 1 (old)", "5743 01 00 00000000 9800",
+		  GPG_ERR_INV_DATA },
+		{ "more states than octets", "5743 02 00 00000005 0101",
+		  GPG_ERR_INV_DATA },
+		{ "nsigs 4 GB", "5743 02 00 ffffffff 01", GPG_ERR_INV_DATA },
+		{ "issuer table past the end",
+		  "5743 02 00 00000000 00000009 0102", GPG_ERR_INV_DATA },
 		/* an empty record is damaged, not the end of something */
 		{ "no packets (cert_decode_empty_record_is_not_eof)",
-		  "5743 01 00 00000000", GPG_ERR_INV_DATA },
-		{ "not a key", "5743 01 00 00000000 cd0141", GPG_ERR_INV_PACKET },
-		{ "truncated key", "5743 01 00 00000000 c60504", GPG_ERR_INV_PACKET },
+		  "5743 02 00 00000000 00000000", GPG_ERR_INV_DATA },
+		{ "not a key", "5743 02 00 00000000 00000000 cd0141",
+		  GPG_ERR_INV_PACKET },
+		{ "truncated key", "5743 02 00 00000000 00000000 c60504",
+		  GPG_ERR_INV_PACKET },
 	};
 	size_t i, n;
 	uint8_t buf[64];

@@ -1,0 +1,833 @@
+/* summary.c - building, storing and decoding certificate summaries, and
+ * the state of their components at a time.
+ *
+ * The state rules are Sequoia's (sequoia-openpgp 1.12, cert/bundle.rs):
+ *   1. A component's binding at X is its newest self-signature of a
+ *      binding type that is live at X (created at or before X, not
+ *      expired at X) and that the policy of P accepts.  If the policy
+ *      rejects them all, the newest live one is still reported (for
+ *      listings), flagged policy_ok = false; it never makes the component
+ *      valid.
+ *   2. Revocations by the certificate itself: with HARD_FINAL (keys and
+ *      subkeys) a hard revocation (no reason, unspecified, compromised,
+ *      unknown) is in effect at every time.  Otherwise (soft ones, and all
+ *      revocations of user IDs) a revocation counts when it is live at X
+ *      and not older than the binding.  The policy applies to revocations
+ *      too (with their seven-year grace, policy.c).
+ *   3. The primary key's binding is the primary user ID's binding (v4;
+ *      the direct-key signature for v6), else the newest direct-key
+ *      signature.  Its key expiry and key flags apply, and a key expiry
+ *      found only on the direct-key signature applies as well.
+ *   4. The primary user ID: the valid, unrevoked one with the primary flag
+ *      and then the newest binding; failing that, one only the policy
+ *      rejects; failing that, a revoked or unbound one.
+ *   5. A signing subkey without a valid back-signature cannot sign.
+ *
+ * Record layout (big endian): "WT", format 1; the primary key (created u32,
+ * version, algo, bits u16, curve accepted, fingerprint length,
+ * fingerprint); counts (u32 each) of user IDs, subkeys, issuers, regexes,
+ * signatures; then each list in order.
+ */
+#include <stdlib.h>
+
+#include "summary.h"
+#include "../util/mem.h"
+
+#define SUM_MAGIC0 'W'
+#define SUM_MAGIC1 'T'
+#define SUM_FORMAT 1
+#define TSIG_SIZE 26
+
+/* ---- building --------------------------------------------------------------- */
+
+static bool
+is_cert_type(uint8_t t)
+{
+	return t >= WEFT_SIG_GENERIC_CERT && t <= WEFT_SIG_POSITIVE_CERT;
+}
+
+static bool
+curve_accepted(const weft_pkt_key *k)
+{
+	switch (k->algo) {
+	case WEFT_PK_ECDSA: case WEFT_PK_EDDSA_LEGACY: case WEFT_PK_ECDH:
+		return k->curve && strcmp(k->curve->display, "secp256k1");
+	default:
+		return true;
+	}
+}
+
+typedef struct fpr_ent {
+	uint8_t len;
+	uint8_t fpr[WEFT_FPR_MAX];
+} fpr_ent;
+
+static int
+fpr_ent_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(fpr_ent));
+}
+
+typedef struct builder {
+	const weft_cert *c;
+	fpr_ent *issuers;
+	size_t nissuers, issuers_cap;
+	weft_tsig *sigs;
+	const weft_sigrec **recs;
+	size_t nsigs, sigs_cap, recs_cap;
+	weft_buf regexes;        /* len u32 + bytes, each */
+	size_t nregexes;
+} builder;
+
+static uint16_t
+issuer_index(const builder *b, const weft_sigrec *r)
+{
+	fpr_ent key, *hit;
+
+	memset(&key, 0, sizeof key);
+	key.len = r->issuer_fpr_len;
+	memcpy(key.fpr, r->issuer_fpr, r->issuer_fpr_len);
+	hit = bsearch(&key, b->issuers, b->nissuers, sizeof key, fpr_ent_cmp);
+	return hit ? (uint16_t)(1 + (hit - b->issuers)) : 0;
+}
+
+static uint32_t
+abs_time(uint32_t base, uint32_t delta)
+{
+	uint64_t t = (uint64_t)base + delta;
+
+	return t > UINT32_MAX ? UINT32_MAX : (uint32_t)t;
+}
+
+static gpg_error_t
+add_sigs(builder *b, const weft_sigvec *v, uint16_t comp,
+	 const weft_pkt_key *bound)
+{
+	size_t i, k;
+	gpg_error_t err;
+
+	for (i = 0; i < v->n; i++) {
+		const weft_sigrec *r = &v->v[i];
+		const weft_pkt_sig *s = &r->sig;
+		weft_tsig *t;
+
+		if (r->state != WEFT_SIG_GOOD)
+			continue;
+		if (!r->self && (!r->issuer_fpr_len ||
+				 !(is_cert_type(s->type) ||
+				   s->type == WEFT_SIG_CERT_REVOCATION)))
+			continue;
+		if ((err = weft_grow((void **)&b->sigs, &b->sigs_cap,
+				     b->nsigs + 1, sizeof *b->sigs)) ||
+		    (err = weft_grow((void **)&b->recs, &b->recs_cap,
+				     b->nsigs + 1, sizeof *b->recs)))
+			return err;
+		t = &b->sigs[b->nsigs];
+		b->recs[b->nsigs] = r;
+		b->nsigs++;
+		memset(t, 0, sizeof *t);
+		t->created = s->created;
+		t->expires = s->expires ? abs_time(s->created, s->expires) : 0;
+		if (s->has_key_expires && s->key_expires)
+			t->key_expires = abs_time(bound->created, s->key_expires);
+		t->comp = comp;
+		t->issuer = r->self ? 0 : issuer_index(b, r);
+		t->type = s->type;
+		t->hash = s->hash_algo;
+		t->key_flags = s->key_flags;
+		if (s->has_key_flags)
+			t->flags |= WEFT_TSF_KEY_FLAGS;
+		if (s->primary_uid)
+			t->flags |= WEFT_TSF_PRIMARY_UID;
+		if (s->exportable)
+			t->flags |= WEFT_TSF_EXPORTABLE;
+		if (s->unknown_critical)
+			t->flags |= WEFT_TSF_BADCRIT;
+		if ((s->type == WEFT_SIG_KEY_REVOCATION ||
+		     s->type == WEFT_SIG_SUBKEY_REVOCATION ||
+		     s->type == WEFT_SIG_CERT_REVOCATION) &&
+		    weft_revocation_is_hard(s))
+			t->flags |= WEFT_TSF_HARD;
+		if (s->type == WEFT_SIG_SUBKEY_BINDING) {
+			if (weft_binding_needs_backsig(bound, s))
+				t->flags |= WEFT_TSF_NEEDS_BACKSIG;
+			if (r->backsig_ok)
+				t->flags |= WEFT_TSF_BACKSIG_OK;
+		}
+		/* Regexes count only with a trust signature (Sequoia's
+		 * RegexSet::from_signature). */
+		if (s->has_trust) {
+			t->flags |= WEFT_TSF_TRUST;
+			t->depth = s->trust_depth;
+			t->amount = s->trust_amount;
+			t->regex = (uint16_t)b->nregexes;
+			for (k = 0; k < s->nregex && b->nregexes < 0xffff; k++) {
+				weft_buf_put_u32(&b->regexes,
+						 (uint32_t)s->regex_len[k]);
+				weft_buf_put(&b->regexes, s->regex[k],
+					     s->regex_len[k]);
+				b->nregexes++;
+				t->nregex++;
+			}
+			if ((err = weft_buf_error(&b->regexes)))
+				return err;
+		}
+	}
+	return 0;
+}
+
+static gpg_error_t
+collect_issuers(builder *b, const weft_sigvec *v)
+{
+	size_t i;
+	gpg_error_t err;
+
+	for (i = 0; i < v->n; i++) {
+		const weft_sigrec *r = &v->v[i];
+		fpr_ent *e;
+
+		if (r->self || r->state != WEFT_SIG_GOOD || !r->issuer_fpr_len)
+			continue;
+		if ((err = weft_grow((void **)&b->issuers, &b->issuers_cap,
+				     b->nissuers + 1, sizeof *b->issuers)))
+			return err;
+		e = &b->issuers[b->nissuers++];
+		memset(e, 0, sizeof *e);
+		e->len = r->issuer_fpr_len;
+		memcpy(e->fpr, r->issuer_fpr, r->issuer_fpr_len);
+	}
+	return 0;
+}
+
+/* Sort: component, then self before third-party, then issuer, then
+ * newest first.  RECS follows SIGS. */
+static int
+tsig_order(const weft_tsig *a, const weft_tsig *b)
+{
+	if (a->comp != b->comp)
+		return a->comp < b->comp ? -1 : 1;
+	if (a->issuer != b->issuer)
+		return a->issuer < b->issuer ? -1 : 1;
+	if (a->created != b->created)
+		return a->created > b->created ? -1 : 1;
+	return 0;
+}
+
+static void
+sort_sigs(builder *b)
+{
+	size_t i, j;
+
+	/* Insertion sort: stable, and signatures arrive nearly sorted
+	 * (components in order, certifications by time). */
+	for (i = 1; i < b->nsigs; i++) {
+		weft_tsig t = b->sigs[i];
+		const weft_sigrec *r = b->recs[i];
+
+		for (j = i; j > 0 && tsig_order(&b->sigs[j - 1], &t) > 0; j--) {
+			b->sigs[j] = b->sigs[j - 1];
+			b->recs[j] = b->recs[j - 1];
+		}
+		b->sigs[j] = t;
+		b->recs[j] = r;
+	}
+}
+
+static void
+put_key(weft_buf *out, const weft_keyrec *k)
+{
+	weft_buf_put_u32(out, k->key.created);
+	weft_buf_put_u8(out, k->key.version);
+	weft_buf_put_u8(out, k->key.algo);
+	weft_buf_put_u16(out, (uint16_t)(k->key.bits > 0xffff ? 0xffff
+							       : k->key.bits));
+	weft_buf_put_u8(out, curve_accepted(&k->key));
+	weft_buf_put_u8(out, (uint8_t)k->fpr_len);
+	weft_buf_put(out, k->fpr, k->fpr_len);
+}
+
+static void
+put_tsig(weft_buf *out, const weft_tsig *t)
+{
+	weft_buf_put_u32(out, t->created);
+	weft_buf_put_u32(out, t->expires);
+	weft_buf_put_u32(out, t->key_expires);
+	weft_buf_put_u16(out, t->comp);
+	weft_buf_put_u16(out, t->issuer);
+	weft_buf_put_u16(out, t->regex);
+	weft_buf_put_u8(out, t->nregex);
+	weft_buf_put_u8(out, t->type);
+	weft_buf_put_u8(out, t->hash);
+	weft_buf_put_u8(out, t->flags);
+	weft_buf_put_u8(out, t->key_flags);
+	weft_buf_put_u8(out, t->depth);
+	weft_buf_put_u8(out, t->amount);
+	weft_buf_put_u8(out, 0);
+}
+
+static gpg_error_t
+build(const weft_cert *c, builder *b)
+{
+	size_t i, w;
+	gpg_error_t err;
+
+	memset(b, 0, sizeof *b);
+	b->c = c;
+	weft_buf_init(&b->regexes);
+	if (c->nuids >= 0x8000 || c->nsubkeys >= 0x7fff)
+		return WEFT_ERR(GPG_ERR_TOO_LARGE);
+	for (i = 0; i < c->nuids; i++)
+		if ((err = collect_issuers(b, &c->uids[i].sigs)))
+			return err;
+	if ((err = collect_issuers(b, &c->primary.sigs)))
+		return err;
+	if (b->nissuers > 1) {
+		qsort(b->issuers, b->nissuers, sizeof *b->issuers, fpr_ent_cmp);
+		for (i = 1, w = 0; i < b->nissuers; i++)
+			if (fpr_ent_cmp(&b->issuers[w], &b->issuers[i]))
+				b->issuers[++w] = b->issuers[i];
+		b->nissuers = w + 1;
+	}
+	if (b->nissuers >= 0xffff)
+		return WEFT_ERR(GPG_ERR_TOO_LARGE);
+	for (i = 0; i < c->nuids; i++)
+		if ((err = add_sigs(b, &c->uids[i].sigs, (uint16_t)i,
+				    &c->primary.key)))
+			return err;
+	for (i = 0; i < c->nsubkeys; i++)
+		if ((err = add_sigs(b, &c->subkeys[i].sigs,
+				    (uint16_t)(WEFT_TS_SUBKEY | i),
+				    &c->subkeys[i].key)))
+			return err;
+	if ((err = add_sigs(b, &c->primary.sigs, WEFT_TS_PRIMARY,
+			    &c->primary.key)))
+		return err;
+	sort_sigs(b);
+	return 0;
+}
+
+static void
+builder_free(builder *b)
+{
+	free(b->issuers);
+	free(b->sigs);
+	free(b->recs);
+	weft_buf_free(&b->regexes);
+}
+
+static gpg_error_t
+serialize(const weft_cert *c, const builder *b, weft_buf *out)
+{
+	size_t i;
+
+	weft_buf_put_u8(out, SUM_MAGIC0);
+	weft_buf_put_u8(out, SUM_MAGIC1);
+	weft_buf_put_u8(out, SUM_FORMAT);
+	put_key(out, &c->primary);
+	weft_buf_put_u32(out, (uint32_t)c->nuids);
+	weft_buf_put_u32(out, (uint32_t)c->nsubkeys);
+	weft_buf_put_u32(out, (uint32_t)b->nissuers);
+	weft_buf_put_u32(out, (uint32_t)b->nregexes);
+	weft_buf_put_u32(out, (uint32_t)b->nsigs);
+	for (i = 0; i < c->nuids; i++) {
+		const weft_uidrec *u = &c->uids[i];
+
+		weft_buf_put_u32(out, (uint32_t)u->len);
+		weft_buf_put_u8(out, u->tag);
+		weft_buf_put_u8(out, (uint8_t)weft_uid_hash_security(
+						u->data, u->len, u->tag));
+		weft_buf_put(out, u->data, u->len);
+	}
+	for (i = 0; i < c->nsubkeys; i++)
+		put_key(out, &c->subkeys[i]);
+	for (i = 0; i < b->nissuers; i++) {
+		weft_buf_put_u8(out, b->issuers[i].len);
+		weft_buf_put(out, b->issuers[i].fpr, b->issuers[i].len);
+	}
+	weft_buf_put(out, b->regexes.data, b->regexes.len);
+	for (i = 0; i < b->nsigs; i++)
+		put_tsig(out, &b->sigs[i]);
+	return weft_buf_error(out);
+}
+
+gpg_error_t
+weft_summary_build(const weft_cert *c, weft_buf *out)
+{
+	builder b;
+	gpg_error_t err;
+
+	if (!(err = build(c, &b)))
+		err = serialize(c, &b, out);
+	builder_free(&b);
+	return err;
+}
+
+/* ---- decoding -------------------------------------------------------------- */
+
+static gpg_error_t
+get_key(weft_reader *r, weft_tkey *k)
+{
+	uint8_t ok, len;
+	gpg_error_t err;
+
+	memset(k, 0, sizeof *k);
+	if ((err = weft_reader_u32(r, &k->created)) ||
+	    (err = weft_reader_u8(r, &k->version)) ||
+	    (err = weft_reader_u8(r, &k->algo)) ||
+	    (err = weft_reader_u16(r, &k->bits)) ||
+	    (err = weft_reader_u8(r, &ok)) ||
+	    (err = weft_reader_u8(r, &len)))
+		return err;
+	if (len > WEFT_FPR_MAX)
+		return WEFT_ERR(GPG_ERR_INV_DATA);
+	k->policy_ok_curve = ok != 0;
+	k->fpr_len = len;
+	return weft_reader_copy(r, k->fpr, len);
+}
+
+static gpg_error_t
+get_tsig(weft_reader *r, weft_tsig *t)
+{
+	uint8_t pad;
+	gpg_error_t err;
+
+	if ((err = weft_reader_u32(r, &t->created)) ||
+	    (err = weft_reader_u32(r, &t->expires)) ||
+	    (err = weft_reader_u32(r, &t->key_expires)) ||
+	    (err = weft_reader_u16(r, &t->comp)) ||
+	    (err = weft_reader_u16(r, &t->issuer)) ||
+	    (err = weft_reader_u16(r, &t->regex)) ||
+	    (err = weft_reader_u8(r, &t->nregex)) ||
+	    (err = weft_reader_u8(r, &t->type)) ||
+	    (err = weft_reader_u8(r, &t->hash)) ||
+	    (err = weft_reader_u8(r, &t->flags)) ||
+	    (err = weft_reader_u8(r, &t->key_flags)) ||
+	    (err = weft_reader_u8(r, &t->depth)) ||
+	    (err = weft_reader_u8(r, &t->amount)) ||
+	    (err = weft_reader_u8(r, &pad)))
+		return err;
+	return 0;
+}
+
+gpg_error_t
+weft_summary_decode(weft_summary *s, const uint8_t *rec, size_t len)
+{
+	weft_reader r;
+	uint32_t nu, nk, ni, nr, ns, l;
+	uint8_t m0, m1, fmt, b8;
+	size_t bytes, i;
+	weft_tuid *uids;
+	weft_tkey *subkeys;
+	weft_tbytes *issuers, *regexes;
+	weft_tsig *sigs;
+	char *mem;
+	gpg_error_t err;
+
+	memset(s, 0, sizeof *s);
+	weft_reader_init(&r, rec, len);
+	if (weft_reader_u8(&r, &m0) || weft_reader_u8(&r, &m1) ||
+	    weft_reader_u8(&r, &fmt) || m0 != SUM_MAGIC0 || m1 != SUM_MAGIC1 ||
+	    fmt != SUM_FORMAT || get_key(&r, &s->key) ||
+	    weft_reader_u32(&r, &nu) || weft_reader_u32(&r, &nk) ||
+	    weft_reader_u32(&r, &ni) || weft_reader_u32(&r, &nr) ||
+	    weft_reader_u32(&r, &ns))
+		return WEFT_ERR(GPG_ERR_INV_DATA);
+	/* Every entry takes at least one octet of the record. */
+	if (nu > len || nk > len || ni > len || nr > len || ns > len)
+		return WEFT_ERR(GPG_ERR_INV_DATA);
+	bytes = nu * sizeof *uids + nk * sizeof *subkeys +
+		(ni + nr) * sizeof *issuers + ns * sizeof *sigs + 1;
+	mem = calloc(1, bytes);
+	if (!mem)
+		return WEFT_ERR(GPG_ERR_ENOMEM);
+	s->mem = mem;
+	/* Largest alignment first. */
+	sigs = (weft_tsig *)mem;
+	mem += ns * sizeof *sigs;
+	uids = (weft_tuid *)mem;
+	mem += nu * sizeof *uids;
+	subkeys = (weft_tkey *)mem;
+	mem += nk * sizeof *subkeys;
+	issuers = (weft_tbytes *)mem;
+	mem += ni * sizeof *issuers;
+	regexes = (weft_tbytes *)mem;
+
+	for (i = 0; i < nu; i++) {
+		if (weft_reader_u32(&r, &l) || weft_reader_u8(&r, &uids[i].tag) ||
+		    weft_reader_u8(&r, &uids[i].sec) ||
+		    weft_reader_bytes_direct(&r, l, &uids[i].data))
+			goto damaged;
+		uids[i].len = l;
+	}
+	for (i = 0; i < nk; i++)
+		if (get_key(&r, &subkeys[i]))
+			goto damaged;
+	for (i = 0; i < ni; i++) {
+		if (weft_reader_u8(&r, &b8) ||
+		    weft_reader_bytes_direct(&r, b8, &issuers[i].data))
+			goto damaged;
+		issuers[i].len = b8;
+	}
+	for (i = 0; i < nr; i++) {
+		if (weft_reader_u32(&r, &l) ||
+		    weft_reader_bytes_direct(&r, l, &regexes[i].data))
+			goto damaged;
+		regexes[i].len = l;
+	}
+	for (i = 0; i < ns; i++) {
+		if (get_tsig(&r, &sigs[i]))
+			goto damaged;
+		if (sigs[i].issuer > ni ||
+		    (size_t)sigs[i].regex + sigs[i].nregex > nr)
+			goto damaged;
+	}
+	if (!weft_reader_eof(&r))
+		goto damaged;
+	s->uids = uids;
+	s->nuids = nu;
+	s->subkeys = subkeys;
+	s->nsubkeys = nk;
+	s->issuers = issuers;
+	s->nissuers = ni;
+	s->regexes = regexes;
+	s->nregexes = nr;
+	s->sigs = sigs;
+	s->nsigs = ns;
+	return 0;
+damaged:
+	err = WEFT_ERR(GPG_ERR_INV_DATA);
+	weft_summary_free(s);
+	return err;
+}
+
+void
+weft_summary_free(weft_summary *s)
+{
+	if (!s)
+		return;
+	free(s->mem);
+	free((void *)s->recs);
+	memset(s, 0, sizeof *s);
+}
+
+gpg_error_t
+weft_summary_of(const weft_cert *c, weft_buf *buf, weft_summary *s)
+{
+	builder b;
+	gpg_error_t err;
+
+	memset(s, 0, sizeof *s);
+	if (!(err = build(c, &b)) && !(err = serialize(c, &b, buf)) &&
+	    !(err = weft_summary_decode(s, buf->data, buf->len))) {
+		/* The records behind the signatures, in the same order. */
+		s->recs = b.recs;
+		b.recs = NULL;
+	}
+	builder_free(&b);
+	return err;
+}
+
+const weft_tbytes *
+weft_summary_issuer(const weft_summary *s, const weft_tsig *sig)
+{
+	if (!sig->issuer || sig->issuer > s->nissuers)
+		return NULL;
+	return &s->issuers[sig->issuer - 1];
+}
+
+/* ---- state ---------------------------------------------------------------------- */
+
+/* The signatures of component COMP: [*first, *end). */
+static void
+comp_range(const weft_summary *s, uint16_t comp, size_t *first, size_t *end)
+{
+	size_t lo = 0, hi = s->nsigs, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (s->sigs[mid].comp < comp)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*first = lo;
+	for (hi = lo; hi < s->nsigs && s->sigs[hi].comp == comp; hi++)
+		;
+	*end = hi;
+}
+
+static bool
+tsig_live(const weft_tsig *t, uint32_t x)
+{
+	return t->created <= x && (!t->expires || t->expires > x);
+}
+
+static bool
+tsig_policy(const weft_tsig *t, weft_hash_security sec, uint32_t p)
+{
+	return !(t->flags & WEFT_TSF_BADCRIT) &&
+	       weft_policy_hash_ok(t->hash, t->type, sec, p);
+}
+
+typedef bool (*type_fn)(uint8_t);
+
+static bool
+is_uid_binding(uint8_t t)
+{
+	return is_cert_type(t);
+}
+
+static bool
+is_direct(uint8_t t)
+{
+	return t == WEFT_SIG_DIRECT_KEY;
+}
+
+static bool
+is_subkey_binding(uint8_t t)
+{
+	return t == WEFT_SIG_SUBKEY_BINDING;
+}
+
+/* Step 1.  Self-signatures come first in a component's range and newest
+ * first, so the first match is the newest. */
+static const weft_tsig *
+find_binding(const weft_summary *s, uint16_t comp, type_fn binding_type,
+	     weft_hash_security sec, uint32_t x, uint32_t p, bool policy)
+{
+	size_t i, first, end;
+
+	comp_range(s, comp, &first, &end);
+	for (i = first; i < end && s->sigs[i].issuer == 0; i++) {
+		const weft_tsig *t = &s->sigs[i];
+
+		if (!binding_type(t->type) || !tsig_live(t, x))
+			continue;
+		if (policy && !tsig_policy(t, sec, p))
+			continue;
+		return t;
+	}
+	return NULL;
+}
+
+/* Step 2. */
+static void
+revocation_state(const weft_summary *s, uint16_t comp, uint8_t rev_type,
+		 weft_hash_security sec, bool hard_final,
+		 const weft_tsig *binding, uint32_t x, uint32_t p,
+		 weft_tstate *out)
+{
+	uint32_t bt = binding ? binding->created : 0;
+	size_t i, first, end;
+
+	comp_range(s, comp, &first, &end);
+	for (i = first; i < end && s->sigs[i].issuer == 0; i++) {
+		const weft_tsig *t = &s->sigs[i];
+		bool hard = (t->flags & WEFT_TSF_HARD) != 0;
+
+		if (t->type != rev_type || !tsig_policy(t, sec, p))
+			continue;
+		if (!(hard_final && hard) && (bt > t->created || !tsig_live(t, x)))
+			continue;
+		/* Prefer a hard revocation, then the earliest. */
+		if (!out->revocation || (hard && !out->hard_revoked) ||
+		    (hard == out->hard_revoked && t->created < out->revoked_at)) {
+			out->revocation = t;
+			out->revoked = true;
+			out->hard_revoked = hard;
+			out->revoked_at = t->created;
+		}
+	}
+}
+
+static void
+binding_state(const weft_summary *s, uint16_t comp, type_fn binding_type,
+	      uint8_t rev_type, weft_hash_security sec, bool hard_final,
+	      uint32_t x, uint32_t p, weft_tstate *out)
+{
+	memset(out, 0, sizeof *out);
+	out->binding = find_binding(s, comp, binding_type, sec, x, p, true);
+	out->policy_ok = out->binding != NULL;
+	if (!out->binding)
+		out->binding = find_binding(s, comp, binding_type, sec, x, p,
+					    false);
+	out->valid = out->policy_ok;
+	revocation_state(s, comp, rev_type, sec, hard_final, out->binding, x, p,
+			 out);
+}
+
+void
+weft_summary_uid_state(const weft_summary *s, size_t u, uint32_t x,
+		       uint32_t p, weft_tstate *out)
+{
+	binding_state(s, (uint16_t)u, is_uid_binding, WEFT_SIG_CERT_REVOCATION,
+		      (weft_hash_security)s->uids[u].sec, false, x, p, out);
+}
+
+static int
+uid_rank(const weft_tstate *st)
+{
+	if (st->revoked || !st->binding)
+		return 1;
+	return st->policy_ok ? 3 : 2;
+}
+
+/* Step 4. */
+int
+weft_summary_primary_uid(const weft_summary *s, uint32_t x, uint32_t p)
+{
+	weft_tstate st, bst;
+	int best = -1, rank, brank = 0;
+	size_t i;
+	bool better;
+
+	memset(&bst, 0, sizeof bst);
+	for (i = 0; i < s->nuids; i++) {
+		if (s->uids[i].tag != WEFT_PKT_USER_ID)
+			continue;
+		weft_summary_uid_state(s, i, x, p, &st);
+		rank = uid_rank(&st);
+		if (rank != brank)
+			better = rank > brank;
+		else if (!st.binding || !bst.binding)
+			better = false;
+		else if ((st.binding->flags & WEFT_TSF_PRIMARY_UID) !=
+			 (bst.binding->flags & WEFT_TSF_PRIMARY_UID))
+			better = (st.binding->flags & WEFT_TSF_PRIMARY_UID) != 0;
+		else
+			better = st.binding->created > bst.binding->created;
+		if (better) {
+			best = (int)i;
+			brank = rank;
+			bst = st;
+		}
+	}
+	return best;
+}
+
+bool
+weft_summary_key_policy_ok(const weft_tkey *k, uint32_t p)
+{
+	weft_pkt_key fake;
+	weft_curve curve;
+
+	memset(&fake, 0, sizeof fake);
+	memset(&curve, 0, sizeof curve);
+	fake.algo = k->algo;
+	fake.bits = k->bits;
+	curve.display = "";
+	fake.curve = k->policy_ok_curve ? &curve : NULL;
+	return weft_policy_key_ok(&fake, p);
+}
+
+static void
+key_flags_of(const weft_tkey *k, const weft_tsig *t, uint8_t *flags,
+	     bool *has)
+{
+	if (t && (t->flags & WEFT_TSF_KEY_FLAGS)) {
+		*flags = t->key_flags;
+		*has = true;
+		return;
+	}
+	/* No key flags: what the algorithm can do (gpg's rule). */
+	*has = false;
+	*flags = 0;
+	if (weft_pk_algo_can_sign(k->algo))
+		*flags |= WEFT_KF_SIGN | WEFT_KF_CERTIFY;
+	if (weft_pk_algo_can_encrypt(k->algo))
+		*flags |= WEFT_KF_ENCRYPT_COMMS | WEFT_KF_ENCRYPT_STORAGE;
+}
+
+static void
+set_expiry(weft_tkey_state *out, const weft_tkey *k, const weft_tsig *t,
+	   uint32_t x)
+{
+	out->created = k->created;
+	out->expires = t ? t->key_expires : 0;
+	out->expired = out->expires && out->expires <= x;
+}
+
+/* Step 3. */
+void
+weft_summary_primary_state(const weft_summary *s, uint32_t x, uint32_t p,
+			   weft_tkey_state *out)
+{
+	const weft_tsig *direct, *binding, *exp;
+	weft_tstate uidst;
+	int pu;
+	weft_hash_security sec = WEFT_SEC_SECOND_PREIMAGE;
+
+	memset(out, 0, sizeof *out);
+	direct = find_binding(s, WEFT_TS_PRIMARY, is_direct,
+			      WEFT_SEC_SECOND_PREIMAGE, x, p, true);
+	if (!direct)
+		direct = find_binding(s, WEFT_TS_PRIMARY, is_direct,
+				      WEFT_SEC_SECOND_PREIMAGE, x, p, false);
+	pu = weft_summary_primary_uid(s, x, p);
+	memset(&uidst, 0, sizeof uidst);
+	if (pu >= 0)
+		weft_summary_uid_state(s, (size_t)pu, x, p, &uidst);
+	if (s->key.version == 6)
+		binding = direct ? direct : uidst.binding;
+	else
+		binding = uidst.binding ? uidst.binding : direct;
+	if (binding && binding != direct && pu >= 0)
+		sec = (weft_hash_security)s->uids[pu].sec;
+	out->b.binding = binding;
+	out->b.policy_ok = binding && tsig_policy(binding, sec, p) &&
+			   weft_summary_key_policy_ok(&s->key, p);
+	out->b.valid = out->b.policy_ok;
+	revocation_state(s, WEFT_TS_PRIMARY, WEFT_SIG_KEY_REVOCATION,
+			 WEFT_SEC_SECOND_PREIMAGE, true, binding, x, p, &out->b);
+	exp = binding;
+	if ((!exp || !exp->key_expires) && direct && direct->key_expires)
+		exp = direct;
+	set_expiry(out, &s->key, exp, x);
+	key_flags_of(&s->key, binding, &out->key_flags, &out->has_key_flags);
+}
+
+void
+weft_summary_subkey_state(const weft_summary *s, size_t i, uint32_t x,
+			  uint32_t p, weft_tkey_state *out)
+{
+	const weft_tkey *k = &s->subkeys[i];
+	const weft_tsig *t;
+
+	memset(out, 0, sizeof *out);
+	binding_state(s, (uint16_t)(WEFT_TS_SUBKEY | i), is_subkey_binding,
+		      WEFT_SIG_SUBKEY_REVOCATION, WEFT_SEC_SECOND_PREIMAGE, true,
+		      x, p, &out->b);
+	out->b.policy_ok = out->b.policy_ok && weft_summary_key_policy_ok(k, p);
+	out->b.valid = out->b.policy_ok;
+	t = out->b.binding;
+	set_expiry(out, k, t, x);
+	key_flags_of(k, t, &out->key_flags, &out->has_key_flags);
+	if (t && (t->flags & WEFT_TSF_NEEDS_BACKSIG) &&
+	    !(t->flags & WEFT_TSF_BACKSIG_OK))
+		out->key_flags &= (uint8_t)~(WEFT_KF_SIGN | WEFT_KF_CERTIFY);
+}
+
+bool
+weft_summary_valid_at(const weft_summary *s, uint32_t x, uint32_t p)
+{
+	weft_tkey_state ks;
+
+	weft_summary_primary_state(s, x, p, &ks);
+	return ks.b.valid;
+}
+
+weft_rev_kind
+weft_summary_revocation(const weft_summary *s, uint32_t x, uint32_t p,
+			uint32_t *soft_time)
+{
+	weft_tkey_state ks;
+
+	weft_summary_primary_state(s, x, p, &ks);
+	*soft_time = 0;
+	if (!ks.b.revoked)
+		return WEFT_REV_NONE;
+	if (ks.b.hard_revoked)
+		return WEFT_REV_HARD;
+	*soft_time = ks.b.revoked_at;
+	return WEFT_REV_SOFT;
+}
