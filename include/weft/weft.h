@@ -97,5 +97,7 @@ const char *weft_ctx_home(const weft_ctx *ctx);
 
 #include <weft/key.h>
 #include <weft/store.h>
+#include <weft/secret.h>
+#include <weft/trust.h>
 
 #endif /* WEFT_WEFT_H */

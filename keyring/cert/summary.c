@@ -562,8 +562,8 @@ tsig_live(const weft_tsig *t, uint32_t x)
 	return t->created <= x && (!t->expires || t->expires > x);
 }
 
-static bool
-tsig_policy(const weft_tsig *t, weft_hash_security sec, uint32_t p)
+bool
+weft_tsig_policy_ok(const weft_tsig *t, weft_hash_security sec, uint32_t p)
 {
 	return !(t->flags & WEFT_TSF_BADCRIT) &&
 	       weft_policy_hash_ok(t->hash, t->type, sec, p);
@@ -603,7 +603,7 @@ find_binding(const weft_summary *s, uint16_t comp, type_fn binding_type,
 
 		if (!binding_type(t->type) || !tsig_live(t, x))
 			continue;
-		if (policy && !tsig_policy(t, sec, p))
+		if (policy && !weft_tsig_policy_ok(t, sec, p))
 			continue;
 		return t;
 	}
@@ -625,7 +625,7 @@ revocation_state(const weft_summary *s, uint16_t comp, uint8_t rev_type,
 		const weft_tsig *t = &s->sigs[i];
 		bool hard = (t->flags & WEFT_TSF_HARD) != 0;
 
-		if (t->type != rev_type || !tsig_policy(t, sec, p))
+		if (t->type != rev_type || !weft_tsig_policy_ok(t, sec, p))
 			continue;
 		if (!(hard_final && hard) && (bt > t->created || !tsig_live(t, x)))
 			continue;
@@ -774,7 +774,7 @@ weft_summary_primary_state(const weft_summary *s, uint32_t x, uint32_t p,
 	if (binding && binding != direct && pu >= 0)
 		sec = (weft_hash_security)s->uids[pu].sec;
 	out->b.binding = binding;
-	out->b.policy_ok = binding && tsig_policy(binding, sec, p) &&
+	out->b.policy_ok = binding && weft_tsig_policy_ok(binding, sec, p) &&
 			   weft_summary_key_policy_ok(&s->key, p);
 	out->b.valid = out->b.policy_ok;
 	revocation_state(s, WEFT_TS_PRIMARY, WEFT_SIG_KEY_REVOCATION,

@@ -154,6 +154,9 @@ void weft_summary_primary_state(const weft_summary *s, uint32_t x,
 				uint32_t p, weft_tkey_state *out);
 void weft_summary_subkey_state(const weft_summary *s, size_t i, uint32_t x,
 			       uint32_t p, weft_tkey_state *out);
+/* Does the policy of P accept signature T (with the security SEC asks)? */
+bool weft_tsig_policy_ok(const weft_tsig *t, weft_hash_security sec,
+			 uint32_t p);
 /* Is the key's algorithm and size acceptable at P? */
 bool weft_summary_key_policy_ok(const weft_tkey *k, uint32_t p);
 

@@ -147,4 +147,94 @@ gpg_error_t weft_sig_verify(const weft_pubkey *pk, const weft_pkt_sig *sig,
  * public (v6 salts, nonces). */
 void weft_random(void *p, size_t n, bool strong);
 
+/* ==== secret keys: signing, generation, protection =======================
+ * (sign.c, keygen.c, s2k.c; owned by the secret-key work)
+ *
+ * Secret values only ever live in libgcrypt's secure memory: the buffers
+ * callers pass in must be secure (weft_buf_init_secure, weft_secure_alloc)
+ * and everything made here from them is, too. */
+
+typedef struct weft_seckey weft_seckey;  /* a key that can sign */
+
+/* A signing key from K (a key packet: its public part is used) and its
+ * clear secret fields F[0..NF-1] (weft_secret_fields_parse() of a buffer
+ * in secure memory).  The secret is checked against the public key
+ * (gcry_pk_testkey: the public point, or n = pq), so a wrong passphrase
+ * that happened to pass a 16-bit checksum is caught here.
+ *   GPG_ERR_PUBKEY_ALGO  an algorithm or curve we cannot sign with
+ *                        (encryption-only keys among them)
+ *   GPG_ERR_BAD_SECKEY   malformed, or does not match the public key */
+gpg_error_t weft_seckey_new(weft_seckey **out, const weft_pkt_key *k,
+			    const weft_field *f, unsigned nf);
+void weft_seckey_free(weft_seckey *sk);
+uint8_t weft_seckey_algo(const weft_seckey *sk);
+/* Can a key of this algorithm (and, for ECC, curve) sign here? */
+bool weft_seckey_algo_ok(const weft_pkt_key *k);
+
+/* Sign: for a v6 builder fill SB's salt with fresh random octets, hash
+ * what T names and SB's hashed part (weft_sig_digest), make the signature
+ * values, and append the complete signature packet body to OUT.  The
+ * result is parsed and verified once more with the public key before it
+ * is returned (a fault or a bug must not leave as a signature).
+ *   GPG_ERR_PUBKEY_ALGO   SB's algorithm is not SK's
+ *   GPG_ERR_DIGEST_ALGO   unknown hash, or too short for Ed25519/Ed448
+ *   GPG_ERR_SIG_CLASS     T does not fit SB's type (weft_sig_digest) */
+gpg_error_t weft_sig_sign(const weft_seckey *sk, weft_sig_builder *sb,
+			  const weft_sig_target *t, weft_buf *out);
+
+/* Generate a key pair.  PK_ALGO and VERSION: EdDSA legacy (22, Ed25519)
+ * and ECDH (18, Curve25519, KDF SHA-256/AES-128 as gpg writes it) for v4;
+ * Ed25519 (27) and X25519 (25) for v4 or v6; RSA (1) with BITS 2048..4096.
+ * Appends the public key packet body (version, CREATED, algorithm,
+ * material) to PUB, and the clear secret fields (as they follow the S2K
+ * usage octet, without checksum) to SEC, which must be a secure buffer.
+ *   GPG_ERR_PUBKEY_ALGO  an algorithm/version we do not generate
+ *   GPG_ERR_INV_VALUE    BITS out of range for RSA */
+gpg_error_t weft_keygen(uint8_t version, uint8_t pk_algo, unsigned bits,
+			uint32_t created, weft_buf *pub, weft_buf *sec);
+
+/* The iteration count an iterated S2K's coded count octet stands for
+ * (RFC 9580 3.7.1.3). */
+uint32_t weft_s2k_count(uint8_t coded);
+
+/* Derive KEYLEN octets from PASS with S2K (types 0, 1, 3, 4; Argon2 is
+ * Argon2id with S's t, p and 2^m KiB, as RFC 9580 3.7.1.4 says).
+ *   GPG_ERR_NOT_SUPPORTED  a stub (101) or an unknown type
+ *   GPG_ERR_DIGEST_ALGO    unknown hash */
+gpg_error_t weft_s2k_derive(const weft_s2k *s, const void *pass,
+			    size_t passlen, uint8_t *key, size_t keylen);
+
+/* Argon2 (RFC 9106): TYPE 0 Argon2d, 1 Argon2i, 2 Argon2id; T passes,
+ * M_KIB KiB of memory, P lanes; SECRET and AD optional (NULL, 0).
+ *   GPG_ERR_INV_VALUE  parameters libgcrypt refuses */
+gpg_error_t weft_argon2(int type, const void *pass, size_t passlen,
+			const void *salt, size_t saltlen, const void *secret,
+			size_t secretlen, const void *ad, size_t adlen,
+			unsigned t, unsigned long m_kib, unsigned p,
+			uint8_t *out, size_t outlen);
+
+/* HKDF with SHA-256 (RFC 5869); SALT may be NULL (then zeros). */
+gpg_error_t weft_hkdf_sha256(const void *ikm, size_t ikmlen,
+			     const void *salt, size_t saltlen,
+			     const void *info, size_t infolen, uint8_t *out,
+			     size_t outlen);
+
+/* OpenPGP CFB without resynchronisation (what secret key protection
+ * uses), in place over BUF.  KEY has weft_cipher_key_len() octets, IV
+ * the block size.  GPG_ERR_CIPHER_ALGO for an unknown cipher. */
+gpg_error_t weft_cfb_crypt(uint8_t cipher_algo, const uint8_t *key,
+			   const uint8_t *iv, bool encrypt, uint8_t *buf,
+			   size_t n);
+
+/* AEAD (RFC 9580 5.13.2: EAX, OCB, GCM; 16-octet tags) with a block
+ * cipher of 16 octets.  Encrypt: IN (N octets) -> OUT (N + 16 octets,
+ * the tag last).  Decrypt: IN (N octets, tag included) -> OUT (N - 16).
+ *   GPG_ERR_CHECKSUM     decrypt: the tag does not match (wrong key, or
+ *                        changed data or associated data)
+ *   GPG_ERR_CIPHER_ALGO  unknown cipher or mode */
+gpg_error_t weft_aead_crypt(uint8_t cipher_algo, uint8_t aead_algo,
+			    const uint8_t *key, const uint8_t *nonce,
+			    const void *ad, size_t adlen, bool encrypt,
+			    const uint8_t *in, size_t n, uint8_t *out);
+
 #endif /* WEFT_CRYPTO_H */

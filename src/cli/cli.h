@@ -162,6 +162,8 @@ void json_bool(json *j, bool v);
 void json_null(json *j);
 void json_time(json *j, int64_t t);     /* RFC 3339, or null for 0 */
 void json_end(json *j);                  /* final newline */
+/* One authenticated binding, as authenticate --json prints it. */
+void json_binding(json *j, const weft_binding_info *b);
 
 /* ---- commands -------------------------------------------------------------- */
 
@@ -170,6 +172,15 @@ int cmd_export(cli *c, const opt_result *r);
 int cmd_list(cli *c, const opt_result *r);
 int cmd_show(cli *c, const opt_result *r);
 int cmd_fsck(cli *c, const opt_result *r);
+int cmd_authenticate(cli *c, const opt_result *r);
+int cmd_lookup(cli *c, const opt_result *r);
+int cmd_identify(cli *c, const opt_result *r);
+int cmd_path(cli *c, const opt_result *r);
+int cmd_check(cli *c, const opt_result *r);
+int cmd_root(cli *c, const opt_result *r);
+int cmd_trust(cli *c, const opt_result *r);
+int cmd_import_ownertrust(cli *c, const opt_result *r);
+int cmd_export_ownertrust(cli *c, const opt_result *r);
 int cmd_generate(cli *c, const opt_result *r);
 int cmd_certify(cli *c, const opt_result *r);
 int cmd_revoke(cli *c, const opt_result *r);

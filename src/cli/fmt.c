@@ -118,13 +118,8 @@ fput_escaped(FILE *f, const char *s, size_t n)
 	while (i < n) {
 		unsigned char c = p[i];
 
-		if (c >= 0x20 && c < 0x7f && c != '\\') {
+		if (c >= 0x20 && c < 0x7f) {
 			fputc(c, f);
-			i++;
-			continue;
-		}
-		if (c == '\\') {
-			fputs("\\\\", f);
 			i++;
 			continue;
 		}

@@ -9,6 +9,12 @@ extern const opt_spec export_opts[];
 extern const opt_spec generate_opts[];
 extern const opt_spec certify_opts[];
 extern const opt_spec revoke_opts[];
+extern const opt_spec authenticate_opts[];
+extern const opt_spec lookup_opts[];
+extern const opt_spec identify_opts[];
+extern const opt_spec path_opts[];
+extern const opt_spec check_opts[];
+extern const opt_spec root_opts[];
 
 const opt_spec weft_global_opts[] = {
 	{ "home", 0, true, GOPT_HOME, "DIR",
@@ -90,6 +96,79 @@ const command weft_commands[] = {
 	  "revoke your certifications of a key",
 	  "Revokes the certifications your key made on KEY's user IDs.",
 	  revoke_opts, CMD_WRITES, cmd_revoke },
+	{ "authenticate", "KEY USERID [--amount N] [--email] [--gossip] [--root FPR[:N]]",
+	  "is USERID really the owner of KEY? (by the web of trust)",
+	  "Looks for paths from your trust roots to the binding of USERID (exactly\n"
+	  "as in the user ID; with --email an address) and KEY (a fingerprint or\n"
+	  "key ID), adds up their trust amounts, and says whether they reach the\n"
+	  "amount asked for (120, \"fully\", unless --amount/--partial/--double).\n"
+	  "-v prints every path hop by hop with what each certification allows.\n"
+	  "--gossip shows paths from every key, ignoring trust (authenticates\n"
+	  "nothing).  --root replaces the keyring's roots for this question.\n"
+	  "\n"
+	  "Exit status: 0 authenticated, 1 not (or no such key), 2 error.",
+	  authenticate_opts, 0, cmd_authenticate },
+	{ "lookup", "USERID|EMAIL [--amount N] [--email]",
+	  "which keys belong to this user ID or address?",
+	  "Authenticates every key that has USERID (exactly) or, for an email\n"
+	  "address, every user ID with that address, and shows each binding's\n"
+	  "amount.\n"
+	  "\n"
+	  "Exit status: 0 at least one binding authenticated, 1 none, 2 error.",
+	  lookup_opts, 0, cmd_lookup },
+	{ "identify", "KEY [--amount N]",
+	  "which user IDs of this key are authenticated?",
+	  "Authenticates every user ID of KEY that is self-signed or certified.\n"
+	  "\n"
+	  "Exit status: 0 at least one binding authenticated, 1 none, 2 error.",
+	  identify_opts, 0, cmd_identify },
+	{ "path", "KEY... USERID",
+	  "check a given path of certifications",
+	  "Checks that KEY1 (a root) certified KEY2 as a trusted introducer, and\n"
+	  "so on, and that the last key's USERID is certified, and reports the\n"
+	  "path's amount or what breaks it.\n"
+	  "\n"
+	  "Exit status: 0 the path authenticates the binding, 1 not, 2 error.",
+	  path_opts, 0, cmd_path },
+	{ "check", "[--amount N]",
+	  "compute every binding's validity and count them",
+	  "Authenticates every binding of the keyring and prints how many are\n"
+	  "authenticated, by validity.  A progress bar shows on a terminal.\n"
+	  "\n"
+	  "Exit status: 0 done, 2 error.",
+	  check_opts, 0, cmd_check },
+	{ "root", "add KEY [--amount N] | remove KEY | list",
+	  "manage trust roots (the keys you trust to introduce others)",
+	  "A root is a key whose certifications you rely on: your own keys (with\n"
+	  "their secret part in the keyring) are roots at 120 by themselves; add\n"
+	  "others (a company CA, a key you verified in person) with an amount\n"
+	  "from 1 to 120 (default 120).  list shows every root in effect and why:\n"
+	  "explicit, own key, or ownertrust.\n"
+	  "\n"
+	  "Exit status: 0 done, 1 remove: not a root, 2 error.",
+	  root_opts, CMD_WRITES, cmd_root },
+	{ "trust", "KEY ultimate|full|marginal|never|unknown",
+	  "set GnuPG-style ownertrust: how well KEY's owner checks identities",
+	  "ultimate makes KEY a root.  full and marginal make KEY a root with\n"
+	  "amount 120 or 40 once one of its user IDs is fully authenticated, so\n"
+	  "that three marginally trusted introducers add up to one full one, as\n"
+	  "in GnuPG.  never and unknown remove that trust.\n"
+	  "\n"
+	  "Exit status: 0 done, 1 no such key, 2 error.",
+	  no_opts, CMD_WRITES, cmd_trust },
+	{ "import-ownertrust", "[FILE|-]",
+	  "read gpg --export-ownertrust output",
+	  "Reads lines \"FINGERPRINT:VALUE:\" (comments with #), as gpg writes them\n"
+	  "and distributions ship them (archlinux-trusted), and sets each key's\n"
+	  "ownertrust; keys not in the keyring yet keep it for when they arrive.\n"
+	  "\n"
+	  "Exit status: 0 done, 2 a malformed line (nothing is set).",
+	  no_opts, CMD_WRITES, cmd_import_ownertrust },
+	{ "export-ownertrust", "",
+	  "write the ownertrust values as gpg --export-ownertrust does",
+	  "Prints every ownertrust value in gpg's format, for gpg\n"
+	  "--import-ownertrust or for weft on another machine.",
+	  no_opts, 0, cmd_export_ownertrust },
 	{ "fsck", "",
 	  "check the keyring's indexes against its certificates",
 	  "Decodes every certificate and checks that every index entry it implies\n"

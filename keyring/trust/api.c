@@ -1,0 +1,1040 @@
+/* api.c - the public trust API: the keyring as a source of summaries,
+ * the roots in effect, and the questions of weft/trust.h.
+ *
+ * Roots in effect (unless a question brings its own):
+ *   1. explicit roots (weft root add), with their amounts;
+ *   2. own keys (secret key material in the keyring), at 120;
+ *   3. keys with ultimate ownertrust, at 120;
+ *   4. keys with full (120) or marginal (40) ownertrust, when one of
+ *      their self-signed, unrevoked user IDs is fully authenticated from
+ *      roots 1-3.  This is how sq-wot's --gpg-ownertrust brings GnuPG's
+ *      ownertrust into the model: "I trust this person to check keys"
+ *      counts once their key is authenticated, and three marginally
+ *      trusted introducers give 120, as in GnuPG.
+ * A key named twice keeps the larger amount.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "trust.h"
+#include "../ctx.h"
+#include "../secret/secret.h"
+#include "../store/query.h"
+#include "../util/mem.h"
+#include <weft/trust.h>
+
+/* ---- the keyring as a source ---------------------------------------------- */
+
+typedef struct store_source {
+	weft_tsource src;
+	weft_txn *txn;
+	weft_summary **held;
+	size_t nheld, cap;
+} store_source;
+
+static gpg_error_t
+source_get(void *opaque, const uint8_t *fpr, size_t len,
+	   const weft_summary **out)
+{
+	store_source *ss = opaque;
+	const uint8_t *rec;
+	size_t rlen;
+	weft_summary *s;
+	gpg_error_t err;
+
+	*out = NULL;
+	if ((err = weft_store_summary_get(ss->txn, fpr, len, &rec, &rlen)))
+		return err;
+	if ((err = weft_grow((void **)&ss->held, &ss->cap, ss->nheld + 1,
+			     sizeof *ss->held)))
+		return err;
+	s = calloc(1, sizeof *s);
+	if (!s)
+		return WEFT_ERR(GPG_ERR_ENOMEM);
+	/* The record lives in the map until the transaction ends. */
+	if ((err = weft_summary_decode(s, rec, rlen))) {
+		free(s);
+		return err;
+	}
+	ss->held[ss->nheld++] = s;
+	*out = s;
+	return 0;
+}
+
+static void
+source_init(store_source *ss, weft_txn *txn)
+{
+	memset(ss, 0, sizeof *ss);
+	ss->src.opaque = ss;
+	ss->src.get = source_get;
+	ss->txn = txn;
+}
+
+static void
+source_free(store_source *ss)
+{
+	size_t i;
+
+	for (i = 0; i < ss->nheld; i++) {
+		weft_summary_free(ss->held[i]);
+		free(ss->held[i]);
+	}
+	free(ss->held);
+}
+
+/* ---- roots -------------------------------------------------------------------- */
+
+typedef struct rootset {
+	weft_troot *v;
+	unsigned *sources;
+	size_t n, cap, scap;
+} rootset;
+
+static gpg_error_t
+rootset_add(rootset *r, const uint8_t *fpr, size_t len, int amount,
+	    unsigned source)
+{
+	size_t i;
+	gpg_error_t err;
+
+	if (!len || len > WEFT_FPR_MAX)
+		return 0;
+	for (i = 0; i < r->n; i++)
+		if (r->v[i].fpr_len == len && !memcmp(r->v[i].fpr, fpr, len)) {
+			if (amount > r->v[i].amount)
+				r->v[i].amount = amount;
+			r->sources[i] |= source;
+			return 0;
+		}
+	if ((err = weft_grow((void **)&r->v, &r->cap, r->n + 1,
+			     sizeof *r->v)) ||
+	    (err = weft_grow((void **)&r->sources, &r->scap, r->n + 1,
+			     sizeof *r->sources)))
+		return err;
+	memset(&r->v[r->n], 0, sizeof r->v[r->n]);
+	memcpy(r->v[r->n].fpr, fpr, len);
+	r->v[r->n].fpr_len = (uint8_t)len;
+	r->v[r->n].amount = amount;
+	r->sources[r->n] = source;
+	r->n++;
+	return 0;
+}
+
+static void
+rootset_free(rootset *r)
+{
+	free(r->v);
+	free(r->sources);
+	memset(r, 0, sizeof *r);
+}
+
+typedef struct collect_ctx {
+	rootset *r;
+	int amount;               /* < 0: the value holds it */
+	unsigned source;
+	weft_txn *txn;
+	/* ownertrust: full/marginal candidates for step 4 */
+	rootset *pending;
+} collect_ctx;
+
+static int
+parse_amount(const uint8_t *v, size_t n)
+{
+	int a = 0;
+	size_t i;
+
+	for (i = 0; i < n && i < 4; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return WEFT_FULL;
+		a = a * 10 + (v[i] - '0');
+	}
+	return a < 1 ? 1 : a > WEFT_FULL ? WEFT_FULL : a;
+}
+
+static gpg_error_t
+collect_root(void *opaque, const uint8_t *key, size_t klen,
+	     const uint8_t *val, size_t vlen)
+{
+	collect_ctx *cc = opaque;
+
+	return rootset_add(cc->r, key, klen,
+			   cc->amount < 0 ? parse_amount(val, vlen) : cc->amount,
+			   cc->source);
+}
+
+static gpg_error_t
+collect_ownertrust(void *opaque, const uint8_t *key, size_t klen,
+		   const uint8_t *val, size_t vlen)
+{
+	collect_ctx *cc = opaque;
+	int v;
+
+	if (vlen != 1)
+		return 0;
+	v = val[0];
+	if (v & WEFT_OWNERTRUST_DISABLED)
+		return 0;
+	switch (v & 0x7f) {
+	case WEFT_OWNERTRUST_ULTIMATE:
+		return rootset_add(cc->r, key, klen, WEFT_FULL,
+				   WEFT_ROOT_OWNERTRUST);
+	case WEFT_OWNERTRUST_FULL:
+		return rootset_add(cc->pending, key, klen, WEFT_FULL,
+				   WEFT_ROOT_OWNERTRUST);
+	case WEFT_OWNERTRUST_MARGINAL:
+		return rootset_add(cc->pending, key, klen, 40,
+				   WEFT_ROOT_OWNERTRUST);
+	default:
+		return 0;
+	}
+}
+
+/* Step 4: is one of the key's self-signed, unrevoked user IDs fully
+ * authenticated from the roots so far? */
+static gpg_error_t
+authenticated_key(store_source *ss, uint32_t t, const rootset *base,
+		  const weft_troot *cand, bool *yes)
+{
+	weft_network *n = NULL;
+	const weft_summary *s;
+	weft_tpaths paths;
+	weft_tstate st;
+	uint32_t node;
+	size_t u;
+	gpg_error_t err;
+
+	*yes = false;
+	if ((err = weft_network_new(&n, &ss->src, t, base->v, base->n, 0)))
+		return err;
+	err = weft_network_node(n, cand->fpr, cand->fpr_len, &node);
+	if (gpg_err_code(err) == GPG_ERR_NOT_FOUND) {
+		err = 0;
+		goto leave;
+	}
+	if (err)
+		goto leave;
+	s = weft_network_summary(n, node);
+	for (u = 0; u < s->nuids && !*yes; u++) {
+		if (s->uids[u].tag != WEFT_PKT_USER_ID)
+			continue;
+		weft_summary_uid_state(s, u, t, t, &st);
+		if (!st.valid || st.revoked)
+			continue;
+		if ((err = weft_network_authenticate(n, cand->fpr,
+						     cand->fpr_len,
+						     s->uids[u].data,
+						     s->uids[u].len, WEFT_FULL,
+						     &paths)))
+			goto leave;
+		*yes = paths.amount >= WEFT_FULL;
+		weft_tpaths_free(&paths);
+	}
+leave:
+	weft_network_free(n);
+	return err;
+}
+
+/* The roots in effect for SS at T (see the file comment), or the ones the
+ * question brings. */
+static gpg_error_t
+roots_in_effect(weft_ctx *ctx, store_source *ss, uint32_t t,
+		const weft_trust_opts *opts, rootset *out)
+{
+	collect_ctx cc;
+	rootset pending = { NULL, NULL, 0, 0, 0 };
+	uint8_t fpr[WEFT_FPR_MAX];
+	size_t i, n;
+	bool yes;
+	gpg_error_t err = 0;
+
+	memset(out, 0, sizeof *out);
+	if (opts && opts->roots) {
+		for (i = 0; i < opts->nroots; i++) {
+			const char *spec = opts->roots[i], *colon;
+			char hex[2 * WEFT_FPR_MAX + 8];
+			int amount = WEFT_FULL;
+
+			colon = strchr(spec, ':');
+			snprintf(hex, sizeof hex, "%.*s",
+				 (int)(colon ? (size_t)(colon - spec)
+					     : strlen(spec)), spec);
+			if (colon)
+				amount = atoi(colon + 1);
+			n = weft_unhex(hex, fpr, sizeof fpr);
+			if ((n != 20 && n != 32) || amount < 1 ||
+			    amount > WEFT_FULL)
+				return weft_ctx__error(ctx,
+					WEFT_ERR(GPG_ERR_INV_VALUE),
+					"--root %s: give a full fingerprint and optionally :AMOUNT (1-120)",
+					spec);
+			if ((err = rootset_add(out, fpr, n, amount,
+					       WEFT_ROOT_EXPLICIT)))
+				return err;
+		}
+		return 0;
+	}
+	memset(&cc, 0, sizeof cc);
+	cc.r = out;
+	cc.txn = ss->txn;
+	cc.pending = &pending;
+	cc.amount = -1;
+	cc.source = WEFT_ROOT_EXPLICIT;
+	if ((err = weft_store_each(ss->txn, WEFT_DB_ROOTS, NULL, 0,
+				   collect_root, &cc)))
+		goto leave;
+	cc.amount = WEFT_FULL;
+	cc.source = WEFT_ROOT_OWN_KEY;
+	if ((err = weft_store_each(ss->txn, WEFT_DB_SECRETS, NULL, 0,
+				   collect_root, &cc)))
+		goto leave;
+	if ((err = weft_store_each(ss->txn, WEFT_DB_OWNERTRUST, NULL, 0,
+				   collect_ownertrust, &cc)))
+		goto leave;
+	for (i = 0; i < pending.n; i++) {
+		if ((err = authenticated_key(ss, t, out, &pending.v[i], &yes)))
+			goto leave;
+		if (yes && (err = rootset_add(out, pending.v[i].fpr,
+					      pending.v[i].fpr_len,
+					      pending.v[i].amount,
+					      WEFT_ROOT_OWNERTRUST)))
+			goto leave;
+	}
+leave:
+	rootset_free(&pending);
+	if (err)
+		rootset_free(out);
+	return err;
+}
+
+/* ---- a question's set-up ---------------------------------------------------- */
+
+typedef struct question {
+	weft_ctx *ctx;
+	weft_txn *txn;
+	store_source ss;
+	rootset roots;
+	weft_network *net;
+	uint32_t t;
+	int request;
+	unsigned flags;
+} question;
+
+static gpg_error_t
+q_open(question *q, weft_ctx *ctx, const weft_trust_opts *opts)
+{
+	gpg_error_t err;
+
+	memset(q, 0, sizeof *q);
+	q->ctx = ctx;
+	ctx->error[0] = 0;
+	q->t = weft_ctx__now(ctx);
+	q->request = opts && opts->amount > 0 ? opts->amount : WEFT_FULL;
+	q->flags = opts ? opts->flags : 0;
+	if (opts && opts->model == WEFT_MODEL_GNUPG)
+		return weft_ctx__error(ctx, WEFT_ERR(GPG_ERR_NOT_IMPLEMENTED),
+			"the gnupg trust model is not available yet; use the default model");
+	if ((err = weft_ctx__txn(ctx, false, &q->txn)))
+		return err;
+	source_init(&q->ss, q->txn);
+	if ((err = roots_in_effect(ctx, &q->ss, q->t, opts, &q->roots)))
+		return err;
+	return weft_network_new(&q->net, &q->ss.src, q->t, q->roots.v,
+				q->roots.n,
+				(q->flags & WEFT_TRUST_GOSSIP) ? WEFT_NET_GOSSIP
+							       : 0);
+}
+
+static void
+q_close(question *q)
+{
+	weft_network_free(q->net);
+	rootset_free(&q->roots);
+	source_free(&q->ss);
+	weft_txn_abort(q->txn);
+}
+
+/* ---- results --------------------------------------------------------------------- */
+
+static char *
+dupn(const void *p, size_t n)
+{
+	char *s = malloc(n + 1);
+
+	if (s) {
+		if (n)
+			memcpy(s, p, n);
+		s[n] = 0;
+	}
+	return s;
+}
+
+static char *
+node_name(question *q, uint32_t node)
+{
+	const weft_summary *s = weft_network_summary(q->net, node);
+	int u = weft_summary_primary_uid(s, q->t, q->t);
+
+	return u < 0 ? NULL : dupn(s->uids[u].data, s->uids[u].len);
+}
+
+static void
+node_hex(question *q, uint32_t node, char out[65])
+{
+	size_t len;
+	const uint8_t *fpr = weft_network_fpr(q->net, node, &len);
+
+	weft_hex(fpr, len, out);
+}
+
+static gpg_error_t
+convert_path(question *q, const weft_tpath *p, weft_path_info *out)
+{
+	size_t i;
+
+	memset(out, 0, sizeof *out);
+	out->amount = p->amount;
+	out->n = p->nedges + 1;
+	out->fprs = calloc(out->n, sizeof *out->fprs);
+	out->names = calloc(out->n, sizeof *out->names);
+	out->hops = calloc(out->n, sizeof *out->hops);
+	if (!out->fprs || !out->names || !out->hops)
+		return WEFT_ERR(GPG_ERR_ENOMEM);
+	node_hex(q, p->root, out->fprs[0]);
+	out->names[0] = node_name(q, p->root);
+	for (i = 0; i < p->nedges; i++) {
+		const weft_tedge *e = &p->edges[i];
+		const weft_summary *ts = weft_network_summary(q->net, e->target);
+		weft_hop *h = &out->hops[i];
+
+		node_hex(q, e->target, out->fprs[i + 1]);
+		out->names[i + 1] = node_name(q, e->target);
+		node_hex(q, e->issuer, h->issuer);
+		node_hex(q, e->target, h->target);
+		if (e->uid >= 0) {
+			h->uid = dupn(ts->uids[e->uid].data,
+				      ts->uids[e->uid].len);
+			h->uid_len = ts->uids[e->uid].len;
+		}
+		h->self = e->self;
+		h->created = e->created;
+		h->expires = e->expires;
+		h->level = e->level;
+		h->depth = e->depth;
+		h->amount = e->amount;
+		h->usable = e->amount;
+		if (e->sig && e->sig->nregex) {
+			const weft_tbytes *r = &ts->regexes[e->sig->regex];
+
+			h->regex = dupn(r->data, r->len);
+			h->nregex = e->sig->nregex;
+		}
+	}
+	return 0;
+}
+
+static weft_validity
+validity_of(question *q, uint32_t node, int uid, int amount, bool own_root)
+{
+	const weft_summary *s = weft_network_summary(q->net, node);
+	weft_tkey_state ks;
+	weft_tstate st;
+
+	weft_summary_primary_state(s, q->t, q->t, &ks);
+	if (ks.b.revoked && (ks.b.hard_revoked || ks.b.revoked_at <= q->t))
+		return WEFT_VALIDITY_REVOKED;
+	if (ks.expired)
+		return WEFT_VALIDITY_EXPIRED;
+	if (uid >= 0) {
+		weft_summary_uid_state(s, (size_t)uid, q->t, q->t, &st);
+		if (st.revoked)
+			return WEFT_VALIDITY_REVOKED;
+	}
+	if (own_root && amount >= WEFT_FULL)
+		return WEFT_VALIDITY_ULTIMATE;
+	if (amount >= WEFT_FULL)
+		return WEFT_VALIDITY_FULL;
+	if (amount > 0)
+		return WEFT_VALIDITY_MARGINAL;
+	return WEFT_VALIDITY_UNKNOWN;
+}
+
+static gpg_error_t
+list_push(weft_binding_list *l, size_t *cap, weft_binding_info **out)
+{
+	gpg_error_t err = weft_grow((void **)&l->v, cap, l->n + 1,
+				    sizeof *l->v);
+
+	*out = NULL;
+	if (err)
+		return err;
+	*out = &l->v[l->n++];
+	memset(*out, 0, sizeof **out);
+	return 0;
+}
+
+/* Authenticate (NODE, user ID U or the octets UID) and append it. */
+static gpg_error_t
+add_binding(question *q, weft_binding_list *l, size_t *cap, uint32_t node,
+	    int u, const uint8_t *uid, size_t uid_len)
+{
+	weft_binding_info *b;
+	weft_tpaths paths;
+	size_t len, i;
+	const uint8_t *fpr = weft_network_fpr(q->net, node, &len);
+	const weft_summary *s = weft_network_summary(q->net, node);
+	bool own_root = false;
+	gpg_error_t err;
+
+	if (u >= 0) {
+		uid = s->uids[u].data;
+		uid_len = s->uids[u].len;
+	}
+	if ((err = weft_network_authenticate(q->net, fpr, len, uid, uid_len,
+					     q->request, &paths)))
+		return err;
+	if ((err = list_push(l, cap, &b)))
+		goto leave;
+	weft_hex(fpr, len, b->fpr);
+	b->uid = dupn(uid, uid_len);
+	b->uid_len = uid_len;
+	b->amount = paths.amount;
+	b->requested = q->request;
+	b->authenticated = !(q->flags & WEFT_TRUST_GOSSIP) &&
+			   paths.amount >= q->request && paths.amount > 0;
+	if (!b->uid) {
+		err = WEFT_ERR(GPG_ERR_ENOMEM);
+		goto leave;
+	}
+	b->paths = calloc(paths.n + 1, sizeof *b->paths);
+	if (!b->paths) {
+		err = WEFT_ERR(GPG_ERR_ENOMEM);
+		goto leave;
+	}
+	for (i = 0; i < paths.n; i++) {
+		if ((err = convert_path(q, &paths.v[i], &b->paths[i])))
+			goto leave;
+		b->npaths++;
+		if (!paths.v[i].nedges && paths.v[i].root == node)
+			own_root = true;
+	}
+	if (u < 0)
+		for (i = 0; i < s->nuids; i++)
+			if (s->uids[i].len == uid_len &&
+			    !memcmp(s->uids[i].data, uid, uid_len))
+				u = (int)i;
+	b->validity = (q->flags & WEFT_TRUST_GOSSIP)
+		? WEFT_VALIDITY_UNKNOWN
+		: validity_of(q, node, u, paths.amount, own_root);
+leave:
+	weft_tpaths_free(&paths);
+	return err;
+}
+
+static void
+free_path(weft_path_info *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		if (p->names)
+			free(p->names[i]);
+		if (p->hops) {
+			free(p->hops[i].uid);
+			free(p->hops[i].regex);
+		}
+	}
+	free(p->fprs);
+	free(p->names);
+	free(p->hops);
+}
+
+void
+weft_binding_list_free(weft_binding_list *l)
+{
+	size_t i, j;
+
+	if (!l)
+		return;
+	for (i = 0; i < l->n; i++) {
+		for (j = 0; j < l->v[i].npaths; j++)
+			free_path(&l->v[i].paths[j]);
+		free(l->v[i].paths);
+		free(l->v[i].uid);
+	}
+	free(l->v);
+	free(l);
+}
+
+/* ---- resolving keys ----------------------------------------------------------- */
+
+static gpg_error_t
+resolve_key(question *q, const char *key, uint32_t *node, bool *present)
+{
+	weft_fprset set = { NULL, 0, 0 };
+	uint8_t bin[WEFT_FPR_MAX];
+	size_t n;
+	gpg_error_t err;
+
+	*present = false;
+	n = weft_unhex(key, bin, sizeof bin);
+	if (n != 8 && n != 20 && n != 32)
+		return weft_ctx__error(q->ctx, WEFT_ERR(GPG_ERR_INV_VALUE),
+			"\"%s\" is not a fingerprint or key ID", key);
+	if ((err = weft_query_resolve(q->txn, key, WEFT_FIND_EXACT, &set)))
+		goto leave;
+	weft_fprset_sort(&set);
+	if (!set.n) {
+		err = weft_ctx__error(q->ctx, WEFT_ERR(GPG_ERR_NOT_FOUND),
+				      "no key %s in the keyring", key);
+		goto leave;
+	}
+	if (set.n > 1) {
+		err = weft_ctx__error(q->ctx, WEFT_ERR(GPG_ERR_AMBIGUOUS_NAME),
+			"key ID %s names %zu keys; give the fingerprint", key,
+			set.n);
+		goto leave;
+	}
+	err = weft_network_node(q->net, set.v[0] + 1, set.v[0][0], node);
+	if (gpg_err_code(err) == GPG_ERR_NOT_FOUND) {
+		err = 0; /* in the keyring, but not valid at this time */
+		goto leave;
+	}
+	*present = !err;
+leave:
+	weft_fprset_free(&set);
+	return err;
+}
+
+/* Lower-case the address of a user ID for --email comparisons. */
+static bool
+same_email(const uint8_t *uid, size_t len, const char *email)
+{
+	char addr[512];
+
+	return weft_uid_email(uid, len, addr, sizeof addr) &&
+	       !strcmp(addr, email);
+}
+
+static void
+lower_email(const char *in, char *out, size_t outlen)
+{
+	size_t i;
+
+	for (i = 0; in[i] && i + 1 < outlen; i++)
+		out[i] = (char)((in[i] >= 'A' && in[i] <= 'Z') ? in[i] + 32
+							       : in[i]);
+	out[i] = 0;
+}
+
+gpg_error_t
+weft_authenticate(weft_ctx *ctx, const char *key, const char *uid,
+		  const weft_trust_opts *opts, weft_binding_list **out)
+{
+	question q;
+	weft_binding_list *l;
+	size_t cap = 0, i, nb;
+	uint32_t node;
+	bool present;
+	int *b = NULL;
+	char email[512];
+	gpg_error_t err;
+
+	*out = NULL;
+	if (!(l = calloc(1, sizeof *l)))
+		return WEFT_ERR(GPG_ERR_ENOMEM);
+	if ((err = q_open(&q, ctx, opts)))
+		goto leave;
+	if ((err = resolve_key(&q, key, &node, &present)) || !present)
+		goto leave;
+	if (!(q.flags & WEFT_TRUST_EMAIL)) {
+		err = add_binding(&q, l, &cap, node, -1, (const uint8_t *)uid,
+				  strlen(uid));
+		goto leave;
+	}
+	lower_email(uid, email, sizeof email);
+	if ((err = weft_network_bindings(q.net, node, &b, &nb)))
+		goto leave;
+	for (i = 0; i < nb && !err; i++) {
+		const weft_tuid *tu = &weft_network_summary(q.net, node)->uids[b[i]];
+
+		if (same_email(tu->data, tu->len, email))
+			err = add_binding(&q, l, &cap, node, b[i], NULL, 0);
+	}
+leave:
+	free(b);
+	q_close(&q);
+	if (err && gpg_err_code(err) != GPG_ERR_NOT_FOUND) {
+		weft_binding_list_free(l);
+		return err;
+	}
+	*out = l;
+	return err;
+}
+
+gpg_error_t
+weft_identify(weft_ctx *ctx, const char *key, const weft_trust_opts *opts,
+	      weft_binding_list **out)
+{
+	question q;
+	weft_binding_list *l;
+	size_t cap = 0, i, nb;
+	uint32_t node;
+	bool present;
+	int *b = NULL;
+	gpg_error_t err;
+
+	*out = NULL;
+	if (!(l = calloc(1, sizeof *l)))
+		return WEFT_ERR(GPG_ERR_ENOMEM);
+	if ((err = q_open(&q, ctx, opts)))
+		goto leave;
+	if ((err = resolve_key(&q, key, &node, &present)) || !present)
+		goto leave;
+	if ((err = weft_network_bindings(q.net, node, &b, &nb)))
+		goto leave;
+	for (i = 0; i < nb && !err; i++)
+		err = add_binding(&q, l, &cap, node, b[i], NULL, 0);
+leave:
+	free(b);
+	q_close(&q);
+	if (err && gpg_err_code(err) != GPG_ERR_NOT_FOUND) {
+		weft_binding_list_free(l);
+		return err;
+	}
+	*out = l;
+	return err;
+}
+
+static gpg_error_t
+add_to_set(void *opaque, const uint8_t *key, size_t klen, const uint8_t *val,
+	   size_t vlen)
+{
+	(void)key;
+	(void)klen;
+	return weft_fprset_add(opaque, val, vlen);
+}
+
+static gpg_error_t
+add_key_to_set(void *opaque, const uint8_t *key, size_t klen,
+	       const uint8_t *val, size_t vlen)
+{
+	(void)val;
+	(void)vlen;
+	return weft_fprset_add(opaque, key, klen);
+}
+
+/* Candidates for a user ID: keys whose indexed user IDs contain it. */
+static gpg_error_t
+candidates(question *q, const char *uid, bool email, weft_fprset *set)
+{
+	char low[512];
+
+	if (email) {
+		lower_email(uid, low, sizeof low);
+		return weft_store_by_email(q->txn, low, add_to_set, set);
+	}
+	return weft_store_by_uid_substring(q->txn, uid, add_to_set, set);
+}
+
+gpg_error_t
+weft_lookup(weft_ctx *ctx, const char *uid, const weft_trust_opts *opts,
+	    weft_binding_list **out)
+{
+	question q;
+	weft_binding_list *l;
+	weft_fprset set = { NULL, 0, 0 };
+	size_t cap = 0, i, k, nb, ulen = strlen(uid);
+	uint32_t node;
+	int *b;
+	bool email;
+	char low[512];
+	gpg_error_t err;
+
+	*out = NULL;
+	if (!(l = calloc(1, sizeof *l)))
+		return WEFT_ERR(GPG_ERR_ENOMEM);
+	if ((err = q_open(&q, ctx, opts)))
+		goto leave;
+	email = (q.flags & WEFT_TRUST_EMAIL) != 0;
+	lower_email(uid, low, sizeof low);
+	if ((err = candidates(&q, uid, email, &set)))
+		goto leave;
+	weft_fprset_sort(&set);
+	for (i = 0; i < set.n && !err; i++) {
+		const weft_summary *s;
+
+		err = weft_network_node(q.net, set.v[i] + 1, set.v[i][0],
+					&node);
+		if (gpg_err_code(err) == GPG_ERR_NOT_FOUND) {
+			err = 0;
+			continue;
+		}
+		if (err || (err = weft_network_bindings(q.net, node, &b, &nb)))
+			break;
+		s = weft_network_summary(q.net, node);
+		for (k = 0; k < nb && !err; k++) {
+			const weft_tuid *tu = &s->uids[b[k]];
+
+			if (email ? same_email(tu->data, tu->len, low)
+				  : (tu->len == ulen &&
+				     !memcmp(tu->data, uid, ulen)))
+				err = add_binding(&q, l, &cap, node, b[k],
+						  NULL, 0);
+		}
+		free(b);
+	}
+leave:
+	weft_fprset_free(&set);
+	q_close(&q);
+	if (err) {
+		weft_binding_list_free(l);
+		return err;
+	}
+	*out = l;
+	return 0;
+}
+
+/* ---- every binding ------------------------------------------------------------ */
+
+static bool
+contains_ci(const uint8_t *hay, size_t n, const char *needle)
+{
+	size_t m = strlen(needle), i, j;
+
+	if (!m)
+		return true;
+	for (i = 0; i + m <= n; i++) {
+		for (j = 0; j < m; j++) {
+			uint8_t a = hay[i + j], b = (uint8_t)needle[j];
+
+			if (a >= 'A' && a <= 'Z')
+				a += 32;
+			if (b >= 'A' && b <= 'Z')
+				b += 32;
+			if (a != b)
+				break;
+		}
+		if (j == m)
+			return true;
+	}
+	return false;
+}
+
+/* Every node of the keyring, and for each its bindings matching
+ * PATTERN; CB gets each authenticated binding (the list holds it). */
+static gpg_error_t
+all_bindings(question *q, const char *pattern, weft_binding_list *l,
+	     weft_check_stats *stats)
+{
+	weft_fprset set = { NULL, 0, 0 };
+	size_t cap = 0, i, k, nb;
+	uint32_t node;
+	int *b;
+	gpg_error_t err;
+
+	if ((err = weft_store_each(q->txn, WEFT_DB_TNODES, NULL, 0,
+				   add_key_to_set, &set)))
+		goto leave;
+	for (i = 0; i < set.n && !err; i++) {
+		const weft_summary *s;
+
+		weft_ctx__progress(q->ctx, "authenticating", i, set.n);
+		if (stats)
+			stats->keys++;
+		err = weft_network_node(q->net, set.v[i] + 1, set.v[i][0],
+					&node);
+		if (gpg_err_code(err) == GPG_ERR_NOT_FOUND) {
+			err = 0;
+			continue;
+		}
+		if (err || (err = weft_network_bindings(q->net, node, &b, &nb)))
+			break;
+		s = weft_network_summary(q->net, node);
+		for (k = 0; k < nb && !err; k++) {
+			const weft_tuid *tu = &s->uids[b[k]];
+
+			if (pattern && !contains_ci(tu->data, tu->len, pattern))
+				continue;
+			err = add_binding(q, l, &cap, node, b[k], NULL, 0);
+			if (!err && stats) {
+				const weft_binding_info *bi = &l->v[l->n - 1];
+
+				stats->bindings++;
+				stats->by_validity[bi->validity]++;
+				if (bi->authenticated)
+					stats->authenticated++;
+				else if (bi->amount > 0)
+					stats->partially++;
+			}
+		}
+		free(b);
+	}
+	weft_ctx__progress(q->ctx, "authenticating", set.n, set.n);
+leave:
+	weft_fprset_free(&set);
+	return err;
+}
+
+gpg_error_t
+weft_bindings(weft_ctx *ctx, const char *pattern, const weft_trust_opts *opts,
+	      weft_binding_list **out)
+{
+	question q;
+	weft_binding_list *l;
+	gpg_error_t err;
+
+	*out = NULL;
+	if (!(l = calloc(1, sizeof *l)))
+		return WEFT_ERR(GPG_ERR_ENOMEM);
+	if (!(err = q_open(&q, ctx, opts)))
+		err = all_bindings(&q, pattern && *pattern ? pattern : NULL, l,
+				   NULL);
+	q_close(&q);
+	if (err) {
+		weft_binding_list_free(l);
+		return err;
+	}
+	*out = l;
+	return 0;
+}
+
+gpg_error_t
+weft_check(weft_ctx *ctx, const weft_trust_opts *opts,
+	   weft_check_stats *stats)
+{
+	question q;
+	weft_binding_list *l;
+	gpg_error_t err;
+
+	memset(stats, 0, sizeof *stats);
+	if (!(l = calloc(1, sizeof *l)))
+		return WEFT_ERR(GPG_ERR_ENOMEM);
+	if (!(err = q_open(&q, ctx, opts)))
+		err = all_bindings(&q, NULL, l, stats);
+	q_close(&q);
+	weft_binding_list_free(l);
+	return err;
+}
+
+/* ---- a given path ----------------------------------------------------------------- */
+
+gpg_error_t
+weft_path(weft_ctx *ctx, const char *const *keys, size_t n, const char *uid,
+	  const weft_trust_opts *opts, weft_binding_list **out)
+{
+	question q;
+	weft_binding_list *l;
+	weft_binding_info *b;
+	uint32_t *nodes = NULL;
+	weft_tpath p;
+	bool present;
+	size_t i, cap = 0;
+	char why[256];
+	gpg_error_t err;
+
+	*out = NULL;
+	memset(&p, 0, sizeof p);
+	if (!(l = calloc(1, sizeof *l)))
+		return WEFT_ERR(GPG_ERR_ENOMEM);
+	if ((err = q_open(&q, ctx, opts)))
+		goto leave;
+	if (!(nodes = calloc(n + 1, sizeof *nodes))) {
+		err = WEFT_ERR(GPG_ERR_ENOMEM);
+		goto leave;
+	}
+	for (i = 0; i < n; i++) {
+		if ((err = resolve_key(&q, keys[i], &nodes[i], &present)))
+			goto leave;
+		if (!present) {
+			err = weft_ctx__error(ctx, WEFT_ERR(GPG_ERR_NOT_FOUND),
+				"key %s is not valid at this time", keys[i]);
+			goto leave;
+		}
+	}
+	err = weft_network_check_path(q.net, nodes, n, (const uint8_t *)uid,
+				      strlen(uid), &p, why, sizeof why);
+	if ((err = list_push(l, &cap, &b)))
+		goto leave;
+	weft_hex(weft_network_fpr(q.net, nodes[n - 1], &i), i, b->fpr);
+	b->uid = dupn(uid, strlen(uid));
+	b->uid_len = strlen(uid);
+	b->requested = q.request;
+	if (!why[0]) {
+		b->paths = calloc(1, sizeof *b->paths);
+		if (!b->paths || !b->uid) {
+			err = WEFT_ERR(GPG_ERR_ENOMEM);
+			goto leave;
+		}
+		if ((err = convert_path(&q, &p, &b->paths[0])))
+			goto leave;
+		b->npaths = 1;
+		b->amount = p.amount;
+		b->authenticated = !(q.flags & WEFT_TRUST_GOSSIP) &&
+				   p.amount >= q.request;
+		b->validity = validity_of(&q, nodes[n - 1], -1, p.amount, false);
+	} else {
+		weft_ctx__error(ctx, 0, "the path does not hold: %s", why);
+	}
+leave:
+	free(p.edges);
+	free(nodes);
+	q_close(&q);
+	if (err) {
+		weft_binding_list_free(l);
+		return err;
+	}
+	*out = l;
+	return 0;
+}
+
+/* ---- the roots in effect ---------------------------------------------------- */
+
+gpg_error_t
+weft_roots(weft_ctx *ctx, weft_root_list **out)
+{
+	weft_txn *txn = NULL;
+	store_source ss;
+	rootset roots = { NULL, NULL, 0, 0, 0 };
+	weft_root_list *l;
+	const weft_summary *s;
+	uint32_t t = weft_ctx__now(ctx);
+	size_t i;
+	int u;
+	gpg_error_t err;
+
+	*out = NULL;
+	ctx->error[0] = 0;
+	if (!(l = calloc(1, sizeof *l)))
+		return WEFT_ERR(GPG_ERR_ENOMEM);
+	if ((err = weft_ctx__txn(ctx, false, &txn))) {
+		free(l);
+		return err;
+	}
+	source_init(&ss, txn);
+	if ((err = roots_in_effect(ctx, &ss, t, NULL, &roots)))
+		goto leave;
+	if (roots.n && !(l->v = calloc(roots.n, sizeof *l->v))) {
+		err = WEFT_ERR(GPG_ERR_ENOMEM);
+		goto leave;
+	}
+	for (i = 0; i < roots.n; i++) {
+		weft_root_info *ri = &l->v[l->n++];
+
+		weft_hex(roots.v[i].fpr, roots.v[i].fpr_len, ri->fpr);
+		ri->amount = roots.v[i].amount;
+		ri->sources = roots.sources[i];
+		if (!source_get(&ss, roots.v[i].fpr, roots.v[i].fpr_len, &s) &&
+		    (u = weft_summary_primary_uid(s, t, t)) >= 0)
+			ri->name = dupn(s->uids[u].data, s->uids[u].len);
+	}
+leave:
+	rootset_free(&roots);
+	source_free(&ss);
+	weft_txn_abort(txn);
+	if (err) {
+		weft_root_list_free(l);
+		return err;
+	}
+	*out = l;
+	return 0;
+}

@@ -1,0 +1,23 @@
+/* trust-int.h - what network.c lends to wot.c (engine-internal). */
+#ifndef WEFT_TRUST_INT_H
+#define WEFT_TRUST_INT_H
+
+#include "trust.h"
+
+/* Valid, alive, not hard-revoked and not soft-revoked at or before X. */
+bool weft_network__node_alive_at(weft_network *n, uint32_t i, uint32_t x);
+/* Expiry and revocation at the reference time. */
+uint32_t weft_network__node_expires(weft_network *n, uint32_t i);
+weft_rev_kind weft_network__node_rev(weft_network *n, uint32_t i,
+				     uint32_t *when);
+/* The node's incoming edges (computed on first use), sorted by issuer
+ * fingerprint.  The array stays valid until the network is freed. */
+gpg_error_t weft_network__redges(weft_network *n, uint32_t i,
+				 const uint32_t **edges, size_t *nedges);
+/* Edge E (valid until the next edge is added: copy it). */
+weft_tedge *weft_network__edge(weft_network *n, uint32_t e);
+unsigned weft_network__flags(weft_network *n);
+uint32_t weft_network__time(weft_network *n);
+size_t weft_network__nnodes(weft_network *n);
+
+#endif /* WEFT_TRUST_INT_H */
