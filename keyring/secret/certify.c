@@ -41,7 +41,8 @@ typedef struct job {
 	weft_cert *target;       /* what will be stored */
 	weft_cert *old;          /* what was stored */
 	chosen *uids;
-	size_t nuids;
+	size_t nuids, uids_cap;
+	bool *todo;              /* per chosen user ID: sign it */
 	weft_signer me;
 	uint32_t now;
 } job;
@@ -56,6 +57,7 @@ job_free(job *j)
 	for (i = 0; i < j->nuids; i++)
 		free(j->uids[i].data);
 	free(j->uids);
+	free(j->todo);
 	weft_secret__signer_free(&j->me);
 }
 
@@ -64,9 +66,8 @@ choose(job *j, const weft_uidrec *u)
 {
 	chosen *c;
 	gpg_error_t err;
-	size_t cap = j->nuids;
 
-	if ((err = weft_grow((void **)&j->uids, &cap, j->nuids + 1,
+	if ((err = weft_grow((void **)&j->uids, &j->uids_cap, j->nuids + 1,
 			     sizeof *j->uids)))
 		return err;
 	c = &j->uids[j->nuids];
@@ -530,7 +531,7 @@ weft_certify(weft_ctx *ctx, const char *key, const weft_certify_params *p,
 				      "the key has no valid user ID to certify");
 		goto leave;
 	}
-	if ((err = weft_secret__signer(ctx, j.t, p->by, &j.me)))
+	if ((err = weft_secret__signer(ctx, j.t, p->by, false, &j.me)))
 		goto leave;
 	if (j.me.cert->primary.fpr_len == j.target->primary.fpr_len &&
 	    !memcmp(j.me.cert->primary.fpr, j.target->primary.fpr,
@@ -542,15 +543,28 @@ weft_certify(weft_ctx *ctx, const char *key, const weft_certify_params *p,
 	}
 
 	/* 3 */
-	for (i = 0; i < j.nuids; i++) {
+	if (!(j.todo = calloc(j.nuids, sizeof *j.todo))) {
+		err = WEFT_ERR(GPG_ERR_ENOMEM);
+		goto leave;
+	}
+	for (i = n = 0; i < j.nuids; i++) {
 		weft_uidrec *ur = find_uid(j.target, &j.uids[i]);
 
 		last = ur ? my_latest(&j, ur) : NULL;
-		if (last && is_cert_type(last->sig.type) &&
-		    same_cert(&j, last, &cp)) {
+		j.todo[i] = !(last && is_cert_type(last->sig.type) &&
+			      same_cert(&j, last, &cp));
+		n += j.todo[i];
+	}
+	if (n && (err = weft_secret__signer_unlock(ctx, &j.me)))
+		goto leave;
+	for (i = 0; i < j.nuids; i++) {
+		weft_uidrec *ur = find_uid(j.target, &j.uids[i]);
+
+		if (!j.todo[i]) {
 			report(cb, opaque, &j.uids[i], WEFT_UID_ALREADY);
 			continue;
 		}
+		last = ur ? my_latest(&j, ur) : NULL;
 		created = j.now;
 		if (last && last->sig.created >= created)
 			created = last->sig.created + 1;
@@ -638,7 +652,7 @@ weft_revoke_certifications(weft_ctx *ctx, const char *key,
 		goto leave;
 	if ((err = load_target(&j, key, false)))
 		goto leave;
-	if ((err = weft_secret__signer(ctx, j.t, p->by, &j.me)))
+	if ((err = weft_secret__signer(ctx, j.t, p->by, false, &j.me)))
 		goto leave;
 	for (i = 0; i < p->nuids; i++) {
 		if ((err = match_uid(&j, p->uids[i], &u)) ||
@@ -662,6 +676,14 @@ weft_revoke_certifications(weft_ctx *ctx, const char *key,
 	}
 
 	/* 3 */
+	for (i = k = 0; i < j.nuids; i++) {
+		weft_uidrec *ur = find_uid(j.target, &j.uids[i]);
+
+		last = ur ? my_latest(&j, ur) : NULL;
+		k += last && is_cert_type(last->sig.type);
+	}
+	if (k && (err = weft_secret__signer_unlock(ctx, &j.me)))
+		goto leave;
 	for (i = 0; i < j.nuids; i++) {
 		weft_uidrec *ur = find_uid(j.target, &j.uids[i]);
 

@@ -138,12 +138,15 @@ void weft_secret__describe(const weft_cert *c, const weft_pkt_key *key,
 typedef struct weft_signer {
 	weft_cert *cert;         /* my certificate */
 	weft_buf pkts;           /* its secrets record (secure) */
-	weft_seckey *sk;         /* the primary key, unlocked */
+	weft_pkt_key key;        /* the primary's secret key packet (in
+				    PKTS) */
+	char desc[512];          /* for passphrase prompts */
+	weft_seckey *sk;         /* the primary key, once unlocked */
 } weft_signer;
 
 /* Find my key: BY (a query: fingerprint, key ID, address or part of a
  * user ID) among the keys with secrets, or, when BY is NULL, the only
- * one; then unlock its primary key.
+ * one; then (UNLOCK) unlock its primary key.
  *   GPG_ERR_NO_SECKEY         no secret keys at all, or BY names a key
  *                             without one
  *   GPG_ERR_AMBIGUOUS_NAME    several candidates (the context's error
@@ -151,7 +154,9 @@ typedef struct weft_signer {
  *   GPG_ERR_NOT_FOUND         BY matches no key
  *   and weft_secret__unlock's errors */
 gpg_error_t weft_secret__signer(weft_ctx *ctx, weft_txn *t, const char *by,
-				weft_signer *out);
+				bool unlock, weft_signer *out);
+/* Unlock S's primary key if that has not been done yet. */
+gpg_error_t weft_secret__signer_unlock(weft_ctx *ctx, weft_signer *s);
 void weft_secret__signer_free(weft_signer *s);
 /* Make a signature with S's primary key: the issuer fingerprint and
  * creation time first, then EXTRA (hashed subpackets, already encoded as

@@ -59,9 +59,9 @@ list_candidates(weft_ctx *ctx, weft_txn *t, const weft_fprset *set,
  * 3. Load its certificate and its record; the primary key's secret
  *    must be there (certifying needs the primary key), and the key must
  *    be alive: not revoked, not expired.
- * 4. Unlock it. */
+ * 4. Unlock it (now, or later with weft_secret__signer_unlock). */
 gpg_error_t
-weft_secret__signer(weft_ctx *ctx, weft_txn *t, const char *by,
+weft_secret__signer(weft_ctx *ctx, weft_txn *t, const char *by, bool unlock,
 		    weft_signer *out)
 {
 	struct mine m = { { NULL, 0, 0 } };
@@ -154,14 +154,25 @@ weft_secret__signer(weft_ctx *ctx, weft_txn *t, const char *by,
 			ks.b.revoked ? "revoked" : "expired");
 		goto leave;
 	}
+	out->key = key;
+	snprintf(out->desc, sizeof out->desc, "%s", desc);
 	/* 4 */
-	err = weft_secret__unlock(ctx, &key, desc, &out->sk);
+	if (unlock)
+		err = weft_secret__signer_unlock(ctx, out);
 leave:
 	weft_fprset_free(&m.set);
 	weft_fprset_free(&found);
 	if (err)
 		weft_secret__signer_free(out);
 	return err;
+}
+
+gpg_error_t
+weft_secret__signer_unlock(weft_ctx *ctx, weft_signer *s)
+{
+	if (s->sk)
+		return 0;
+	return weft_secret__unlock(ctx, &s->key, s->desc, &s->sk);
 }
 
 void
@@ -283,16 +294,23 @@ weft_secret__add_cert_sig(weft_cert *c, const weft_uidrec *uid,
 	weft_cert_builder b;
 	weft_cert *mini = NULL;
 	bool changed, started = false;
-
+	uint8_t utag;
+	const uint8_t *udata;
+	size_t ulen;
 	size_t i, j;
 	gpg_error_t err;
 
+	/* UID points into C's user ID records, which move when C is merged
+	 * into; its octets are in C's arena, which does not. */
+	utag = uid->tag;
+	udata = uid->data;
+	ulen = uid->len;
 	weft_buf_init(&bytes);
 	memset(&b, 0, sizeof b);
 	/* 1 */
 	weft_packet_write(&bytes, WEFT_PKT_PUBLIC_KEY, c->primary.key.body,
 			  c->primary.key.body_len);
-	weft_packet_write(&bytes, uid->tag, uid->data, uid->len);
+	weft_packet_write(&bytes, utag, udata, ulen);
 	weft_packet_write(&bytes, WEFT_PKT_SIGNATURE, body, len);
 	if ((err = weft_buf_error(&bytes)))
 		goto leave;
@@ -325,8 +343,8 @@ weft_secret__add_cert_sig(weft_cert *c, const weft_uidrec *uid,
 	for (i = 0; i < c->nuids; i++) {
 		weft_uidrec *u = &c->uids[i];
 
-		if (u->tag != uid->tag || u->len != uid->len ||
-		    memcmp(u->data, uid->data, uid->len))
+		if (u->tag != utag || u->len != ulen ||
+		    memcmp(u->data, udata, ulen))
 			continue;
 		for (j = 0; j < u->sigs.n; j++) {
 			weft_sigrec *rec = &u->sigs.v[j];

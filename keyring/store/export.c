@@ -4,6 +4,7 @@
 #include "query.h"
 #include "../ctx.h"
 #include "../armor/armor.h"
+#include "../secret/secret.h"
 
 gpg_error_t
 weft_export(weft_ctx *ctx, const char *const *queries, size_t n,
@@ -28,9 +29,9 @@ weft_export(weft_ctx *ctx, const char *const *queries, size_t n,
 	if ((err = weft_ctx__txn(ctx, false, &txn)))
 		goto leave;
 	if (flags & WEFT_EXPORT_SECRET) {
-		/* No secret keys are stored yet: every query finds none. */
-		err = weft_ctx__error(ctx, WEFT_ERR(GPG_ERR_NO_SECKEY),
-				      "no secret keys in this keyring");
+		/* Transferable secret keys: secret/export.c. */
+		err = weft_secret__export(ctx, txn, queries, n, flags, out,
+					  outlen);
 		goto leave;
 	}
 	if (!n && (err = weft_query_resolve(txn, NULL, 0, &set)))

@@ -577,9 +577,12 @@ resolve_key(question *q, const char *key, uint32_t *node, bool *present)
 
 	*present = false;
 	n = weft_unhex(key, bin, sizeof bin);
-	if (n != 8 && n != 20 && n != 32)
+	if (n < 8)
 		return weft_ctx__error(q->ctx, WEFT_ERR(GPG_ERR_INV_VALUE),
 			"\"%s\" is not a fingerprint or key ID", key);
+	if (n != 8 && n != 20 && n != 32)
+		return weft_ctx__error(q->ctx, WEFT_ERR(GPG_ERR_NOT_FOUND),
+				       "no key %s in the keyring", key);
 	if ((err = weft_query_resolve(q->txn, key, WEFT_FIND_EXACT, &set)))
 		goto leave;
 	weft_fprset_sort(&set);
@@ -644,7 +647,28 @@ weft_authenticate(weft_ctx *ctx, const char *key, const char *uid,
 		return WEFT_ERR(GPG_ERR_ENOMEM);
 	if ((err = q_open(&q, ctx, opts)))
 		goto leave;
-	if ((err = resolve_key(&q, key, &node, &present)) || !present)
+	err = resolve_key(&q, key, &node, &present);
+	if ((!err || gpg_err_code(err) == GPG_ERR_NOT_FOUND) && !present &&
+	    !(q.flags & WEFT_TRUST_EMAIL)) {
+		/* Unknown, or not valid now: a binding nobody vouches for. */
+		weft_binding_info *bi;
+		uint8_t bin[WEFT_FPR_MAX];
+		size_t n = weft_unhex(key, bin, sizeof bin);
+		gpg_error_t e2 = list_push(l, &cap, &bi);
+
+		if (e2) {
+			err = e2;
+			goto leave;
+		}
+		weft_hex(bin, n, bi->fpr);
+		bi->uid = dupn(uid, strlen(uid));
+		bi->uid_len = strlen(uid);
+		bi->requested = q.request;
+		if (!bi->uid)
+			err = WEFT_ERR(GPG_ERR_ENOMEM);
+		goto leave;
+	}
+	if (err || !present)
 		goto leave;
 	if (!(q.flags & WEFT_TRUST_EMAIL)) {
 		err = add_binding(&q, l, &cap, node, -1, (const uint8_t *)uid,
