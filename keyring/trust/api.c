@@ -17,6 +17,7 @@
 #include <stdlib.h>
 
 #include "trust.h"
+#include "gnupg.h"
 #include "../ctx.h"
 #include "../secret/secret.h"
 #include "../store/query.h"
@@ -314,10 +315,88 @@ typedef struct question {
 	store_source ss;
 	rootset roots;
 	weft_network *net;
+	weft_gnupg *gnupg;       /* --model gnupg: validity from here */
 	uint32_t t;
 	int request;
 	unsigned flags;
 } question;
+
+static gpg_error_t
+collect_all(void *opaque, const uint8_t *key, size_t klen, const uint8_t *val,
+	    size_t vlen)
+{
+	rootset *all = opaque;
+
+	(void)val;
+	(void)vlen;
+	return rootset_add(all, key, klen, 0, 0);
+}
+
+typedef struct owners {
+	weft_gnupg_owner *v;
+	size_t n, cap;
+} owners;
+
+static gpg_error_t
+collect_owner(void *opaque, const uint8_t *key, size_t klen,
+	      const uint8_t *val, size_t vlen)
+{
+	owners *o = opaque;
+	gpg_error_t err;
+
+	if (vlen != 1 || klen > WEFT_FPR_MAX)
+		return 0;
+	if ((err = weft_grow((void **)&o->v, &o->cap, o->n + 1,
+			     sizeof *o->v)))
+		return err;
+	memset(&o->v[o->n], 0, sizeof o->v[o->n]);
+	memcpy(o->v[o->n].fpr, key, klen);
+	o->v[o->n].fpr_len = (uint8_t)klen;
+	o->v[o->n].value = val[0];
+	o->n++;
+	return 0;
+}
+
+/* --model gnupg: ultimately trusted keys are the roots at 120 (own keys,
+ * ultimate ownertrust, explicit roots: gpg's --trusted-key); GnuPG's
+ * algorithm then runs over every key with the ownertrust values. */
+static gpg_error_t
+gnupg_open(question *q, const weft_trust_opts *opts)
+{
+	rootset all = { NULL, NULL, 0, 0, 0 }, ult = { NULL, NULL, 0, 0, 0 };
+	owners o = { NULL, 0, 0 };
+	size_t i;
+	gpg_error_t err;
+
+	if ((err = weft_store_each(q->txn, WEFT_DB_TNODES, NULL, 0,
+				   collect_all, &all)) ||
+	    (err = weft_store_each(q->txn, WEFT_DB_OWNERTRUST, NULL, 0,
+				   collect_owner, &o)))
+		goto leave;
+	for (i = 0; i < q->roots.n; i++)
+		if (q->roots.v[i].amount >= WEFT_FULL &&
+		    (q->roots.sources[i] & (WEFT_ROOT_EXPLICIT |
+					    WEFT_ROOT_OWN_KEY)) &&
+		    (err = rootset_add(&ult, q->roots.v[i].fpr,
+				       q->roots.v[i].fpr_len, WEFT_FULL, 0)))
+			goto leave;
+	for (i = 0; i < o.n; i++)
+		if ((o.v[i].value & 0x7f) == WEFT_OWNERTRUST_ULTIMATE &&
+		    !(o.v[i].value & WEFT_OWNERTRUST_DISABLED) &&
+		    (err = rootset_add(&ult, o.v[i].fpr, o.v[i].fpr_len,
+				       WEFT_FULL, 0)))
+			goto leave;
+	err = weft_gnupg_run(&q->gnupg, &q->ss.src, q->t, all.v, all.n,
+			     ult.v, ult.n, o.v, o.n, &opts->gnupg);
+	if (gpg_err_code(err) == GPG_ERR_NOT_IMPLEMENTED)
+		err = weft_ctx__error(q->ctx, err,
+			"the gnupg trust model is not available yet; use the default model");
+leave:
+	rootset_free(&all);
+	rootset_free(&ult);
+	free(o.v);
+	return err;
+}
 
 static gpg_error_t
 q_open(question *q, weft_ctx *ctx, const weft_trust_opts *opts)
@@ -330,23 +409,26 @@ q_open(question *q, weft_ctx *ctx, const weft_trust_opts *opts)
 	q->t = weft_ctx__now(ctx);
 	q->request = opts && opts->amount > 0 ? opts->amount : WEFT_FULL;
 	q->flags = opts ? opts->flags : 0;
-	if (opts && opts->model == WEFT_MODEL_GNUPG)
-		return weft_ctx__error(ctx, WEFT_ERR(GPG_ERR_NOT_IMPLEMENTED),
-			"the gnupg trust model is not available yet; use the default model");
 	if ((err = weft_ctx__txn(ctx, false, &q->txn)))
 		return err;
 	source_init(&q->ss, q->txn);
 	if ((err = roots_in_effect(ctx, &q->ss, q->t, opts, &q->roots)))
 		return err;
-	return weft_network_new(&q->net, &q->ss.src, q->t, q->roots.v,
-				q->roots.n,
-				(q->flags & WEFT_TRUST_GOSSIP) ? WEFT_NET_GOSSIP
-							       : 0);
+	if ((err = weft_network_new(&q->net, &q->ss.src, q->t, q->roots.v,
+				    q->roots.n,
+				    (q->flags & WEFT_TRUST_GOSSIP)
+					    ? WEFT_NET_GOSSIP : 0)))
+		return err;
+	if (opts && opts->model == WEFT_MODEL_GNUPG &&
+	    (err = gnupg_open(q, opts)))
+		return err;
+	return 0;
 }
 
 static void
 q_close(question *q)
 {
+	weft_gnupg_free(q->gnupg);
 	weft_network_free(q->net);
 	rootset_free(&q->roots);
 	source_free(&q->ss);
@@ -525,6 +607,15 @@ add_binding(question *q, weft_binding_list *l, size_t *cap, uint32_t node,
 	b->validity = (q->flags & WEFT_TRUST_GOSSIP)
 		? WEFT_VALIDITY_UNKNOWN
 		: validity_of(q, node, u, paths.amount, own_root);
+	if (q->gnupg) {
+		/* GnuPG's answer: validity by counting, no amounts to add. */
+		b->validity = weft_gnupg_uid_validity(q->gnupg, fpr, len, uid,
+						      uid_len);
+		b->amount = b->validity == WEFT_VALIDITY_FULL ||
+			    b->validity == WEFT_VALIDITY_ULTIMATE ? WEFT_FULL
+			  : b->validity == WEFT_VALIDITY_MARGINAL ? 60 : 0;
+		b->authenticated = b->amount >= q->request;
+	}
 leave:
 	weft_tpaths_free(&paths);
 	return err;
