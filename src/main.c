@@ -97,6 +97,10 @@ run(cli *c, const command *cmd, int argc, char **argv)
 		}
 		if (c->at_set)
 			weft_ctx_set_time(c->ctx, c->at);
+		if (!cli_passphrase_setup(c, &res)) {
+			opt_result_free(&res);
+			return EXIT_ERROR;
+		}
 		flags = (cmd->flags & CMD_WRITES) ? 0 : WEFT_OPEN_READONLY;
 		if ((err = weft_ctx_open(c->ctx, c->home, flags))) {
 			rc = cli_fail(c, err, "open");

@@ -134,6 +134,8 @@ enum {
 };
 
 /* Keys matching QUERY, sorted by fingerprint; NULL or "" lists all.
+ * Each user ID's amount and validity come from the trust engine with the
+ * keyring's roots (weft_keys_find_trust chooses roots and model).
  * QUERY is a fingerprint (40 or 64 hex digits, optional 0x, spaces
  * allowed), a key ID (16 hex digits; of a primary key or a subkey), an
  * email address (exact, case-insensitive; "<addr>" also), or else a
@@ -143,6 +145,13 @@ enum {
 gpg_error_t weft_keys_find(weft_ctx *ctx, const char *query, unsigned flags,
 			   weft_key_list **out);
 void weft_key_list_free(weft_key_list *l);
+
+struct weft_trust_opts;
+/* The same with the trust options of a question (roots, model, amount). */
+gpg_error_t weft_keys_find_trust(weft_ctx *ctx, const char *query,
+				 unsigned flags,
+				 const struct weft_trust_opts *opts,
+				 weft_key_list **out);
 
 #ifdef __cplusplus
 }

@@ -227,14 +227,16 @@ gpg_error_t weft_cfb_crypt(uint8_t cipher_algo, const uint8_t *key,
 			   size_t n);
 
 /* AEAD (RFC 9580 5.13.2: EAX, OCB, GCM; 16-octet tags) with a block
- * cipher of 16 octets.  Encrypt: IN (N octets) -> OUT (N + 16 octets,
+ * cipher of 16 octets; NONCE_LEN is weft_aead_nonce_len() in OpenPGP
+ * (other sizes for test vectors).  Encrypt: IN (N octets) -> OUT (N + 16 octets,
  * the tag last).  Decrypt: IN (N octets, tag included) -> OUT (N - 16).
  *   GPG_ERR_CHECKSUM     decrypt: the tag does not match (wrong key, or
  *                        changed data or associated data)
  *   GPG_ERR_CIPHER_ALGO  unknown cipher or mode */
 gpg_error_t weft_aead_crypt(uint8_t cipher_algo, uint8_t aead_algo,
 			    const uint8_t *key, const uint8_t *nonce,
-			    const void *ad, size_t adlen, bool encrypt,
-			    const uint8_t *in, size_t n, uint8_t *out);
+			    size_t nonce_len, const void *ad, size_t adlen,
+			    bool encrypt, const uint8_t *in, size_t n,
+			    uint8_t *out);
 
 #endif /* WEFT_CRYPTO_H */

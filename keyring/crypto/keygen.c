@@ -181,8 +181,8 @@ gen_rsa(uint8_t version, unsigned bits, uint32_t created, weft_buf *pub,
 	if (bits < 2048 || bits > 4096)
 		return WEFT_ERR(GPG_ERR_INV_VALUE);
 	if ((err = gcry_sexp_build(&parms, NULL,
-				   "(genkey(rsa(nbits %u)(rsa-use-e 65537)))",
-				   bits)))
+				   "(genkey(rsa(nbits %d)(rsa-use-e %d)))",
+				   (int)bits, 65537)))
 		goto leave;
 	if ((err = gcry_pk_genkey(&key, parms)))
 		goto leave;

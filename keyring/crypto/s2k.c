@@ -72,8 +72,9 @@ leave:
  * 3. Encrypt and append the tag, or decrypt and check the tag. */
 gpg_error_t
 weft_aead_crypt(uint8_t cipher_algo, uint8_t aead_algo, const uint8_t *key,
-		const uint8_t *nonce, const void *ad, size_t adlen,
-		bool encrypt, const uint8_t *in, size_t n, uint8_t *out)
+		const uint8_t *nonce, size_t nonce_len, const void *ad,
+		size_t adlen, bool encrypt, const uint8_t *in, size_t n,
+		uint8_t *out)
 {
 	int galgo = gcry_cipher_for(cipher_algo);
 	int mode = gcry_aead_mode_for(aead_algo);
@@ -91,7 +92,7 @@ weft_aead_crypt(uint8_t cipher_algo, uint8_t aead_algo, const uint8_t *key,
 	if ((err = gcry_cipher_open(&h, galgo, mode, GCRY_CIPHER_SECURE)))
 		return err;
 	if ((err = gcry_cipher_setkey(h, key, weft_cipher_key_len(cipher_algo))) ||
-	    (err = gcry_cipher_setiv(h, nonce, weft_aead_nonce_len(aead_algo))))
+	    (err = gcry_cipher_setiv(h, nonce, nonce_len)))
 		goto leave;
 	/* 2 */
 	if (adlen && (err = gcry_cipher_authenticate(h, ad, adlen)))

@@ -127,7 +127,7 @@ weft_secret__protect(const weft_pkt_key *key, const char *pass, size_t passlen,
 		    (err = weft_buf_reserve(&data, s.data_len + 16)))
 			goto leave;
 		if ((err = weft_aead_crypt(ps.cipher_algo, ps.aead_algo, kek,
-					   iv, ad.data, ad.len, true, s.data,
+					   iv, 15, ad.data, ad.len, true, s.data,
 					   s.data_len, data.data)))
 			goto leave;
 		data.len = s.data_len + 16;
@@ -232,7 +232,7 @@ weft_secret__decrypt(const weft_pkt_key *key, const char *pass, size_t passlen,
 		    (err = weft_buf_reserve(&plain, s.data_len)))
 			goto leave;
 		err = weft_aead_crypt(s.cipher_algo, s.aead_algo, kek, s.iv,
-				      ad.data, ad.len, false, s.data,
+				      s.iv_len, ad.data, ad.len, false, s.data,
 				      s.data_len, plain.data);
 		if (gpg_err_code(err) == GPG_ERR_CHECKSUM)
 			err = WEFT_ERR(GPG_ERR_BAD_PASSPHRASE);

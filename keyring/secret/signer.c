@@ -111,9 +111,16 @@ weft_secret__signer(weft_ctx *ctx, weft_txn *t, const char *by, bool unlock,
 	if (m.set.n > 1) {
 		snprintf(msg, sizeof msg, "%s", "");
 		list_candidates(ctx, t, &m.set, msg, sizeof msg);
-		err = weft_ctx__error(ctx, WEFT_ERR(GPG_ERR_AMBIGUOUS_NAME),
-			"%s%s%s several of your keys could sign; choose one with --by: %s",
-			by ? "--by " : "", by ? by : "", by ? ":" : "", msg);
+		if (by)
+			err = weft_ctx__error(ctx,
+				WEFT_ERR(GPG_ERR_AMBIGUOUS_NAME),
+				"--by %s matches several of your keys; give a "
+				"fingerprint: %s", by, msg);
+		else
+			err = weft_ctx__error(ctx,
+				WEFT_ERR(GPG_ERR_AMBIGUOUS_NAME),
+				"you have several keys; choose one with --by: %s",
+				msg);
 		goto leave;
 	}
 	/* 3 */

@@ -541,8 +541,8 @@ weft_key_list_free(weft_key_list *l)
 }
 
 gpg_error_t
-weft_keys_find(weft_ctx *ctx, const char *query, unsigned flags,
-	       weft_key_list **out)
+weft_store__keys_find(weft_ctx *ctx, const char *query, unsigned flags,
+		      weft_key_list **out)
 {
 	weft_txn *txn = NULL;
 	weft_fprset set = { NULL, 0, 0 };

@@ -3,6 +3,7 @@
 #define WEFT_STORE_QUERY_H
 
 #include "store.h"
+#include <weft/weft.h>
 
 /* A set of fingerprints: each entry is the length octet then the
  * fingerprint, zero-padded, so entries sort and compare as memory. */
@@ -19,5 +20,10 @@ void weft_fprset_free(weft_fprset *s);
  * OUT.  FLAGS: WEFT_FIND_EXACT. */
 gpg_error_t weft_query_resolve(weft_txn *txn, const char *query,
 			       unsigned flags, weft_fprset *out);
+
+/* weft_keys_find without trust: validity is "unknown" unless expired or
+ * revoked, amounts are 0 (the trust layer fills them in). */
+gpg_error_t weft_store__keys_find(weft_ctx *ctx, const char *query,
+				  unsigned flags, weft_key_list **out);
 
 #endif /* WEFT_STORE_QUERY_H */

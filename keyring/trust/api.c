@@ -1153,3 +1153,113 @@ leave:
 	*out = l;
 	return 0;
 }
+
+/* ---- key listings with trust -------------------------------------------------- */
+
+static int
+hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0'
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+static size_t
+unhex_fpr(const char *hex, uint8_t *out)
+{
+	size_t n = 0;
+
+	while (hex[0] && hex[1] && n < WEFT_FPR_MAX &&
+	       hexval(hex[0]) >= 0 && hexval(hex[1]) >= 0) {
+		out[n++] = (uint8_t)(hexval(hex[0]) << 4 | hexval(hex[1]));
+		hex += 2;
+	}
+	return n;
+}
+
+/* Fill each user ID's amount and validity (the key's too) from Q. */
+static gpg_error_t
+fill_trust(question *q, weft_key_info *k)
+{
+	uint8_t fpr[WEFT_FPR_MAX];
+	size_t len = unhex_fpr(k->fpr, fpr), i;
+	uint32_t node;
+	weft_binding_list tmp = { NULL, 0 };
+	weft_binding_info *b;
+	size_t cap = 0;
+	gpg_error_t err;
+
+	err = weft_network_node(q->net, fpr, len, &node);
+	if (gpg_err_code(err) == GPG_ERR_NOT_FOUND)
+		return 0;
+	if (err)
+		return err;
+	for (i = 0; i < k->nuids; i++) {
+		weft_uid_info *u = &k->uids[i];
+
+		if (u->is_attribute)
+			continue;
+		if ((err = add_binding(q, &tmp, &cap, node, -1,
+				       (const uint8_t *)u->uid, u->uid_len)))
+			break;
+		b = &tmp.v[tmp.n - 1];
+		u->amount = b->amount;
+		/* Expired and revoked say more than an amount. */
+		if (u->validity != WEFT_VALIDITY_EXPIRED &&
+		    u->validity != WEFT_VALIDITY_REVOKED)
+			u->validity = b->validity;
+		if (u->primary &&
+		    k->validity != WEFT_VALIDITY_EXPIRED &&
+		    k->validity != WEFT_VALIDITY_REVOKED)
+			k->validity = u->validity;
+	}
+	/* Free the temporaries (not the list struct itself). */
+	{
+		weft_binding_list *l = calloc(1, sizeof *l);
+
+		if (l) {
+			*l = tmp;
+			weft_binding_list_free(l);
+		}
+	}
+	return err;
+}
+
+gpg_error_t
+weft_keys_find_trust(weft_ctx *ctx, const char *query, unsigned flags,
+		     const weft_trust_opts *opts, weft_key_list **out)
+{
+	question q;
+	weft_key_list *l = NULL;
+	size_t i;
+	gpg_error_t err, ferr;
+
+	*out = NULL;
+	ferr = weft_store__keys_find(ctx, query, flags, &l);
+	if (ferr && gpg_err_code(ferr) != GPG_ERR_NOT_FOUND)
+		return ferr;
+	if (!l || !l->n) {
+		*out = l;
+		return ferr;
+	}
+	if ((err = q_open(&q, ctx, opts)))
+		goto leave;
+	/* Without roots there is nothing to compute. */
+	if (q.roots.n || (opts && (opts->flags & WEFT_TRUST_GOSSIP)) || q.gnupg)
+		for (i = 0; i < l->n && !err; i++)
+			err = fill_trust(&q, &l->keys[i]);
+leave:
+	q_close(&q);
+	if (err) {
+		weft_key_list_free(l);
+		return err;
+	}
+	*out = l;
+	return ferr;
+}
+
+gpg_error_t
+weft_keys_find(weft_ctx *ctx, const char *query, unsigned flags,
+	       weft_key_list **out)
+{
+	return weft_keys_find_trust(ctx, query, flags, NULL, out);
+}

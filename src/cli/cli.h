@@ -98,6 +98,7 @@ enum {
 	GOPT_VERBOSE,
 	GOPT_HELP,
 	GOPT_VERSION,
+	GOPT_PASSPHRASE_FD,
 };
 
 /* Apply a global option to C; false with a message when its argument is
@@ -165,6 +166,46 @@ void json_end(json *j);                  /* final newline */
 /* One authenticated binding, as authenticate --json prints it. */
 void json_binding(json *j, const weft_binding_info *b);
 
+/* ---- trust options (cmd-trust.c), shared by the commands that answer
+ * with trust amounts ---------------------------------------------------- */
+
+enum {
+	OPT_AMOUNT = 200, OPT_FULL, OPT_PARTIAL, OPT_DOUBLE, OPT_GOSSIP,
+	OPT_EMAIL, OPT_ROOT, OPT_MODEL, OPT_MARGINALS, OPT_COMPLETES,
+	OPT_MAXDEPTH, OPT_MINLEVEL,
+};
+
+#define TRUST_OPTS \
+	{ "amount", 'a', true, OPT_AMOUNT, "N", \
+	  "the trust amount required (default 120 = fully)" }, \
+	{ "full", 0, false, OPT_FULL, NULL, "require 120 (the default)" }, \
+	{ "partial", 0, false, OPT_PARTIAL, NULL, "require 40" }, \
+	{ "double", 0, false, OPT_DOUBLE, NULL, "require 240" }, \
+	{ "gossip", 0, false, OPT_GOSSIP, NULL, \
+	  "show hearsay paths from every key, ignoring trust" }, \
+	{ "root", 'r', true, OPT_ROOT, "FPR[:N]", \
+	  "use this root (repeatable) instead of the keyring's roots" }, \
+	{ "model", 0, true, OPT_MODEL, "wot|gnupg", \
+	  "trust model (default wot)" }, \
+	{ "marginals-needed", 0, true, OPT_MARGINALS, "N", \
+	  "gnupg model: marginal signatures for full validity (3)" }, \
+	{ "completes-needed", 0, true, OPT_COMPLETES, "N", \
+	  "gnupg model: full signatures for full validity (1)" }, \
+	{ "max-cert-depth", 0, true, OPT_MAXDEPTH, "N", \
+	  "gnupg model: longest chain from an ultimate key (5)" }, \
+	{ "min-cert-level", 0, true, OPT_MINLEVEL, "N", \
+	  "gnupg model: lowest certification level counted (2)" }
+
+typedef struct trust_args {
+	weft_trust_opts o;
+	const char **roots;
+	size_t nroots;
+} trust_args;
+
+/* Parse the TRUST_OPTS of R into TA (free TA->roots after use); 0 or an
+ * exit status. */
+int trust_args_parse(cli *c, const opt_result *r, trust_args *ta);
+
 /* ---- commands -------------------------------------------------------------- */
 
 int cmd_import(cli *c, const opt_result *r);
@@ -189,5 +230,18 @@ int cmd_version(cli *c, const opt_result *r);
 
 /* Help for one command (or the overview when CMD is NULL). */
 void print_help(FILE *f, const command *cmd);
+
+/* ---- passphrases and own keys (passphrase.c; secret-key work) ------------------ */
+
+/* Install the context's passphrase callback: the terminal (no echo, a new
+ * passphrase asked twice), or with --passphrase-fd N one line read from N.
+ * False (with a message) when N is not an open descriptor. */
+bool cli_passphrase_setup(cli *c, const opt_result *r);
+/* cli_fail for commands that may need a passphrase: when none could be
+ * had, also says how to give one.  Returns the exit status (2). */
+int cli_fail_secret(cli *c, gpg_error_t err, const char *what);
+/* An expiry for --expires: "never" (0), N followed by d, w, m (30 days)
+ * or y (365 days) from NOW, or an RFC 3339 time or Unix seconds. */
+bool parse_expiry(const char *s, int64_t now, int64_t *out);
 
 #endif /* WEFT_CLI_H */

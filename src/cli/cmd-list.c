@@ -1,7 +1,11 @@
 /* cmd-list.c - weft list [QUERY], weft show QUERY... */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+
+const opt_spec list_opts[] = { TRUST_OPTS, OPT_END };
+const opt_spec show_opts[] = { TRUST_OPTS, OPT_END };
 
 static void
 json_caps(json *j, unsigned caps)
@@ -256,8 +260,11 @@ human_key(FILE *f, const weft_key_info *k, bool certs)
 }
 
 static int
-list_or_show(cli *c, const char *const *queries, int n, bool certs)
+list_or_show(cli *c, const opt_result *r, bool certs)
 {
+	const char *const *queries = (const char *const *)r->args;
+	int n = r->nargs;
+	trust_args ta;
 	weft_key_list *l = NULL;
 	json j;
 	size_t i;
@@ -265,6 +272,8 @@ list_or_show(cli *c, const char *const *queries, int n, bool certs)
 	unsigned flags = certs ? WEFT_FIND_CERTIFICATIONS : 0;
 	gpg_error_t err;
 
+	if ((rc = trust_args_parse(c, r, &ta)))
+		return rc;
 	if (c->json) {
 		json_init(&j, c->out);
 		json_begin_obj(&j);
@@ -272,7 +281,8 @@ list_or_show(cli *c, const char *const *queries, int n, bool certs)
 		json_begin_arr(&j);
 	}
 	for (q = 0; q < (n ? n : 1); q++) {
-		err = weft_keys_find(c->ctx, n ? queries[q] : NULL, flags, &l);
+		err = weft_keys_find_trust(c->ctx, n ? queries[q] : NULL, flags,
+					   &ta.o, &l);
 		if (err) {
 			rc = cli_fail(c, err, "list");
 			if (rc == EXIT_ERROR)
@@ -292,13 +302,14 @@ list_or_show(cli *c, const char *const *queries, int n, bool certs)
 		json_end_obj(&j);
 		json_end(&j);
 	}
+	free(ta.roots);
 	return rc;
 }
 
 int
 cmd_list(cli *c, const opt_result *r)
 {
-	return list_or_show(c, (const char *const *)r->args, r->nargs, false);
+	return list_or_show(c, r, false);
 }
 
 int
@@ -307,5 +318,5 @@ cmd_show(cli *c, const opt_result *r)
 	if (!r->nargs)
 		return cli_usage(c, command_find("show"),
 				 "which key? give a fingerprint, key ID, email or name");
-	return list_or_show(c, (const char *const *)r->args, r->nargs, true);
+	return list_or_show(c, r, true);
 }

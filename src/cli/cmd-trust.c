@@ -5,33 +5,6 @@
 
 #include "cli.h"
 
-enum {
-	OPT_AMOUNT = 200, OPT_FULL, OPT_PARTIAL, OPT_DOUBLE, OPT_GOSSIP,
-	OPT_EMAIL, OPT_ROOT, OPT_MODEL, OPT_MARGINALS, OPT_COMPLETES,
-	OPT_MAXDEPTH, OPT_MINLEVEL,
-};
-
-#define TRUST_OPTS \
-	{ "amount", 'a', true, OPT_AMOUNT, "N", \
-	  "the trust amount required (default 120 = fully)" }, \
-	{ "full", 0, false, OPT_FULL, NULL, "require 120 (the default)" }, \
-	{ "partial", 0, false, OPT_PARTIAL, NULL, "require 40" }, \
-	{ "double", 0, false, OPT_DOUBLE, NULL, "require 240" }, \
-	{ "gossip", 0, false, OPT_GOSSIP, NULL, \
-	  "show hearsay paths from every key, ignoring trust" }, \
-	{ "root", 'r', true, OPT_ROOT, "FPR[:N]", \
-	  "use this root (repeatable) instead of the keyring's roots" }, \
-	{ "model", 0, true, OPT_MODEL, "wot|gnupg", \
-	  "trust model (default wot)" }, \
-	{ "marginals-needed", 0, true, OPT_MARGINALS, "N", \
-	  "gnupg model: marginal signatures for full validity (3)" }, \
-	{ "completes-needed", 0, true, OPT_COMPLETES, "N", \
-	  "gnupg model: full signatures for full validity (1)" }, \
-	{ "max-cert-depth", 0, true, OPT_MAXDEPTH, "N", \
-	  "gnupg model: longest chain from an ultimate key (5)" }, \
-	{ "min-cert-level", 0, true, OPT_MINLEVEL, "N", \
-	  "gnupg model: lowest certification level counted (2)" }
-
 const opt_spec authenticate_opts[] = {
 	TRUST_OPTS,
 	{ "email", 0, false, OPT_EMAIL, NULL,
@@ -48,11 +21,6 @@ const opt_spec identify_opts[] = { TRUST_OPTS, OPT_END };
 const opt_spec path_opts[] = { TRUST_OPTS, OPT_END };
 const opt_spec check_opts[] = { TRUST_OPTS, OPT_END };
 
-typedef struct trust_args {
-	weft_trust_opts o;
-	const char **roots;
-	size_t nroots;
-} trust_args;
 
 static int
 parse_int(cli *c, const char *opt, const char *s, int lo, int hi, int *out)
@@ -70,7 +38,7 @@ parse_int(cli *c, const char *opt, const char *s, int lo, int hi, int *out)
 }
 
 /* Options shared by the trust commands; returns 0 or an exit status. */
-static int
+int
 trust_args_parse(cli *c, const opt_result *r, trust_args *ta)
 {
 	int i;

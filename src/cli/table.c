@@ -15,6 +15,8 @@ extern const opt_spec identify_opts[];
 extern const opt_spec path_opts[];
 extern const opt_spec check_opts[];
 extern const opt_spec root_opts[];
+extern const opt_spec list_opts[];
+extern const opt_spec show_opts[];
 
 const opt_spec weft_global_opts[] = {
 	{ "home", 0, true, GOPT_HOME, "DIR",
@@ -27,6 +29,8 @@ const opt_spec weft_global_opts[] = {
 	{ "verbose", 'v', false, GOPT_VERBOSE, NULL, "more detail" },
 	{ "help", 'h', false, GOPT_HELP, NULL, "help for the command" },
 	{ "version", 0, false, GOPT_VERSION, NULL, "print the version" },
+	{ "passphrase-fd", 0, true, GOPT_PASSPHRASE_FD, "N",
+	  "read the passphrase from file descriptor N (one line)" },
 	OPT_END
 };
 
@@ -71,8 +75,11 @@ const command weft_commands[] = {
 	  "case-insensitive part of a user ID.  --at TIME shows the keyring as it\n"
 	  "was (or will be) at TIME: expiry and revocation are evaluated then.\n"
 	  "\n"
+	  "Each user ID shows its validity from the web of trust (your roots,\n"
+	  "or --root/--model for this listing); --json also its amount.\n"
+	  "\n"
 	  "Exit status: 0 keys listed, 1 QUERY matched nothing, 2 error.",
-	  no_opts, 0, cmd_list },
+	  list_opts, 0, cmd_list },
 	{ "show", "QUERY...",
 	  "show keys in full, with every third-party certification",
 	  "Like list, plus each user ID's third-party certifications: issuer,\n"
@@ -80,7 +87,7 @@ const command weft_commands[] = {
 	  "whether it was verified (! verified, ? issuer not in the keyring).\n"
 	  "\n"
 	  "Exit status: 0 shown, 1 a QUERY matched nothing, 2 error.",
-	  no_opts, 0, cmd_show },
+	  show_opts, 0, cmd_show },
 	{ "generate", "\"Name <email>\" [--algo ed25519|rsa3072|rsa4096] [--v6] [--expires T]",
 	  "make a new key pair; it becomes a trust root",
 	  "Makes a new certificate with a signing primary key and an encryption\n"
