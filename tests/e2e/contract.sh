@@ -18,8 +18,17 @@ if [ -n "$missing" ]; then
 	exit
 fi
 out=$(bash "$contract" "$WEFT" 2>&1)
-echo "$out" | grep -E '^(PASS|FAIL)'
-p=$(echo "$out" | grep -c '^PASS')
-f=$(echo "$out" | grep -c '^FAIL')
+rc=$?
+# gpg prints key listings without a final newline, so checks may not start
+# a line: take them, and the script's own summary, wherever they are.
+echo "$out" | grep -oE '(PASS|FAIL)  .*'
+summary=$(echo "$out" | grep -oE '[0-9]+ passed, [0-9]+ failed' | tail -n 1)
+if [ -z "$summary" ]; then
+	fail "contract script ran" "no summary line (exit $rc)"
+	finish
+	exit
+fi
+p=${summary%% passed*}; f=${summary#*passed, }; f=${f%% failed}
 _pass=$((_pass + p)); _fail=$((_fail + f))
+[ "$rc" = 0 ] || [ "$f" != 0 ] || fail "contract script exit status" "exit $rc"
 finish

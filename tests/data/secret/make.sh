@@ -34,6 +34,7 @@ G --passphrase "$PW" --export-secret-subkeys ed@example.org > gpg-ed25519-stub.p
 # "sq key password", which only asks on a terminal (hence the pty).
 export SEQUOIA_HOME=$top/sq
 sq key generate --creation-time 20200101 --userid "Sq Clear <sq@example.org>" \
+	--rev-cert "$top/sq.rev" \
 	-e sq-ed25519-clear.pgp 2>/dev/null
 python3 - sq-ed25519-clear.pgp sq-ed25519-pw.pgp "$PW" <<'PY'
 import os, pty, sys
