@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 
 # -- help and usage ---------------------------------------------------------
-for cmd in import export list show fsck help version; do
+for cmd in import export list show fsck help version authenticate lookup identify path check root trust import-ownertrust export-ownertrust; do
 	check "help $cmd" bash -c "'$WEFT' help $cmd | grep -q '^usage: weft $cmd'"
 	check "man page documents $cmd" grep -q "^\\.SS weft $cmd" "$(dirname "$0")/../../man/weft.1"
 done
