@@ -6,7 +6,7 @@
 # -- help and usage ---------------------------------------------------------
 for cmd in import export list show fsck help version authenticate lookup identify path check root trust import-ownertrust export-ownertrust; do
 	check "help $cmd" bash -c "'$WEFT' help $cmd | grep -q '^usage: weft $cmd'"
-	check "man page documents $cmd" grep -q "^\\.SS weft $cmd" "$(dirname "$0")/../../man/weft.1"
+	check "man page documents $cmd" grep -qE "^\\.SS weft ${cmd//-/\\\\?-}( |\$)" "$(dirname "$0")/../../man/weft.1"
 done
 check_rc "unknown command: exit 2" 2 W frobnicate
 check_rc "no command: exit 2" 2 "$WEFT"
