@@ -57,6 +57,8 @@ typedef struct weft_generate_params {
 				     gpg 2.2 and sq 0.27 cannot read it) */
 	int64_t expires;          /* absolute time the key expires (Unix
 				     seconds); 0 = never */
+	uint32_t expires_in;      /* or: seconds after its creation (used
+				     when EXPIRES is 0); 0 = never */
 	bool no_passphrase;       /* store the secret keys unprotected */
 } weft_generate_params;
 
@@ -114,6 +116,8 @@ typedef struct weft_certify_params {
 	const char *domain;       /* DOMAIN becomes gpg's regex
 				     <[^>]+[@.]DOMAIN>$ with dots escaped */
 	int64_t expires;          /* absolute expiry; 0 = never */
+	uint32_t expires_in;      /* or: seconds after the certification's
+				     creation (when EXPIRES is 0) */
 } weft_certify_params;
 
 /* Certify user IDs of the key KEY (a query that must name exactly one

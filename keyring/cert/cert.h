@@ -261,9 +261,13 @@ bool weft_revocation_is_hard(const weft_pkt_sig *rev);
 
 /* ---- user IDs --------------------------------------------------------------- */
 
-/* The address of a user ID "Name <addr>" or a bare "addr", lower-cased,
- * into OUT (NUL-terminated).  False when there is none. */
+/* The address of a user ID "Name <addr>" or a bare "addr", normalised
+ * (lower case, IDNA domain: util/text.h), into OUT (NUL-terminated).
+ * False, with OUT empty, when there is none. */
 bool weft_uid_email(const uint8_t *uid, size_t len, char *out, size_t outlen);
+/* The address part of a user ID as written ("<...>" or the whole). */
+bool weft_uid_address(const uint8_t *uid, size_t len, const uint8_t **addr,
+		      size_t *alen);
 
 /* ---- policy (policy.c has the table and its reasons) ------------------- */
 

@@ -159,8 +159,9 @@ typedef struct weft_seckey weft_seckey;  /* a key that can sign */
 /* A signing key from K (a key packet: its public part is used) and its
  * clear secret fields F[0..NF-1] (weft_secret_fields_parse() of a buffer
  * in secure memory).  The secret is checked against the public key
- * (gcry_pk_testkey: the public point, or n = pq), so a wrong passphrase
- * that happened to pass a 16-bit checksum is caught here.
+ * (gcry_pk_testkey, and a signature over a fixed digest must verify with
+ * the public key), so a wrong passphrase that happened to pass a 16-bit
+ * checksum, or a secret of another key, is caught here.
  *   GPG_ERR_PUBKEY_ALGO  an algorithm or curve we cannot sign with
  *                        (encryption-only keys among them)
  *   GPG_ERR_BAD_SECKEY   malformed, or does not match the public key */
@@ -171,7 +172,9 @@ uint8_t weft_seckey_algo(const weft_seckey *sk);
 /* Can a key of this algorithm (and, for ECC, curve) sign here? */
 bool weft_seckey_algo_ok(const weft_pkt_key *k);
 
-/* Sign: for a v6 builder fill SB's salt with fresh random octets, hash
+/* Sign: for a v6 builder fill SB's salt with fresh random octets (for
+ * a data signature, T->data set, a salt of the right size already in SB
+ * is kept: the caller wrote it into the data hash first), hash
  * what T names and SB's hashed part (weft_sig_digest), make the signature
  * values, and append the complete signature packet body to OUT.  The
  * result is parsed and verified once more with the public key before it

@@ -6,6 +6,7 @@
  * libgcrypt 1.10 has the OpenPGP S2K functions (gcry_kdf_derive), Argon2
  * (gcry_kdf_open/compute/final) and the three AEAD modes; HKDF comes in
  * 1.11 only, so it is written out here over HMAC. */
+#include <pthread.h>
 #include <stdlib.h>
 
 #include "crypto-int.h"
@@ -125,6 +126,62 @@ weft_s2k_count(uint8_t c)
 	return (uint32_t)(16 + (c & 15)) << ((c >> 4) + 6);
 }
 
+/* Argon2's lanes run in parallel: libgcrypt hands out one job per lane
+ * and segment and waits for all of them before the next segment.  Each
+ * job gets a thread; when none can be had it runs right here (the jobs
+ * of one segment are independent, so order does not matter). */
+#define ARGON2_THREADS 16
+
+typedef struct kdf_job {
+	gcry_kdf_job_fn_t fn;
+	void *priv;
+} kdf_job;
+
+typedef struct kdf_jobs {
+	pthread_t th[ARGON2_THREADS];
+	kdf_job job[ARGON2_THREADS];
+	unsigned n;
+} kdf_jobs;
+
+static void *
+kdf_job_main(void *arg)
+{
+	kdf_job *j = arg;
+
+	j->fn(j->priv);
+	return NULL;
+}
+
+static int
+kdf_dispatch(void *ctx, gcry_kdf_job_fn_t fn, void *priv)
+{
+	kdf_jobs *k = ctx;
+
+	if (k->n < ARGON2_THREADS) {
+		k->job[k->n].fn = fn;
+		k->job[k->n].priv = priv;
+		if (!pthread_create(&k->th[k->n], NULL, kdf_job_main,
+				    &k->job[k->n])) {
+			k->n++;
+			return 0;
+		}
+	}
+	fn(priv);
+	return 0;
+}
+
+static int
+kdf_wait_all(void *ctx)
+{
+	kdf_jobs *k = ctx;
+	unsigned i;
+
+	for (i = 0; i < k->n; i++)
+		pthread_join(k->th[i], NULL);
+	k->n = 0;
+	return 0;
+}
+
 gpg_error_t
 weft_argon2(int type, const void *pass, size_t passlen, const void *salt,
 	    size_t saltlen, const void *secret, size_t secretlen,
@@ -145,8 +202,17 @@ weft_argon2(int type, const void *pass, size_t passlen, const void *salt,
 	if (err)
 		return gpg_err_code(err) == GPG_ERR_ENOMEM
 			       ? err : WEFT_ERR(GPG_ERR_INV_VALUE);
-	if (!(err = gcry_kdf_compute(hd, NULL)))
-		err = gcry_kdf_final(hd, outlen, out);
+	{
+		kdf_jobs jobs;
+		gcry_kdf_thread_ops_t ops;
+
+		jobs.n = 0;
+		ops.jobs_context = &jobs;
+		ops.dispatch_job = kdf_dispatch;
+		ops.wait_all_jobs = kdf_wait_all;
+		if (!(err = gcry_kdf_compute(hd, p > 1 ? &ops : NULL)))
+			err = gcry_kdf_final(hd, outlen, out);
+	}
 	gcry_kdf_close(hd);
 	return err;
 }

@@ -474,11 +474,39 @@ weft_seckey_algo_ok(const weft_pkt_key *k)
 
 /* ---- public interface ------------------------------------------------------------------ */
 
+/* Sign a fixed digest and verify it with the public key.  libgcrypt's
+ * testkey does not notice everything: an EdDSA secret with another
+ * public point, an RSA d that does not belong to e (n = pq still holds)
+ * pass it. */
+static bool
+pairwise_check(const weft_seckey *sk, const sign_ops *ops)
+{
+	static const uint8_t digest[64] = {
+		0x77, 0x65, 0x66, 0x74, 0x20, 0x73, 0x65, 0x6c, 0x66, 0x2d,
+		0x74, 0x65, 0x73, 0x74 };
+	sigvals vals;
+	weft_pkt_sig sig;
+	unsigned i;
+
+	memset(&vals, 0, sizeof vals);
+	memset(&sig, 0, sizeof sig);
+	if (ops->sign(sk, WEFT_HASH_SHA512, digest, sizeof digest, &vals))
+		return true;
+	sig.version = 4;
+	sig.pk_algo = sk->algo;
+	sig.hash_algo = WEFT_HASH_SHA512;
+	for (i = 0; i < vals.n; i++)
+		sig.mpis[i] = vals.f[i];
+	sig.nmpis = vals.n;
+	return sk->pub->ops->verify(sk->pub, &sig, digest, sizeof digest) != 0;
+}
+
 /* 1. Only algorithms that sign, with their public key built as
  *    verification builds it.
  * 2. The row builds the (private-key ...) form from the public fields
  *    and the secret fields.
- * 3. libgcrypt checks that the two belong together. */
+ * 3. libgcrypt checks that the two belong together, and a signature
+ *    made with the secret must verify with the public key. */
 gpg_error_t
 weft_seckey_new(weft_seckey **out, const weft_pkt_key *k, const weft_field *f,
 		unsigned nf)
@@ -504,7 +532,7 @@ weft_seckey_new(weft_seckey **out, const weft_pkt_key *k, const weft_field *f,
 		goto leave;
 	}
 	/* 3 */
-	if (gcry_pk_testkey(sk->sexp)) {
+	if (gcry_pk_testkey(sk->sexp) || pairwise_check(sk, ops)) {
 		err = WEFT_ERR(GPG_ERR_BAD_SECKEY);
 		goto leave;
 	}
@@ -562,10 +590,14 @@ weft_sig_sign(const weft_seckey *sk, weft_sig_builder *sb,
 	    weft_hash_algo_len(sb->hash_algo) < min)
 		return WEFT_ERR(GPG_ERR_DIGEST_ALGO);
 	if (sb->version == 6) {
-		sb->salt_len = weft_hash_v6_salt_len(sb->hash_algo);
-		if (!sb->salt_len)
+		if (!weft_hash_v6_salt_len(sb->hash_algo))
 			return WEFT_ERR(GPG_ERR_DIGEST_ALGO);
-		weft_random(sb->salt, sb->salt_len, false);
+		/* A data signature's salt went into T->data first: keep it. */
+		if (sb->salt_len != weft_hash_v6_salt_len(sb->hash_algo) ||
+		    !t->data) {
+			sb->salt_len = weft_hash_v6_salt_len(sb->hash_algo);
+			weft_random(sb->salt, sb->salt_len, false);
+		}
 	}
 	/* 2 */
 	if ((err = weft_sig_builder_hashed_part(sb, &hashed)))

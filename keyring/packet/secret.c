@@ -145,10 +145,9 @@ s2k_read(weft_reader *r, weft_s2k *s, weft_diag *diag)
 			return weft_diag_set(diag,
 				WEFT_ERR(GPG_ERR_NOT_SUPPORTED),
 				"unknown GnuPG S2K extension");
-		if (s->gnu_mode == WEFT_GNU_CARD &&
-		    !weft_reader_eof(r)) {
+		if (s->gnu_mode == WEFT_GNU_CARD) {
 			/* Serial number: a length octet (at most 16) and
-			 * the number. */
+			 * the number (gpg requires both). */
 			if ((err = weft_reader_u8(r, &n)))
 				break;
 			if (n > 16)

@@ -168,8 +168,10 @@ is_cert_type(uint8_t type)
 	return type >= WEFT_SIG_GENERIC_CERT && type <= WEFT_SIG_POSITIVE_CERT;
 }
 
-/* My newest certification or certification revocation on U (not in the
- * future of NOW); on a tie the revocation is newer. */
+/* My newest certification or certification revocation on U; on a tie
+ * the revocation is newer.  (Signatures dated after NOW count too: one
+ * made a second ahead so as to be newer than its predecessor, or one
+ * made with a later --at, is still mine.) */
 static const weft_sigrec *
 my_latest(const job *j, const weft_uidrec *u)
 {
@@ -179,7 +181,7 @@ my_latest(const job *j, const weft_uidrec *u)
 	for (i = 0; i < u->sigs.n; i++) {
 		const weft_sigrec *r = &u->sigs.v[i];
 
-		if (!is_mine(j, r) || r->sig.created > j->now ||
+		if (!is_mine(j, r) ||
 		    (!is_cert_type(r->sig.type) &&
 		     r->sig.type != WEFT_SIG_CERT_REVOCATION))
 			continue;
@@ -353,6 +355,7 @@ typedef struct cparams {
 	uint8_t depth, amount;
 	weft_buf regexes;        /* NUL-terminated, one after another */
 	int64_t expires;         /* absolute, 0 never */
+	uint32_t expires_in;     /* or relative to the creation time */
 } cparams;
 
 /* Does my certification R say what P would say, and is it in force? */
@@ -371,7 +374,9 @@ same_cert(const job *j, const weft_sigrec *r, const cparams *p)
 		return false;
 	if (s->expires && (uint64_t)s->created + s->expires <= j->now)
 		return false;
-	if ((s->expires ? (int64_t)s->created + s->expires : 0) != p->expires)
+	if (p->expires_in ? s->expires != p->expires_in
+			  : (s->expires ? (int64_t)s->created + s->expires : 0) !=
+				    p->expires)
 		return false;
 	weft_buf_init(&rx);
 	sig_regexes(s, &rx);
@@ -397,8 +402,11 @@ cert_subpackets(const cparams *p, uint32_t created, weft_buf *out)
 	uint8_t b[4], zero = 0;
 	size_t off, n;
 
-	if (p->expires) {
-		put_u32(b, (uint32_t)(p->expires - created));
+	if (p->expires || p->expires_in) {
+		if (p->expires && p->expires <= (int64_t)created)
+			return WEFT_ERR(GPG_ERR_INV_VALUE);
+		put_u32(b, p->expires ? (uint32_t)(p->expires - created)
+				      : p->expires_in);
 		weft_secret__subpacket(out, WEFT_SUB_EXPIRATION_TIME, true, b,
 				       4);
 	}
@@ -487,6 +495,7 @@ weft_certify(weft_ctx *ctx, const char *key, const weft_certify_params *p,
 	cp.depth = (uint8_t)p->depth;
 	cp.amount = (uint8_t)(cp.trust && !p->amount ? 120 : p->amount);
 	cp.expires = p->expires;
+	cp.expires_in = p->expires ? 0 : p->expires_in;
 	if (cp.expires && (cp.expires <= (int64_t)j.now ||
 			   cp.expires - (int64_t)j.now > UINT32_MAX)) {
 		err = weft_ctx__error(ctx, WEFT_ERR(GPG_ERR_INV_VALUE),

@@ -194,6 +194,8 @@ weft_generate(weft_ctx *ctx, const weft_generate_params *p, char fpr_out[65])
 				"the expiry must be after the creation time and "
 				"within 136 years of it");
 		key_exp = (uint32_t)(p->expires - created);
+	} else {
+		key_exp = p->expires_in;
 	}
 	if ((err = weft_ctx__txn(ctx, true, &t)))
 		goto leave;

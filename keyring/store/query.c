@@ -5,6 +5,7 @@
 #include "query.h"
 #include "../ctx.h"
 #include "../util/mem.h"
+#include "../util/text.h"
 
 /* ---- sets of fingerprints -------------------------------------------------- */
 
@@ -152,11 +153,9 @@ weft_query_resolve(weft_txn *txn, const char *query, unsigned flags,
 		q[len - 1] = 0;
 		memmove(q, q + 1, len - 1);
 	}
-	if (strchr(q, '@') && !strchr(q, ' ')) {
-		for (n = 0; q[n] && n + 1 < sizeof email; n++)
-			email[n] = (char)((q[n] >= 'A' && q[n] <= 'Z') ? q[n] + 32
-								      : q[n]);
-		email[n] = 0;
+	if (strchr(q, '@') && !strchr(q, ' ') &&
+	    weft_email_normalize((const uint8_t *)q, strlen(q), email,
+				 sizeof email)) {
 		if ((err = weft_store_by_email(txn, email, add_val, out)))
 			return err;
 		if (out->n || (flags & WEFT_FIND_EXACT))

@@ -9,6 +9,7 @@
 #include "store.h"
 #include "../util/buf.h"
 #include "../cert/summary.h"
+#include "../util/text.h"
 
 /* 32 GiB of address space; the file grows only as data is written. */
 #define MAP_SIZE ((size_t)1 << 35)
@@ -467,13 +468,25 @@ weft_store_summary_get(weft_txn *t, const uint8_t *fpr, size_t fpr_len,
 
 /* ---- indexes ---------------------------------------------------------------- */
 
+/* The key of a user ID in the uids index: lower case (Unicode), at most
+ * UID_KEY_MAX octets. */
 static size_t
 uid_key(const uint8_t *uid, size_t len, uint8_t *out)
 {
-	size_t i, n = len < UID_KEY_MAX ? len : UID_KEY_MAX;
+	size_t n = 0, i;
+	char *low = weft_text_lower(uid, len, &n);
 
-	for (i = 0; i < n; i++)
-		out[i] = (uid[i] >= 'A' && uid[i] <= 'Z') ? uid[i] + 32 : uid[i];
+	if (!low) {
+		n = len < UID_KEY_MAX ? len : UID_KEY_MAX;
+		for (i = 0; i < n; i++)
+			out[i] = (uid[i] >= 'A' && uid[i] <= 'Z') ? uid[i] + 32
+								  : uid[i];
+		return n;
+	}
+	if (n > UID_KEY_MAX)
+		n = UID_KEY_MAX;
+	memcpy(out, low, n);
+	free(low);
 	return n;
 }
 
@@ -692,6 +705,8 @@ weft_store_by_uid_substring(weft_txn *t, const char *needle, weft_store_cb cb,
 		return 0;
 	s.needle = (const char *)low;
 	s.nlen = uid_key((const uint8_t *)needle, n, low);
+	if (!s.nlen)
+		return 0;
 	s.cb = cb;
 	s.opaque = opaque;
 	return weft_store_each(t, WEFT_DB_UIDS, NULL, 0, substr_match, &s);

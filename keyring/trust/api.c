@@ -22,6 +22,7 @@
 #include "../secret/secret.h"
 #include "../store/query.h"
 #include "../util/mem.h"
+#include "../util/text.h"
 #include <weft/trust.h>
 
 /* ---- the keyring as a source ---------------------------------------------- */
@@ -709,15 +710,12 @@ same_email(const uint8_t *uid, size_t len, const char *email)
 	       !strcmp(addr, email);
 }
 
+/* The address argument of --email, normalised ("" if it is none). */
 static void
 lower_email(const char *in, char *out, size_t outlen)
 {
-	size_t i;
-
-	for (i = 0; in[i] && i + 1 < outlen; i++)
-		out[i] = (char)((in[i] >= 'A' && in[i] <= 'Z') ? in[i] + 32
-							       : in[i]);
-	out[i] = 0;
+	if (!weft_email_normalize((const uint8_t *)in, strlen(in), out, outlen))
+		out[0] = 0;
 }
 
 gpg_error_t
@@ -911,28 +909,24 @@ leave:
 
 /* ---- every binding ------------------------------------------------------------ */
 
+/* sq-wot's list PATTERN: a case-insensitive part of the user ID; with
+ * --email, of its address as written or normalised. */
 static bool
-contains_ci(const uint8_t *hay, size_t n, const char *needle)
+pattern_matches(question *q, const weft_tuid *tu, const char *pattern)
 {
-	size_t m = strlen(needle), i, j;
+	const uint8_t *a;
+	size_t n;
+	char norm[512];
 
-	if (!m)
+	if (!(q->flags & WEFT_TRUST_EMAIL))
+		return weft_text_contains_ci(tu->data, tu->len, pattern);
+	if (!weft_uid_address(tu->data, tu->len, &a, &n))
+		return false;
+	if (weft_uid_email(tu->data, tu->len, norm, sizeof norm) &&
+	    weft_text_contains_ci((const uint8_t *)norm, strlen(norm), pattern))
 		return true;
-	for (i = 0; i + m <= n; i++) {
-		for (j = 0; j < m; j++) {
-			uint8_t a = hay[i + j], b = (uint8_t)needle[j];
-
-			if (a >= 'A' && a <= 'Z')
-				a += 32;
-			if (b >= 'A' && b <= 'Z')
-				b += 32;
-			if (a != b)
-				break;
-		}
-		if (j == m)
-			return true;
-	}
-	return false;
+	/* the raw address only when it is one */
+	return memchr(a, '@', n) && weft_text_contains_ci(a, n, pattern);
 }
 
 /* Every node of the keyring, and for each its bindings matching
@@ -968,7 +962,7 @@ all_bindings(question *q, const char *pattern, weft_binding_list *l,
 		for (k = 0; k < nb && !err; k++) {
 			const weft_tuid *tu = &s->uids[b[k]];
 
-			if (pattern && !contains_ci(tu->data, tu->len, pattern))
+			if (pattern && !pattern_matches(q, tu, pattern))
 				continue;
 			err = add_binding(q, l, &cap, node, b[k], NULL, 0);
 			if (!err && stats) {
@@ -1070,7 +1064,13 @@ weft_path(weft_ctx *ctx, const char *const *keys, size_t n, const char *uid,
 				      strlen(uid), &p, why, sizeof why);
 	if ((err = list_push(l, &cap, &b)))
 		goto leave;
-	weft_hex(weft_network_fpr(q.net, nodes[n - 1], &i), i, b->fpr);
+	{
+		size_t flen;
+		const uint8_t *fpr = weft_network_fpr(q.net, nodes[n - 1],
+						      &flen);
+
+		weft_hex(fpr, flen, b->fpr);
+	}
 	b->uid = dupn(uid, strlen(uid));
 	b->uid_len = strlen(uid);
 	b->requested = q.request;

@@ -205,6 +205,9 @@ typedef struct trust_args {
 /* Parse the TRUST_OPTS of R into TA (free TA->roots after use); 0 or an
  * exit status. */
 int trust_args_parse(cli *c, const opt_result *r, trust_args *ta);
+/* Print bindings as lookup does ({"bindings": [...]} with --json);
+ * returns EXIT_OK when one is authenticated, else EXIT_NEGATIVE. */
+int print_bindings(cli *c, const weft_binding_list *l, bool gossip);
 
 /* ---- commands -------------------------------------------------------------- */
 
@@ -238,10 +241,12 @@ void print_help(FILE *f, const command *cmd);
  * False (with a message) when N is not an open descriptor. */
 bool cli_passphrase_setup(cli *c, const opt_result *r);
 /* cli_fail for commands that may need a passphrase: when none could be
- * had, also says how to give one.  Returns the exit status (2). */
+ * had, also says how to give one.  Returns the exit status (1 for
+ * GPG_ERR_NOT_FOUND, else 2). */
 int cli_fail_secret(cli *c, gpg_error_t err, const char *what);
-/* An expiry for --expires: "never" (0), N followed by d, w, m (30 days)
- * or y (365 days) from NOW, or an RFC 3339 time or Unix seconds. */
-bool parse_expiry(const char *s, int64_t now, int64_t *out);
+/* An expiry for --expires: "never" (both 0), N followed by d, w, m (30
+ * days) or y (365 days) (*IN: seconds, as gpg counts them), or an RFC
+ * 3339 time or Unix seconds (*AT). */
+bool parse_expiry(const char *s, int64_t *at, uint32_t *in);
 
 #endif /* WEFT_CLI_H */

@@ -118,8 +118,7 @@ cmd_certify(cli *c, const opt_result *r)
 			p.domain = v->arg;
 			break;
 		case CERT_EXPIRES:
-			if (!parse_expiry(v->arg, weft_ctx_time(c->ctx),
-					  &p.expires)) {
+			if (!parse_expiry(v->arg, &p.expires, &p.expires_in)) {
 				free(regexes);
 				return cli_usage(c, cmd,
 					"--expires %s: give 2y, 6m, 30d, 1w, never or a "

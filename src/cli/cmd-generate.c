@@ -86,8 +86,7 @@ cmd_generate(cli *c, const opt_result *r)
 			p.v6 = true;
 			break;
 		case GEN_EXPIRES:
-			if (!parse_expiry(v->arg, weft_ctx_time(c->ctx),
-					  &p.expires))
+			if (!parse_expiry(v->arg, &p.expires, &p.expires_in))
 				return cli_usage(c, cmd,
 					"--expires %s: give 2y, 6m, 30d, 1w, never or a "
 					"date (2027-01-31)", v->arg);

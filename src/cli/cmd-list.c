@@ -4,7 +4,16 @@
 
 #include "cli.h"
 
-const opt_spec list_opts[] = { TRUST_OPTS, OPT_END };
+enum { OPT_BINDINGS = 400, OPT_LIST_EMAIL };
+
+const opt_spec list_opts[] = {
+	TRUST_OPTS,
+	{ "bindings", 0, false, OPT_BINDINGS, NULL,
+	  "list bindings (user ID and key) with their amounts, not keys" },
+	{ "email", 0, false, OPT_LIST_EMAIL, NULL,
+	  "--bindings: PATTERN is part of the address" },
+	OPT_END
+};
 const opt_spec show_opts[] = { TRUST_OPTS, OPT_END };
 
 static void
@@ -306,9 +315,44 @@ list_or_show(cli *c, const opt_result *r, bool certs)
 	return rc;
 }
 
+/* list --bindings [PATTERN]: sq-wot's list. */
+static int
+list_bindings(cli *c, const opt_result *r)
+{
+	trust_args ta;
+	weft_binding_list *l = NULL;
+	int rc, i;
+	gpg_error_t err;
+
+	if ((rc = trust_args_parse(c, r, &ta)))
+		return rc;
+	for (i = 0; i < r->nopts; i++)
+		if (r->opts[i].id == OPT_LIST_EMAIL)
+			ta.o.flags |= WEFT_TRUST_EMAIL;
+	if (r->nargs > 1) {
+		free(ta.roots);
+		return cli_usage(c, command_find("list"),
+				 "--bindings takes one pattern");
+	}
+	weft_ctx_set_progress(c->ctx, cli_progress, c);
+	err = weft_bindings(c->ctx, r->nargs ? r->args[0] : NULL, &ta.o, &l);
+	cli_progress_done(c);
+	free(ta.roots);
+	if (err)
+		return cli_fail(c, err, "list");
+	rc = print_bindings(c, l, (ta.o.flags & WEFT_TRUST_GOSSIP) != 0);
+	weft_binding_list_free(l);
+	return rc;
+}
+
 int
 cmd_list(cli *c, const opt_result *r)
 {
+	int i;
+
+	for (i = 0; i < r->nopts; i++)
+		if (r->opts[i].id == OPT_BINDINGS)
+			return list_bindings(c, r);
 	return list_or_show(c, r, false);
 }
 

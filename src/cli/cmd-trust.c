@@ -348,6 +348,17 @@ report(cli *c, const weft_binding_list *l, const trust_args *ta, bool single,
 	return any ? EXIT_OK : EXIT_NEGATIVE;
 }
 
+int
+print_bindings(cli *c, const weft_binding_list *l, bool gossip)
+{
+	trust_args ta;
+
+	memset(&ta, 0, sizeof ta);
+	if (gossip)
+		ta.o.flags |= WEFT_TRUST_GOSSIP;
+	return report(c, l, &ta, false, false);
+}
+
 /* ---- commands ------------------------------------------------------------------- */
 
 static int

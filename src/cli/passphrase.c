@@ -115,7 +115,8 @@ ask_tty(int fd, const char *prompt, char *buf, size_t n)
 	ssize_t len;
 	bool have_attr;
 
-	tty_printf(fd, "%s", prompt);
+	/* Echo goes off before the prompt appears, so that nothing typed
+	 * after the prompt is shown or flushed away. */
 	have_attr = tcgetattr(fd, &t) == 0;
 	if (have_attr) {
 		tty_saved = t;
@@ -130,9 +131,10 @@ ask_tty(int fd, const char *prompt, char *buf, size_t n)
 		tty_echo_off = 1;
 		tcsetattr(fd, TCSAFLUSH, &t);
 	}
+	tty_printf(fd, "%s", prompt);
 	len = read_line(fd, buf, n);
 	if (have_attr) {
-		tcsetattr(fd, TCSAFLUSH, &tty_saved);
+		tcsetattr(fd, TCSANOW, &tty_saved);
 		tty_echo_off = 0;
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGTERM, &old_term, NULL);
@@ -281,19 +283,20 @@ cli_fail_secret(cli *c, gpg_error_t err, const char *what)
 		else if (pp.fd >= 0 && pp.read_err)
 			cli_err(c, "--passphrase-fd %d gave no line", pp.fd);
 	}
-	return rc == EXIT_NEGATIVE ? EXIT_ERROR : rc;
+	return rc;
 }
 
 /* ---- times ------------------------------------------------------------------- */
 
 bool
-parse_expiry(const char *s, int64_t now, int64_t *out)
+parse_expiry(const char *s, int64_t *at, uint32_t *in)
 {
 	char *end;
 	long long n;
-	int64_t unit;
+	uint32_t unit;
 
-	*out = 0;
+	*at = 0;
+	*in = 0;
 	if (!strcmp(s, "never") || !strcmp(s, "0"))
 		return true;
 	if (*s >= '0' && *s <= '9') {
@@ -308,11 +311,11 @@ parse_expiry(const char *s, int64_t now, int64_t *out)
 			case 'y': unit = 365 * 86400; break;
 			default: unit = 0; break;
 			}
-			if (unit && n <= (long long)(INT64_MAX / unit) - now) {
-				*out = now + n * unit;
+			if (unit && n <= (long long)(UINT32_MAX / unit)) {
+				*in = (uint32_t)n * unit;
 				return true;
 			}
 		}
 	}
-	return parse_time(s, out) && *out > 0;
+	return parse_time(s, at) && *at > 0;
 }

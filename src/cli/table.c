@@ -68,7 +68,7 @@ const command weft_commands[] = {
 	  "Exit status: 0 written, 1 a query matched no key (nothing written),\n"
 	  "2 error.",
 	  export_opts, 0, cmd_export },
-	{ "list", "[QUERY]",
+	{ "list", "[QUERY] | --bindings [PATTERN] [--email]",
 	  "list keys with their user IDs, validity and subkeys",
 	  "Lists the keys matching QUERY, or all keys.  QUERY is a fingerprint,\n"
 	  "a key ID (of a primary key or a subkey), an email address, or else a\n"
@@ -77,6 +77,11 @@ const command weft_commands[] = {
 	  "\n"
 	  "Each user ID shows its validity from the web of trust (your roots,\n"
 	  "or --root/--model for this listing); --json also its amount.\n"
+	  "\n"
+	  "--bindings lists bindings instead, as sq-wot's list does: every user\n"
+	  "ID that its key self-signed or someone certified and that contains\n"
+	  "PATTERN (case-insensitive; with --email, in its address, as written or\n"
+	  "normalised), with its amount; exit 0 when one is authenticated.\n"
 	  "\n"
 	  "Exit status: 0 keys listed, 1 QUERY matched nothing, 2 error.",
 	  list_opts, 0, cmd_list },
