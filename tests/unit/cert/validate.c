@@ -916,7 +916,7 @@ test_uid_email(void)
 		{ "Name (comment) <x.y+tag@sub.example.org>", 0,
 		  "x.y+tag@sub.example.org" },
 		{ "J\xc3\xb6rg <J\xc3\x96RG@example.org>", 0,
-		  "j\xc3\x96rg@example.org" },        /* only ASCII lowered */
+		  "j\xc3\xb6rg@example.org" },        /* Unicode lower case, as Sequoia */
 		{ "a <b <c@d.org>", 0, "c@d.org" },   /* two '<': the last */
 		{ "<a@b.org> <c@d.org>", 0, "c@d.org" },
 		{ "Name <a@b.org> (trailing)", 0, "a@b.org" },
