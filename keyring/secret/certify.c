@@ -514,10 +514,12 @@ weft_certify(weft_ctx *ctx, const char *key, const weft_certify_params *p,
 			goto leave;
 		weft_cert_uid_state(j.target, u, j.now, &bs);
 		if (!bs.valid || bs.revoked) {
+			char label[200];
+
+			weft_secret__label(u->data, u->len, label, sizeof label);
 			err = weft_ctx__error(ctx, WEFT_ERR(GPG_ERR_INV_VALUE),
-				"user ID \"%.*s\" is %s; it cannot be certified",
-				(int)(u->len > 200 ? 200 : u->len), u->data,
-				bs.revoked ? "revoked" : "not valid");
+				"user ID \"%s\" is %s; it cannot be certified",
+				label, bs.revoked ? "revoked" : "not valid");
 			goto leave;
 		}
 		if ((err = choose(&j, u)))

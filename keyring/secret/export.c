@@ -100,8 +100,11 @@ weft_secret__export(weft_ctx *ctx, weft_txn *t, const char *const *queries,
 
 	*out = NULL;
 	*outlen = 0;
-	weft_buf_init_secure(&bin);
-	weft_buf_init_secure(&arm);
+	/* Ordinary memory: the secret key material in it is as protected as
+	 * it is in the keyring (and a certificate with its signatures can be
+	 * larger than the secure memory pool). */
+	weft_buf_init(&bin);
+	weft_buf_init(&arm);
 	if (flags & WEFT_EXPORT_LOCAL)
 		wflags |= WEFT_CERT_WRITE_LOCAL;
 	if (!n) {
@@ -136,27 +139,16 @@ weft_secret__export(weft_ctx *ctx, weft_txn *t, const char *const *queries,
 		if ((err = write_one(t, set.v[i] + 1, set.v[i][0], wflags, &bin,
 				     &d)))
 			goto leave;
-	/* The caller frees with free(): copy out of secure memory.  What
-	 * leaves is protected key material, as it is in the keyring. */
 	if (flags & WEFT_EXPORT_ARMOR) {
 		if ((err = weft_armor_encode(&arm, "PGP PRIVATE KEY BLOCK",
 					     NULL, 0, bin.data, bin.len)))
 			goto leave;
-		if (!(*out = malloc(arm.len + 1))) {
-			err = WEFT_ERR(GPG_ERR_ENOMEM);
-			goto leave;
-		}
-		memcpy(*out, arm.data, arm.len);
-		(*out)[arm.len] = 0;
-		*outlen = arm.len;
+		*out = weft_buf_steal(&arm, outlen);
 	} else {
-		if (!(*out = malloc(bin.len + 1))) {
-			err = WEFT_ERR(GPG_ERR_ENOMEM);
-			goto leave;
-		}
-		memcpy(*out, bin.data, bin.len);
-		*outlen = bin.len;
+		*out = weft_buf_steal(&bin, outlen);
 	}
+	if (!*out)
+		err = WEFT_ERR(GPG_ERR_ENOMEM);
 leave:
 	if (err && !ctx->error[0])
 		weft_ctx__error(ctx, err, "export failed: %s",

@@ -274,25 +274,33 @@ algo_label(const weft_pkt_key *k, char *out, size_t n)
 }
 
 void
+weft_secret__label(const uint8_t *uid, size_t len, char *out, size_t outlen)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len && n + 1 < outlen; i++)
+		out[n++] = (uid[i] < 0x20 || uid[i] == 0x7f) ? '?'
+							     : (char)uid[i];
+	if (outlen)
+		out[n] = 0;
+}
+
+void
 weft_secret__describe(const weft_cert *c, const weft_pkt_key *key,
 		      uint32_t now, char *out, size_t outlen)
 {
 	const weft_uidrec *u = c ? weft_cert_primary_uid(c, now) : NULL;
 	uint8_t fpr[WEFT_FPR_MAX];
-	char hex[2 * WEFT_FPR_MAX + 1] = "", algo[32], uid[160];
-	size_t flen = 0, i, n = 0;
+	char hex[2 * WEFT_FPR_MAX + 1] = "", algo[32], uid[160] = "";
+	size_t flen = 0;
 
 	if (!weft_key_fingerprint(key, fpr, &flen))
 		weft_hex(fpr, flen, hex);
 	algo_label(key, algo, sizeof algo);
-	/* The user ID comes from the keyring: control characters are
-	 * shown as '?', it is only a label. */
+	/* The user ID comes from the keyring: it is only a label. */
 	if (u)
-		for (i = 0; i < u->len && n + 1 < sizeof uid; i++)
-			uid[n++] = (u->data[i] < 0x20 || u->data[i] == 0x7f)
-					   ? '?' : (char)u->data[i];
-	uid[n] = 0;
-	if (n)
+		weft_secret__label(u->data, u->len, uid, sizeof uid);
+	if (uid[0])
 		snprintf(out, outlen, "%s, %s key %s", uid, algo, hex);
 	else
 		snprintf(out, outlen, "%s key %s", algo, hex);

@@ -128,6 +128,10 @@ gpg_error_t weft_secret__unlock(weft_ctx *ctx, const weft_pkt_key *key,
  * when the caller says so). */
 gpg_error_t weft_secret__new_passphrase(weft_ctx *ctx, const char *desc,
 					char *pass, size_t *len);
+/* A user ID as a label for messages: control characters become '?',
+ * cut to OUTLEN - 1 octets (the program escapes the rest). */
+void weft_secret__label(const uint8_t *uid, size_t len, char *out,
+			size_t outlen);
 /* "Name <addr>, ed25519 key FPR" for passphrase prompts (into OUT). */
 void weft_secret__describe(const weft_cert *c, const weft_pkt_key *key,
 			   uint32_t now, char *out, size_t outlen);

@@ -22,13 +22,14 @@ collect_secret(void *opaque, const uint8_t *key, size_t klen,
 	return weft_fprset_add(&((struct mine *)opaque)->set, key, klen);
 }
 
-/* Append "FPR (uid)" for each candidate to the context's error line. */
+/* Append "FPR uid" for each candidate to OUT (user IDs as labels, cut to
+ * 60 octets). */
 static void
 list_candidates(weft_ctx *ctx, weft_txn *t, const weft_fprset *set,
 		char *out, size_t outlen)
 {
 	size_t i, used = strlen(out);
-	char hex[2 * WEFT_FPR_MAX + 1];
+	char hex[2 * WEFT_FPR_MAX + 1], label[64];
 	weft_cert *c;
 	const weft_uidrec *u;
 	int n;
@@ -40,10 +41,11 @@ list_candidates(weft_ctx *ctx, weft_txn *t, const weft_fprset *set,
 		if (!weft_store_cert_load(t, set->v[i] + 1, set->v[i][0], &c,
 					  NULL))
 			u = weft_cert_primary_uid(c, weft_ctx__now(ctx));
-		n = snprintf(out + used, outlen - used, "%s%s%s%.*s%s",
-			     i ? "; " : "", hex, u ? " " : "",
-			     u ? (int)(u->len > 60 ? 60 : u->len) : 0,
-			     u ? (const char *)u->data : "", "");
+		label[0] = 0;
+		if (u)
+			weft_secret__label(u->data, u->len, label, sizeof label);
+		n = snprintf(out + used, outlen - used, "%s%s%s%s",
+			     i ? "; " : "", hex, label[0] ? " " : "", label);
 		weft_cert_free(c);
 		if (n < 0)
 			break;
@@ -109,7 +111,7 @@ weft_secret__signer(weft_ctx *ctx, weft_txn *t, const char *by, bool unlock,
 	weft_fprset_sort(&m.set);
 	/* 2 */
 	if (m.set.n > 1) {
-		snprintf(msg, sizeof msg, "%s", "");
+		msg[0] = 0;
 		list_candidates(ctx, t, &m.set, msg, sizeof msg);
 		if (by)
 			err = weft_ctx__error(ctx,

@@ -33,8 +33,9 @@ G --passphrase "$PW" --export-secret-subkeys ed@example.org > gpg-ed25519-stub.p
 # with a signing and an encryption subkey), and the same protected by
 # "sq key password", which only asks on a terminal (hence the pty).
 export SEQUOIA_HOME=$top/sq
+rm -f sq-ed25519-clear.pgp sq-ed25519-pw.pgp   # sq does not overwrite
 sq key generate --creation-time 20200101 --userid "Sq Clear <sq@example.org>" \
-	--rev-cert "$top/sq.rev" \
+	--rev-cert "$top/sq.rev" --expires never \
 	-e sq-ed25519-clear.pgp 2>/dev/null
 python3 - sq-ed25519-clear.pgp sq-ed25519-pw.pgp "$PW" <<'PY'
 import os, pty, sys
