@@ -27,7 +27,6 @@
  *      and amount 120; a trust signature gives its depth (255 =
  *      unlimited) and amount, and its regexes scope it.
  */
-#include <regex.h>
 #include <stdlib.h>
 
 #include "trust-int.h"
@@ -585,57 +584,3 @@ weft_network_bindings(weft_network *n, uint32_t i, int **uids, size_t *nuids)
 	return 0;
 }
 
-/* ---- regexes ----------------------------------------------------------------- */
-
-static bool
-has_control(const uint8_t *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (p[i] < 0x20 || p[i] == 0x7f)
-			return true;
-		/* U+0080..U+009F: C2 80..C2 9F */
-		if (p[i] == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 &&
-		    p[i + 1] <= 0x9f)
-			return true;
-	}
-	return false;
-}
-
-bool
-weft_trust_regex_match(const weft_summary *s, const weft_tsig *sig,
-		       const uint8_t *uid, size_t uid_len)
-{
-	char *subject, *pattern;
-	regex_t re;
-	size_t k;
-	bool match = false;
-
-	if (!sig || !(sig->flags & WEFT_TSF_TRUST) || !sig->nregex)
-		return true;
-	if (has_control(uid, uid_len) || !valid_utf8(uid, uid_len) ||
-	    memchr(uid, 0, uid_len))
-		return false;
-	if (!(subject = malloc(uid_len + 1)))
-		return false;
-	memcpy(subject, uid, uid_len);
-	subject[uid_len] = 0;
-	for (k = 0; k < sig->nregex && !match; k++) {
-		const weft_tbytes *r = &s->regexes[sig->regex + k];
-
-		if (!valid_utf8(r->data, r->len) || memchr(r->data, 0, r->len))
-			continue; /* invalid: matches nothing */
-		if (!(pattern = malloc(r->len + 1)))
-			break;
-		memcpy(pattern, r->data, r->len);
-		pattern[r->len] = 0;
-		if (!regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB)) {
-			match = regexec(&re, subject, 0, NULL, 0) == 0;
-			regfree(&re);
-		}
-		free(pattern);
-	}
-	free(subject);
-	return match;
-}
