@@ -143,6 +143,8 @@ add_sigs(builder *b, const weft_sigvec *v, uint16_t comp,
 			t->flags |= WEFT_TSF_EXPORTABLE;
 		if (s->unknown_critical)
 			t->flags |= WEFT_TSF_BADCRIT;
+		if (!s->revocable)
+			t->flags2 |= WEFT_TSF2_NONREVOCABLE;
 		if ((s->type == WEFT_SIG_KEY_REVOCATION ||
 		     s->type == WEFT_SIG_SUBKEY_REVOCATION ||
 		     s->type == WEFT_SIG_CERT_REVOCATION) &&
@@ -262,7 +264,7 @@ put_tsig(weft_buf *out, const weft_tsig *t)
 	weft_buf_put_u8(out, t->key_flags);
 	weft_buf_put_u8(out, t->depth);
 	weft_buf_put_u8(out, t->amount);
-	weft_buf_put_u8(out, 0);
+	weft_buf_put_u8(out, t->flags2);
 }
 
 static gpg_error_t
@@ -388,7 +390,6 @@ get_key(weft_reader *r, weft_tkey *k)
 static gpg_error_t
 get_tsig(weft_reader *r, weft_tsig *t)
 {
-	uint8_t pad;
 	gpg_error_t err;
 
 	if ((err = weft_reader_u32(r, &t->created)) ||
@@ -404,7 +405,7 @@ get_tsig(weft_reader *r, weft_tsig *t)
 	    (err = weft_reader_u8(r, &t->key_flags)) ||
 	    (err = weft_reader_u8(r, &t->depth)) ||
 	    (err = weft_reader_u8(r, &t->amount)) ||
-	    (err = weft_reader_u8(r, &pad)))
+	    (err = weft_reader_u8(r, &t->flags2)))
 		return err;
 	return 0;
 }

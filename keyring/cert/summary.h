@@ -42,6 +42,12 @@ enum {
 	WEFT_TSF_KEY_FLAGS = 0x80,       /* key_flags is present */
 };
 
+/* More signature flags (flags2; records written before these existed
+ * carry 0 there). */
+enum {
+	WEFT_TSF2_NONREVOCABLE = 0x01,   /* Revocable subpacket says 0 */
+};
+
 typedef struct weft_tsig {
 	uint32_t created;
 	uint32_t expires;        /* absolute; 0 = never */
@@ -58,6 +64,7 @@ typedef struct weft_tsig {
 	uint8_t key_flags;
 	uint8_t depth;           /* trust signature */
 	uint8_t amount;
+	uint8_t flags2;          /* WEFT_TSF2_* */
 } weft_tsig;
 
 typedef struct weft_tuid {

@@ -563,11 +563,17 @@ add_binding(question *q, weft_binding_list *l, size_t *cap, uint32_t node,
 	weft_binding_info *b;
 	weft_tpaths paths;
 	size_t len, i;
-	const uint8_t *fpr = weft_network_fpr(q->net, node, &len);
 	const weft_summary *s = weft_network_summary(q->net, node);
+	uint8_t fpr[WEFT_FPR_MAX];
 	bool own_root = false;
 	gpg_error_t err;
 
+	/* A copy: authenticating adds nodes, which moves them. */
+	{
+		const uint8_t *f = weft_network_fpr(q->net, node, &len);
+
+		memcpy(fpr, f, len);
+	}
 	if (u >= 0) {
 		uid = s->uids[u].data;
 		uid_len = s->uids[u].len;
@@ -1203,15 +1209,22 @@ fill_trust(question *q, weft_key_info *k)
 			break;
 		b = &tmp.v[tmp.n - 1];
 		u->amount = b->amount;
-		/* Expired and revoked say more than an amount. */
-		if (u->validity != WEFT_VALIDITY_EXPIRED &&
-		    u->validity != WEFT_VALIDITY_REVOKED)
+		/* Expired and revoked say more than an amount.  GnuPG's
+		 * model has its own idea of both, and its answer is
+		 * the one gpg prints. */
+		if (q->gnupg ||
+		    (u->validity != WEFT_VALIDITY_EXPIRED &&
+		     u->validity != WEFT_VALIDITY_REVOKED))
 			u->validity = b->validity;
-		if (u->primary &&
+		if (u->primary && !q->gnupg &&
 		    k->validity != WEFT_VALIDITY_EXPIRED &&
 		    k->validity != WEFT_VALIDITY_REVOKED)
 			k->validity = u->validity;
 	}
+	/* gpg's pub line: revoked, expired, else the best of its user
+	 * IDs, whichever is primary. */
+	if (q->gnupg && !err)
+		k->validity = weft_gnupg_key_validity(q->gnupg, fpr, len);
 	/* Free the temporaries (not the list struct itself). */
 	{
 		weft_binding_list *l = calloc(1, sizeof *l);

@@ -2,8 +2,10 @@
  * gpg 2.2.40 does: g10/trustdb.c validate_keys, validate_key_list,
  * validate_one_keyblock and check_regexp; g10/key-clean.c
  * mark_usable_uid_certs; the key and user ID states of g10/getkey.c
- * merge_selfsigs_main; and the letters g10/keylist.c prints.  Every rule
- * below was checked against gpg 2.2.40 (tests/e2e/gnupg-model.sh).
+ * merge_selfsigs_main; and the letters g10/keylist.c prints.  The rules
+ * below were checked against gpg 2.2.40 (tests/e2e/gnupg-model.sh and the
+ * fixtures of tests/unit/trust/gnupg.c), except the two expiry rules of
+ * 1c, which follow the source.
  *
  * The algorithm, over every key of the keyring at once:
  *
@@ -161,12 +163,9 @@ struct weft_gnupg {
 static int
 fpr_cmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
 {
-	int c;
-
 	if (alen != blen)
 		return alen < blen ? -1 : 1;
-	c = memcmp(a, b, alen);
-	return c;
+	return memcmp(a, b, alen);
 }
 
 static int
@@ -230,19 +229,11 @@ sig_expired(const weft_tsig *t, uint32_t now)
 	return t->expires && t->expires <= now;
 }
 
-/* Is signature I of S non-revocable?  The summary's records tell when
- * the summary was built in memory; a stored summary carries the flag
- * once summary.c records it. */
+/* Is signature I of S non-revocable (Revocable subpacket 0)? */
 static bool
 sig_nonrevocable(const weft_summary *s, size_t i)
 {
-	if (s->recs)
-		return !s->recs[i]->sig.revocable;
-#ifdef WEFT_TSF2_NONREVOCABLE
 	return (s->sigs[i].flags2 & WEFT_TSF2_NONREVOCABLE) != 0;
-#else
-	return false;
-#endif
 }
 
 /* ---- step 1: key and user ID states -------------------------------------------- */
@@ -389,6 +380,10 @@ cstr(const uint8_t *p, size_t n)
 	return s;
 }
 
+/* gpg 2.2.40 compiles with its bundled regex engine (REG_ICASE |
+ * REG_EXTENDED); POSIX regcomp agrees on the sanitised patterns, except
+ * that in the C locale case folding and "." work on octets rather than
+ * UTF-8 characters. */
 static bool
 check_regexp(const weft_tbytes *expr, const weft_tuid *uid)
 {

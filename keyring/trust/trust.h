@@ -89,6 +89,8 @@ void weft_network_free(weft_network *n);
 gpg_error_t weft_network_node(weft_network *n, const uint8_t *fpr,
 			      size_t len, uint32_t *out);
 const weft_summary *weft_network_summary(weft_network *n, uint32_t node);
+/* The node's fingerprint: valid only until the network next grows (any
+ * call that may load a node), so copy it to keep it. */
 const uint8_t *weft_network_fpr(weft_network *n, uint32_t node,
 				size_t *len);
 /* The node's amount as a root, or 0. */

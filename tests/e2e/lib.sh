@@ -7,6 +7,7 @@
 # what tests/run adds up.
 #
 #   WEFT   path of the weft binary (tests/run sets it)
+#   WEFT_E2E_KEEP=1  keep $T after the run (for debugging)
 set -u
 WEFT=${WEFT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/weft}
 [ -x "$WEFT" ] || { echo "FAIL setup: no weft binary at $WEFT"; echo "0 passed, 1 failed"; exit 1; }
@@ -18,7 +19,7 @@ cleanup() {
 	for h in "$T"/g*; do
 		[ -d "$h" ] && gpgconf --homedir "$h" --kill all >/dev/null 2>&1
 	done
-	rm -rf "$T"
+	if [ -n "${WEFT_E2E_KEEP:-}" ]; then echo "kept $T"; else rm -rf "$T"; fi
 }
 trap cleanup EXIT
 export TZ=UTC
