@@ -556,6 +556,14 @@ list_push(weft_binding_list *l, size_t *cap, weft_binding_info **out)
 }
 
 /* Authenticate (NODE, user ID U or the octets UID) and append it. */
+/* The amount that stands for a validity of GnuPG's model. */
+static int
+gnupg_amount(weft_validity v)
+{
+	return v == WEFT_VALIDITY_FULL || v == WEFT_VALIDITY_ULTIMATE ? WEFT_FULL
+	     : v == WEFT_VALIDITY_MARGINAL ? 60 : 0;
+}
+
 static gpg_error_t
 add_binding(question *q, weft_binding_list *l, size_t *cap, uint32_t node,
 	    int u, const uint8_t *uid, size_t uid_len)
@@ -578,7 +586,10 @@ add_binding(question *q, weft_binding_list *l, size_t *cap, uint32_t node,
 		uid = s->uids[u].data;
 		uid_len = s->uids[u].len;
 	}
-	if ((err = weft_network_authenticate(q->net, fpr, len, uid, uid_len,
+	/* GnuPG's model counts signatures; it has no paths to show. */
+	memset(&paths, 0, sizeof paths);
+	if (!q->gnupg &&
+	    (err = weft_network_authenticate(q->net, fpr, len, uid, uid_len,
 					     q->request, &paths)))
 		return err;
 	if ((err = list_push(l, cap, &b)))
@@ -618,9 +629,7 @@ add_binding(question *q, weft_binding_list *l, size_t *cap, uint32_t node,
 		/* GnuPG's answer: validity by counting, no amounts to add. */
 		b->validity = weft_gnupg_uid_validity(q->gnupg, fpr, len, uid,
 						      uid_len);
-		b->amount = b->validity == WEFT_VALIDITY_FULL ||
-			    b->validity == WEFT_VALIDITY_ULTIMATE ? WEFT_FULL
-			  : b->validity == WEFT_VALIDITY_MARGINAL ? 60 : 0;
+		b->amount = gnupg_amount(b->validity);
 		b->authenticated = b->amount >= q->request;
 	}
 leave:
@@ -665,6 +674,36 @@ weft_binding_list_free(weft_binding_list *l)
 
 /* ---- resolving keys ----------------------------------------------------------- */
 
+/* The node of a certificate: under GnuPG's model any the keyring holds
+ * (gpg has its own idea of which keys and user IDs count), else one
+ * that is valid at the reference time. */
+static gpg_error_t
+q_node(question *q, const uint8_t *fpr, size_t len, uint32_t *node)
+{
+	return q->gnupg ? weft_network_node_any(q->net, fpr, len, node)
+			: weft_network_node(q->net, fpr, len, node);
+}
+
+/* The user IDs of NODE that form bindings: every user ID under GnuPG's
+ * model (gpg gives each a validity), else sq-wot's certified user IDs. */
+static gpg_error_t
+q_bindings(question *q, uint32_t node, int **out, size_t *n)
+{
+	const weft_summary *s;
+	size_t k;
+
+	if (!q->gnupg)
+		return weft_network_bindings(q->net, node, out, n);
+	s = weft_network_summary(q->net, node);
+	*n = 0;
+	if (!(*out = calloc(s->nuids + 1, sizeof **out)))
+		return WEFT_ERR(GPG_ERR_ENOMEM);
+	for (k = 0; k < s->nuids; k++)
+		if (s->uids[k].tag == WEFT_PKT_USER_ID)
+			(*out)[(*n)++] = (int)k;
+	return 0;
+}
+
 static gpg_error_t
 resolve_key(question *q, const char *key, uint32_t *node, bool *present)
 {
@@ -695,7 +734,7 @@ resolve_key(question *q, const char *key, uint32_t *node, bool *present)
 			set.n);
 		goto leave;
 	}
-	err = weft_network_node(q->net, set.v[0] + 1, set.v[0][0], node);
+	err = q_node(q, set.v[0] + 1, set.v[0][0], node);
 	if (gpg_err_code(err) == GPG_ERR_NOT_FOUND) {
 		err = 0; /* in the keyring, but not valid at this time */
 		goto leave;
@@ -771,7 +810,7 @@ weft_authenticate(weft_ctx *ctx, const char *key, const char *uid,
 		goto leave;
 	}
 	lower_email(uid, email, sizeof email);
-	if ((err = weft_network_bindings(q.net, node, &b, &nb)))
+	if ((err = q_bindings(&q, node, &b, &nb)))
 		goto leave;
 	for (i = 0; i < nb && !err; i++) {
 		const weft_tuid *tu = &weft_network_summary(q.net, node)->uids[b[i]];
@@ -809,7 +848,7 @@ weft_identify(weft_ctx *ctx, const char *key, const weft_trust_opts *opts,
 		goto leave;
 	if ((err = resolve_key(&q, key, &node, &present)) || !present)
 		goto leave;
-	if ((err = weft_network_bindings(q.net, node, &b, &nb)))
+	if ((err = q_bindings(&q, node, &b, &nb)))
 		goto leave;
 	for (i = 0; i < nb && !err; i++)
 		err = add_binding(&q, l, &cap, node, b[i], NULL, 0);
@@ -882,13 +921,12 @@ weft_lookup(weft_ctx *ctx, const char *uid, const weft_trust_opts *opts,
 	for (i = 0; i < set.n && !err; i++) {
 		const weft_summary *s;
 
-		err = weft_network_node(q.net, set.v[i] + 1, set.v[i][0],
-					&node);
+		err = q_node(&q, set.v[i] + 1, set.v[i][0], &node);
 		if (gpg_err_code(err) == GPG_ERR_NOT_FOUND) {
 			err = 0;
 			continue;
 		}
-		if (err || (err = weft_network_bindings(q.net, node, &b, &nb)))
+		if (err || (err = q_bindings(&q, node, &b, &nb)))
 			break;
 		s = weft_network_summary(q.net, node);
 		for (k = 0; k < nb && !err; k++) {
@@ -956,13 +994,12 @@ all_bindings(question *q, const char *pattern, weft_binding_list *l,
 		weft_ctx__progress(q->ctx, "authenticating", i, set.n);
 		if (stats)
 			stats->keys++;
-		err = weft_network_node(q->net, set.v[i] + 1, set.v[i][0],
-					&node);
+		err = q_node(q, set.v[i] + 1, set.v[i][0], &node);
 		if (gpg_err_code(err) == GPG_ERR_NOT_FOUND) {
 			err = 0;
 			continue;
 		}
-		if (err || (err = weft_network_bindings(q->net, node, &b, &nb)))
+		if (err || (err = q_bindings(q, node, &b, &nb)))
 			break;
 		s = weft_network_summary(q->net, node);
 		for (k = 0; k < nb && !err; k++) {
@@ -1194,6 +1231,21 @@ fill_trust(question *q, weft_key_info *k)
 	size_t cap = 0;
 	gpg_error_t err;
 
+	if (q->gnupg) {
+		/* gpg's answer for every key it knows, whether or not
+		 * Sequoia's policy (the network's) accepts the key. */
+		for (i = 0; i < k->nuids; i++) {
+			weft_uid_info *u = &k->uids[i];
+
+			if (u->is_attribute)
+				continue;
+			u->validity = weft_gnupg_uid_validity(q->gnupg, fpr, len,
+				(const uint8_t *)u->uid, u->uid_len);
+			u->amount = gnupg_amount(u->validity);
+		}
+		k->validity = weft_gnupg_key_validity(q->gnupg, fpr, len);
+		return 0;
+	}
 	err = weft_network_node(q->net, fpr, len, &node);
 	if (gpg_err_code(err) == GPG_ERR_NOT_FOUND)
 		return 0;
@@ -1209,22 +1261,15 @@ fill_trust(question *q, weft_key_info *k)
 			break;
 		b = &tmp.v[tmp.n - 1];
 		u->amount = b->amount;
-		/* Expired and revoked say more than an amount.  GnuPG's
-		 * model has its own idea of both, and its answer is
-		 * the one gpg prints. */
-		if (q->gnupg ||
-		    (u->validity != WEFT_VALIDITY_EXPIRED &&
-		     u->validity != WEFT_VALIDITY_REVOKED))
+		/* Expired and revoked say more than an amount. */
+		if (u->validity != WEFT_VALIDITY_EXPIRED &&
+		    u->validity != WEFT_VALIDITY_REVOKED)
 			u->validity = b->validity;
-		if (u->primary && !q->gnupg &&
+		if (u->primary &&
 		    k->validity != WEFT_VALIDITY_EXPIRED &&
 		    k->validity != WEFT_VALIDITY_REVOKED)
 			k->validity = u->validity;
 	}
-	/* gpg's pub line: revoked, expired, else the best of its user
-	 * IDs, whichever is primary. */
-	if (q->gnupg && !err)
-		k->validity = weft_gnupg_key_validity(q->gnupg, fpr, len);
 	/* Free the temporaries (not the list struct itself). */
 	{
 		weft_binding_list *l = calloc(1, sizeof *l);

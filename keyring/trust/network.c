@@ -169,6 +169,21 @@ weft_network_node(weft_network *n, const uint8_t *fpr, size_t len,
 	return 0;
 }
 
+gpg_error_t
+weft_network_node_any(weft_network *n, const uint8_t *fpr, size_t len,
+		      uint32_t *out)
+{
+	uint32_t i;
+	gpg_error_t err;
+
+	if ((err = node_index(n, fpr, len, &i)) || (err = node_load(n, i)))
+		return err;
+	if (!n->nodes[i].sum)
+		return WEFT_ERR(GPG_ERR_NOT_FOUND);
+	*out = i;
+	return 0;
+}
+
 const weft_summary *
 weft_network_summary(weft_network *n, uint32_t node)
 {

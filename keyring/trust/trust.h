@@ -88,6 +88,10 @@ void weft_network_free(weft_network *n);
  * is unknown or not valid at the reference time. */
 gpg_error_t weft_network_node(weft_network *n, const uint8_t *fpr,
 			      size_t len, uint32_t *out);
+/* The same for any certificate the source knows, valid or not (GnuPG's
+ * model judges keys by its own rules); its bindings are not computed. */
+gpg_error_t weft_network_node_any(weft_network *n, const uint8_t *fpr,
+				  size_t len, uint32_t *out);
 const weft_summary *weft_network_summary(weft_network *n, uint32_t node);
 /* The node's fingerprint: valid only until the network next grows (any
  * call that may load a node), so copy it to keep it. */

@@ -293,13 +293,20 @@ human_path(FILE *f, const weft_path_info *p, size_t idx, size_t total)
 }
 
 static void
-human_binding(cli *c, const weft_binding_info *b, bool gossip)
+human_binding(cli *c, const weft_binding_info *b, bool gossip, bool gnupg)
 {
 	FILE *f = c->out;
 	size_t i;
 
 	fprintf(f, "[%s] %s ", b->authenticated ? "\xe2\x9c\x93" : " ", b->fpr);
 	fput_escaped(f, b->uid, b->uid_len);
+	if (gnupg) {
+		/* GnuPG's model has validities, not amounts. */
+		fprintf(f, ": %s (gnupg validity %s)\n",
+			b->authenticated ? "authenticated" : "not authenticated",
+			weft_validity_name(b->validity));
+		return;
+	}
 	fprintf(f, ": %s", label(b->amount, b->requested, gossip));
 	if (!gossip)
 		fprintf(f, " (amount %d of %d)", b->amount, b->requested);
@@ -341,7 +348,8 @@ report(cli *c, const weft_binding_list *l, const trust_args *ta, bool single,
 	} else if (!c->quiet) {
 		for (i = 0; i < l->n; i++)
 			if (l->v[i].amount > 0 || single || c->verbose || gossip)
-				human_binding(c, &l->v[i], gossip);
+				human_binding(c, &l->v[i], gossip,
+					      ta->o.model == WEFT_MODEL_GNUPG);
 		if (!l->n && !quiet_when_empty)
 			fprintf(c->out, "no matching bindings\n");
 	}
