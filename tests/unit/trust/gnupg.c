@@ -216,6 +216,8 @@ build(int i)
 			: self ? WEFT_SIG_POSITIVE_CERT : WEFT_SIG_GENERIC_CERT;
 		t->hash = g->o.hash ? g->o.hash : WEFT_HASH_SHA256;
 		t->flags = WEFT_TSF_EXPORTABLE;
+		if (g->o.nonrev)
+			t->flags2 = WEFT_TSF2_NONREVOCABLE;
 		if (g->o.depth || g->o.amount) {
 			t->flags |= WEFT_TSF_TRUST;
 			t->depth = g->o.depth;
