@@ -19,28 +19,179 @@ push_cand(import *im, weft_cert *c)
 	return err;
 }
 
-static weft_cert *
-loaded_find(import *im, const uint8_t *fpr, size_t len)
+/* ---- indexes: an import of 100,000 keys asks "which key is this?"
+ * hundreds of thousands of times ------------------------------------------------ */
+
+static size_t
+fpr_hash(const uint8_t *fpr, size_t len)
+{
+	size_t h = 0, i;
+
+	/* Fingerprints are hash outputs already: their last octets do. */
+	for (i = len >= 8 ? len - 8 : 0; i < len; i++)
+		h = h << 8 | fpr[i];
+	return h;
+}
+
+static struct fpr_slot *
+map_slot(const fpr_map *m, const uint8_t *fpr, size_t len)
+{
+	size_t i = fpr_hash(fpr, len) & (m->cap - 1);
+
+	while (m->v[i].len &&
+	       (m->v[i].len != len || memcmp(m->v[i].fpr, fpr, len)))
+		i = (i + 1) & (m->cap - 1);
+	return &m->v[i];
+}
+
+static bool
+map_get(const fpr_map *m, const uint8_t *fpr, size_t len, uint32_t *val)
+{
+	struct fpr_slot *s;
+
+	if (!m->cap || !len || len > WEFT_FPR_MAX)
+		return false;
+	s = map_slot(m, fpr, len);
+	if (!s->len)
+		return false;
+	*val = s->val;
+	return true;
+}
+
+/* Set FPR to VAL (the first value stays when it is there already). */
+static gpg_error_t
+map_put(fpr_map *m, const uint8_t *fpr, size_t len, uint32_t val)
+{
+	struct fpr_slot *s;
+
+	if (!len || len > WEFT_FPR_MAX)
+		return 0;
+	if (2 * (m->n + 1) > m->cap) {
+		fpr_map g = { NULL, 0, m->cap ? 2 * m->cap : 1024 };
+		size_t i;
+
+		if (!(g.v = calloc(g.cap, sizeof *g.v)))
+			return WEFT_ERR(GPG_ERR_ENOMEM);
+		for (i = 0; i < m->cap; i++)
+			if (m->v[i].len)
+				*map_slot(&g, m->v[i].fpr, m->v[i].len) =
+					m->v[i];
+		g.n = m->n;
+		free(m->v);
+		*m = g;
+	}
+	s = map_slot(m, fpr, len);
+	if (s->len)
+		return 0;
+	memcpy(s->fpr, fpr, len);
+	s->len = (uint8_t)len;
+	s->val = val;
+	m->n++;
+	return 0;
+}
+
+static bool
+item_live(const item *it)
+{
+	return !it->rejected && !it->folded && it->merged;
+}
+
+static gpg_error_t
+index_item(import *im, size_t i)
+{
+	const weft_cert *c = im->items[i].merged;
+
+	return map_put(&im->item_map, c->primary.fpr, c->primary.fpr_len,
+		       (uint32_t)i);
+}
+
+static int
+keyid_ent_cmp(const void *a, const void *b)
+{
+	const keyid_ent *x = a, *y = b;
+	int c = memcmp(x->keyid, y->keyid, 8);
+
+	return c ? c : (x->item > y->item) - (x->item < y->item);
+}
+
+/* The live items sorted by primary key ID (after step 5 has added the
+ * touched ones). */
+static gpg_error_t
+index_keyids(import *im)
 {
 	size_t i;
 
-	for (i = 0; i < im->nloaded; i++)
-		if (im->loaded[i]->primary.fpr_len == len &&
-		    !memcmp(im->loaded[i]->primary.fpr, fpr, len))
-			return im->loaded[i];
-	return NULL;
+	free(im->by_keyid);
+	im->nby_keyid = 0;
+	if (!(im->by_keyid = calloc(im->nitems + 1, sizeof *im->by_keyid)))
+		return WEFT_ERR(GPG_ERR_ENOMEM);
+	for (i = 0; i < im->nitems; i++) {
+		if (!item_live(&im->items[i]))
+			continue;
+		memcpy(im->by_keyid[im->nby_keyid].keyid,
+		       im->items[i].merged->primary.keyid, 8);
+		im->by_keyid[im->nby_keyid++].item = (uint32_t)i;
+	}
+	qsort(im->by_keyid, im->nby_keyid, sizeof *im->by_keyid,
+	      keyid_ent_cmp);
+	return 0;
 }
 
-/* Find the imported item with this primary fingerprint. */
+/* The first entry with KEYID (or nby_keyid). */
+static size_t
+keyid_first(const import *im, const uint8_t keyid[8])
+{
+	size_t lo = 0, hi = im->nby_keyid;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (memcmp(im->by_keyid[mid].keyid, keyid, 8) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+void
+weft_import__tp_free(import *im)
+{
+	free(im->item_map.v);
+	free(im->loaded_map.v);
+	free(im->by_keyid);
+	memset(&im->item_map, 0, sizeof im->item_map);
+	memset(&im->loaded_map, 0, sizeof im->loaded_map);
+	im->by_keyid = NULL;
+	im->nby_keyid = 0;
+}
+
+static weft_cert *
+loaded_find(import *im, const uint8_t *fpr, size_t len)
+{
+	uint32_t i;
+
+	return map_get(&im->loaded_map, fpr, len, &i) ? im->loaded[i] : NULL;
+}
+
+/* Find the imported item with this primary fingerprint (the index is
+ * built when step 5 starts; before that, a scan). */
 item *
 weft_import__item_by_fpr(import *im, const uint8_t *fpr, size_t len)
 {
 	size_t i;
+	uint32_t v;
 
+	if (im->item_map.cap) {
+		if (!map_get(&im->item_map, fpr, len, &v) ||
+		    !item_live(&im->items[v]))
+			return NULL;
+		return &im->items[v];
+	}
 	for (i = 0; i < im->nitems; i++) {
 		item *it = &im->items[i];
 
-		if (it->rejected || it->folded || !it->merged)
+		if (!item_live(it))
 			continue;
 		if (it->merged->primary.fpr_len == len &&
 		    !memcmp(it->merged->primary.fpr, fpr, len))
@@ -91,6 +242,9 @@ add_store_cand(void *opaque, const uint8_t *key, size_t klen,
 			return err;
 		}
 		im->loaded[im->nloaded++] = c;
+		if ((err = map_put(&im->loaded_map, val, vlen,
+				   (uint32_t)(im->nloaded - 1))))
+			return err;
 	}
 	return push_cand(im, c);
 }
@@ -111,14 +265,14 @@ queue_tp(import *im, size_t item_idx, weft_sigrec *rec,
 	if (!weft_sigrec_issuer_keyid(rec, keyid))
 		return 0;
 	{
-		for (i = 0; i < im->nitems; i++) {
-			item *it = &im->items[i];
+		for (i = keyid_first(im, keyid);
+		     i < im->nby_keyid &&
+		     !memcmp(im->by_keyid[i].keyid, keyid, 8); i++) {
+			item *it = &im->items[im->by_keyid[i].item];
 
-			if (it->rejected || it->folded || !it->merged ||
-			    it->merged == target)
+			if (!item_live(it) || it->merged == target)
 				continue;
-			if (memcmp(it->merged->primary.keyid, keyid, 8) ||
-			    !weft_pkt_sig_issuer_matches(&rec->sig,
+			if (!weft_pkt_sig_issuer_matches(&rec->sig,
 					it->merged->primary.fpr,
 					it->merged->primary.fpr_len, keyid))
 				continue;
@@ -239,6 +393,8 @@ queue_pending(import *im, const uint8_t keyid[8])
 			t->rejected = true;
 			err = 0;
 		}
+		if (!err && item_live(t))
+			err = index_item(im, (size_t)(t - im->items));
 		if (err)
 			goto leave;
 	}
@@ -276,6 +432,9 @@ weft_import__third_party(import *im)
 	item *it;
 	gpg_error_t err;
 
+	for (i = 0; i < n; i++)
+		if (item_live(&im->items[i]) && (err = index_item(im, i)))
+			return err;
 	/* Keyring certificates waiting for a key that arrives now become
 	 * "touched" items, appended after the imported ones. */
 	for (i = 0; i < n; i++) {
@@ -290,6 +449,8 @@ weft_import__third_party(import *im)
 	}
 	/* Every unchecked certification on imported and touched keys whose
 	 * issuer is now at hand. */
+	if ((err = index_keyids(im)))
+		return err;
 	for (i = 0; i < im->nitems; i++) {
 		it = &im->items[i];
 		if (it->rejected || it->folded || !it->merged)

@@ -319,6 +319,7 @@ import_free(import *im)
 	for (i = 0; i < im->nloaded; i++)
 		weft_cert_free(im->loaded[i]);
 	free(im->loaded);
+	weft_import__tp_free(im);
 }
 
 gpg_error_t

@@ -65,6 +65,23 @@ typedef struct tp_job {
 	bool pending;            /* was waiting in the keyring */
 } tp_job;
 
+/* Fingerprint -> index, open addressing (import-tp.c): step 5 looks up
+ * issuers among tens of thousands of keys. */
+typedef struct fpr_map {
+	struct fpr_slot {
+		uint8_t fpr[WEFT_FPR_MAX];
+		uint8_t len;             /* 0: empty */
+		uint32_t val;
+	} *v;
+	size_t n, cap;
+} fpr_map;
+
+/* Key ID -> item, sorted (import-tp.c). */
+typedef struct keyid_ent {
+	uint8_t keyid[8];
+	uint32_t item;
+} keyid_ent;
+
 typedef struct import {
 	weft_ctx *ctx;
 	weft_txn *txn;
@@ -79,6 +96,10 @@ typedef struct import {
 	size_t ncands, cands_cap;
 	weft_cert **loaded;      /* issuer certificates loaded from the store */
 	size_t nloaded, loaded_cap;
+	fpr_map item_map;        /* live item by primary fingerprint */
+	fpr_map loaded_map;      /* index into loaded */
+	keyid_ent *by_keyid;     /* live items by primary key ID */
+	size_t nby_keyid;
 	weft_import_stats *stats;
 	const char *phase;
 	gpg_error_t input_err;
@@ -99,5 +120,6 @@ gpg_error_t weft_import__attach_revocations(import *im);
 /* import-tp.c: step 5 */
 item *weft_import__item_by_fpr(import *im, const uint8_t *fpr, size_t len);
 gpg_error_t weft_import__third_party(import *im);
+void weft_import__tp_free(import *im);
 
 #endif /* WEFT_STORE_IMPORT_H */
