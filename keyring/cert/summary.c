@@ -410,6 +410,12 @@ get_tsig(weft_reader *r, weft_tsig *t)
 	return 0;
 }
 
+/* The decoder's layout (below) relies on these. */
+_Static_assert(_Alignof(weft_tbytes) >= _Alignof(weft_tsig) &&
+	       _Alignof(weft_tuid) >= _Alignof(weft_tbytes) &&
+	       _Alignof(weft_tsig) >= _Alignof(weft_tkey),
+	       "summary arrays: decreasing alignment");
+
 gpg_error_t
 weft_summary_decode(weft_summary *s, const uint8_t *rec, size_t len)
 {
@@ -442,16 +448,18 @@ weft_summary_decode(weft_summary *s, const uint8_t *rec, size_t len)
 	if (!mem)
 		return WEFT_ERR(GPG_ERR_ENOMEM);
 	s->mem = mem;
-	/* Largest alignment first. */
-	sigs = (weft_tsig *)mem;
-	mem += ns * sizeof *sigs;
+	/* Largest alignment first: the arrays holding pointers, then the
+	 * 4-aligned ones (a weft_tsig is 28 octets, so anything after an
+	 * odd number of them is not 8-aligned). */
 	uids = (weft_tuid *)mem;
 	mem += nu * sizeof *uids;
-	subkeys = (weft_tkey *)mem;
-	mem += nk * sizeof *subkeys;
 	issuers = (weft_tbytes *)mem;
 	mem += ni * sizeof *issuers;
 	regexes = (weft_tbytes *)mem;
+	mem += nr * sizeof *regexes;
+	sigs = (weft_tsig *)mem;
+	mem += ns * sizeof *sigs;
+	subkeys = (weft_tkey *)mem;
 
 	for (i = 0; i < nu; i++) {
 		if (weft_reader_u32(&r, &l) || weft_reader_u8(&r, &uids[i].tag) ||
