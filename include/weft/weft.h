@@ -95,6 +95,7 @@ const char *weft_ctx_home(const weft_ctx *ctx);
 }
 #endif
 
+#include <weft/complete.h>
 #include <weft/key.h>
 #include <weft/store.h>
 #include <weft/secret.h>

@@ -13,7 +13,7 @@
 
 /* 32 GiB of address space; the file grows only as data is written. */
 #define MAP_SIZE ((size_t)1 << 35)
-#define UID_KEY_MAX 480
+#define UID_KEY_MAX WEFT_UID_KEY_MAX
 
 struct weft_store {
 	MDB_env *env;
@@ -357,6 +357,39 @@ weft_store_each(weft_txn *t, int db, const void *key, size_t klen,
 }
 
 gpg_error_t
+weft_store_each_prefix(weft_txn *t, int db, const void *prefix, size_t plen,
+		       weft_store_cb cb, void *opaque)
+{
+	MDB_cursor *cur = NULL;
+	MDB_val k = { plen, (void *)prefix }, v;
+	int rc;
+	gpg_error_t err = 0;
+
+	if (!usable(t, db) || plen > 511)
+		return 0; /* no key is longer than 511 octets */
+	if ((rc = mdb_cursor_open(t->txn, t->store->dbi[db], &cur)))
+		return map_err(rc, NULL);
+	/* MDB_SET_RANGE: the first key >= PREFIX (LMDB refuses an empty
+	 * key there, so "everything" starts at MDB_FIRST).  MDB_NEXT then
+	 * walks every duplicate of a key before the next key. */
+	rc = mdb_cursor_get(cur, &k, &v, plen ? MDB_SET_RANGE : MDB_FIRST);
+	while (!rc) {
+		if (k.mv_size < plen || memcmp(k.mv_data, prefix, plen))
+			break; /* past the keys that start with PREFIX */
+		if ((err = cb(opaque, k.mv_data, k.mv_size, v.mv_data,
+			      v.mv_size)))
+			break;
+		rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+	}
+	mdb_cursor_close(cur);
+	if (err)
+		return err;
+	if (rc && rc != MDB_NOTFOUND)
+		return map_err(rc, NULL);
+	return 0;
+}
+
+gpg_error_t
 weft_store_has(weft_txn *t, int db, const void *key, size_t klen,
 	       const void *val, size_t vlen)
 {
@@ -488,6 +521,13 @@ uid_key(const uint8_t *uid, size_t len, uint8_t *out)
 	memcpy(out, low, n);
 	free(low);
 	return n;
+}
+
+size_t
+weft_store_uid_key(const uint8_t *uid, size_t len,
+		   uint8_t out[WEFT_UID_KEY_MAX])
+{
+	return uid_key(uid, len, out);
 }
 
 /* A third-party signature: pending under its issuer's key ID while the

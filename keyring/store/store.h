@@ -33,6 +33,8 @@
 #include "../util/diag.h"
 
 #define WEFT_SCHEMA_VERSION 2
+/* Octets of a user ID kept as its key in the uids index. */
+#define WEFT_UID_KEY_MAX 480
 
 typedef struct weft_store weft_store;
 typedef struct weft_txn weft_txn;
@@ -81,6 +83,15 @@ typedef gpg_error_t (*weft_store_cb)(void *opaque, const uint8_t *key,
 				     size_t vlen);
 gpg_error_t weft_store_each(weft_txn *t, int db, const void *key,
 			    size_t klen, weft_store_cb cb, void *opaque);
+/* Iterate over every (key, value) pair whose key starts with the PLEN
+ * octets of PREFIX (PLEN 0: every pair), in key order; in dupsort dbs
+ * every value of each key, in value order.  The callback returns non-zero
+ * to stop; that value is returned (callers that stop early by design
+ * return GPG_ERR_EOF and treat it as success).  A missing database or
+ * the empty keyring visits nothing and returns 0. */
+gpg_error_t weft_store_each_prefix(weft_txn *t, int db, const void *prefix,
+				   size_t plen, weft_store_cb cb,
+				   void *opaque);
 /* Is the pair (KEY, VAL) present?  GPG_ERR_NOT_FOUND when not. */
 gpg_error_t weft_store_has(weft_txn *t, int db, const void *key, size_t klen,
 			   const void *val, size_t vlen);
@@ -116,6 +127,12 @@ gpg_error_t weft_store_by_email(weft_txn *t, const char *email,
 				weft_store_cb cb, void *opaque);
 gpg_error_t weft_store_by_uid_substring(weft_txn *t, const char *needle,
 					weft_store_cb cb, void *opaque);
+/* The key of user ID UID (LEN octets) in the uids index, written to OUT:
+ * lower case (Unicode; ASCII only when UID is not UTF-8), at most
+ * WEFT_UID_KEY_MAX octets (cut there, possibly inside a character).
+ * Returns its length. */
+size_t weft_store_uid_key(const uint8_t *uid, size_t len,
+			  uint8_t out[WEFT_UID_KEY_MAX]);
 
 /* The index entries a certificate implies, in the order cert_put writes
  * them (for fsck).  CB gets (db, key, value) through the key/val pointers
