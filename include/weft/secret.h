@@ -80,6 +80,19 @@ typedef struct weft_generate_params {
 gpg_error_t weft_generate(weft_ctx *ctx, const weft_generate_params *p,
 			  char fpr[65]);
 
+/* ---- unlocking ------------------------------------------------------------------ */
+
+/* Unlock my certifying key as weft_certify and weft_revoke_certifications
+ * would (BY as there: NULL for my only key), asking the passphrase
+ * callback, and forget it again; nothing is written.  For programs that
+ * ask for the passphrase before the final "yes" (they keep what the user
+ * typed for the certify call that follows).  FPR receives the key's
+ * fingerprint (hex), DESC its description as the callback gets it.
+ *   GPG_ERR_NO_SECKEY, GPG_ERR_AMBIGUOUS_NAME, GPG_ERR_NOT_FOUND as
+ *   weft_certify; GPG_ERR_CERT_REVOKED, GPG_ERR_CERT_EXPIRED my key is */
+gpg_error_t weft_secret_check(weft_ctx *ctx, const char *by, char fpr[65],
+			      char *desc, size_t desclen);
+
 /* ---- certifying ------------------------------------------------------------------ */
 
 /* What happened to one user ID (callback argument; valid during the call

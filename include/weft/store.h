@@ -91,6 +91,18 @@ enum {
 gpg_error_t weft_export(weft_ctx *ctx, const char *const *queries, size_t n,
 			unsigned flags, uint8_t **out, size_t *outlen);
 
+/* Export the one key KEY names (a query that must match exactly one)
+ * with only the user ID UID (UID_LEN octets, exactly as the key has it),
+ * its self-signatures and certifications, and the subkeys: what a
+ * keysigning party sends to the address a user ID names (as caff does).
+ * FLAGS as weft_export (not SECRET).
+ *   GPG_ERR_NOT_FOUND       KEY matches no key, or the key has no such
+ *                           user ID
+ *   GPG_ERR_AMBIGUOUS_NAME  KEY matches several keys */
+gpg_error_t weft_export_uid(weft_ctx *ctx, const char *key, const char *uid,
+			    size_t uid_len, unsigned flags, uint8_t **out,
+			    size_t *outlen);
+
 /* Check every index against the certificates.  CB gets one line per
  * problem.  *PROBLEMS counts them; 0 means consistent. */
 typedef void (*weft_fsck_cb)(void *opaque, const char *problem);

@@ -186,6 +186,12 @@ weft_secret__decrypt(const weft_pkt_key *key, const char *pass, size_t passlen,
 		err = WEFT_ERR(GPG_ERR_ENOMEM);
 		goto leave;
 	}
+	/* An empty passphrase never protects a key (libgcrypt's KDFs
+	 * refuse it): it is a wrong one. */
+	if (!passlen) {
+		err = WEFT_ERR(GPG_ERR_BAD_PASSPHRASE);
+		goto leave;
+	}
 	if ((err = weft_s2k_derive(&s.s2k, pass, passlen, kd, keylen)))
 		goto leave;
 	if (s.usage != WEFT_S2K_USAGE_AEAD) {

@@ -177,6 +177,31 @@ leave:
 }
 
 gpg_error_t
+weft_secret_check(weft_ctx *ctx, const char *by, char fpr[65], char *desc,
+		  size_t desclen)
+{
+	weft_txn *t = NULL;
+	weft_signer s;
+	gpg_error_t err;
+
+	fpr[0] = 0;
+	if (desclen)
+		desc[0] = 0;
+	ctx->error[0] = 0;
+	if ((err = weft_ctx__txn(ctx, false, &t)))
+		return err;
+	err = weft_secret__signer(ctx, t, by, true, &s);
+	weft_txn_abort(t);
+	if (err)
+		return err;
+	weft_hex(s.cert->primary.fpr, s.cert->primary.fpr_len, fpr);
+	if (desclen)
+		snprintf(desc, desclen, "%s", s.desc);
+	weft_secret__signer_free(&s);
+	return 0;
+}
+
+gpg_error_t
 weft_secret__signer_unlock(weft_ctx *ctx, weft_signer *s)
 {
 	if (s->sk)

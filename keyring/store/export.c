@@ -78,3 +78,80 @@ leave:
 	weft_buf_free(&arm);
 	return err;
 }
+
+gpg_error_t
+weft_export_uid(weft_ctx *ctx, const char *key, const char *uid,
+		size_t uid_len, unsigned flags, uint8_t **out, size_t *outlen)
+{
+	weft_txn *txn = NULL;
+	weft_fprset set = { NULL, 0, 0 };
+	weft_buf bin, arm;
+	weft_cert *c = NULL, one;
+	weft_diag d = { { 0 } };
+	size_t i;
+	unsigned wflags = WEFT_CERT_WRITE_UNCHECKED;
+	gpg_error_t err;
+
+	*out = NULL;
+	*outlen = 0;
+	ctx->error[0] = 0;
+	weft_buf_init(&bin);
+	weft_buf_init(&arm);
+	if (flags & WEFT_EXPORT_LOCAL)
+		wflags |= WEFT_CERT_WRITE_LOCAL;
+	if (flags & WEFT_EXPORT_SECRET) {
+		err = weft_ctx__error(ctx, WEFT_ERR(GPG_ERR_INV_VALUE),
+			"one user ID is exported with the public key only");
+		goto leave;
+	}
+	if ((err = weft_ctx__txn(ctx, false, &txn)) ||
+	    (err = weft_query_resolve(txn, key, 0, &set)))
+		goto leave;
+	weft_fprset_sort(&set);
+	if (set.n != 1) {
+		err = weft_ctx__error(ctx, WEFT_ERR(set.n ? GPG_ERR_AMBIGUOUS_NAME
+						       : GPG_ERR_NOT_FOUND),
+			set.n ? "\"%s\" matches %zu keys; give a fingerprint"
+			      : "no key matches \"%s\"", key, set.n);
+		goto leave;
+	}
+	if ((err = weft_store_cert_load(txn, set.v[0] + 1, set.v[0][0], &c,
+					&d)))
+		goto leave;
+	for (i = 0; i < c->nuids; i++)
+		if (c->uids[i].tag == WEFT_PKT_USER_ID &&
+		    c->uids[i].len == uid_len &&
+		    !memcmp(c->uids[i].data, uid, uid_len))
+			break;
+	if (i == c->nuids) {
+		err = weft_ctx__error(ctx, WEFT_ERR(GPG_ERR_NOT_FOUND),
+				      "the key has no such user ID");
+		goto leave;
+	}
+	/* The same certificate seen through one user ID. */
+	one = *c;
+	one.uids = &c->uids[i];
+	one.nuids = 1;
+	if ((err = weft_cert_write(&one, wflags, &bin, NULL, NULL)))
+		goto leave;
+	if (flags & WEFT_EXPORT_ARMOR) {
+		if ((err = weft_armor_encode(&arm, "PGP PUBLIC KEY BLOCK", NULL,
+					     0, bin.data, bin.len)))
+			goto leave;
+		*out = weft_buf_steal(&arm, outlen);
+	} else {
+		*out = weft_buf_steal(&bin, outlen);
+	}
+	if (!*out)
+		err = WEFT_ERR(GPG_ERR_ENOMEM);
+leave:
+	if (err && !ctx->error[0])
+		weft_ctx__error(ctx, err, "export failed: %s",
+				d.msg[0] ? d.msg : gpg_strerror(err));
+	weft_cert_free(c);
+	weft_fprset_free(&set);
+	weft_txn_abort(txn);
+	weft_buf_free(&bin);
+	weft_buf_free(&arm);
+	return err;
+}
