@@ -57,8 +57,8 @@ global_takes_arg(const char *arg)
 	return false;
 }
 
-static int
-run(cli *c, const command *cmd, int argc, char **argv)
+int
+cli_run(cli *c, const command *cmd, int argc, char **argv)
 {
 	const opt_spec *specs[3] = { weft_global_opts, cmd->opts, NULL };
 	opt_result res;
@@ -114,21 +114,15 @@ run(cli *c, const command *cmd, int argc, char **argv)
 }
 
 int
-main(int argc, char **argv)
+cli_dispatch(cli *c, int argc, char **argv)
 {
-	cli c;
 	const command *cmd;
 	char **rest;
 	int i, n = 0, cmdi = -1, rc;
 
-	memset(&c, 0, sizeof c);
-	c.out = stdout;
-	c.err = stderr;
-	c.prog = "weft";
-
 	/* The command is the first word that is neither an option nor an
 	 * option's argument. */
-	for (i = 1; i < argc; i++) {
+	for (i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "--"))
 			break;
 		if (argv[i][0] == '-' && argv[i][1]) {
@@ -140,35 +134,50 @@ main(int argc, char **argv)
 		break;
 	}
 	if (cmdi < 0) {
-		for (i = 1; i < argc; i++) {
+		for (i = 0; i < argc; i++) {
 			if (!strcmp(argv[i], "--version")) {
-				cmd_version(&c, NULL);
+				cmd_version(c, NULL);
 				return EXIT_OK;
 			}
 			if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-				print_help(stdout, NULL);
+				print_help(c->out, NULL);
 				return EXIT_OK;
 			}
 		}
-		print_help(stderr, NULL);
+		print_help(c->err, NULL);
 		return EXIT_ERROR;
 	}
 	cmd = command_find(argv[cmdi]);
 	if (!cmd) {
-		fprintf(stderr, "weft: unknown command \"%s\" (see \"weft help\")\n",
-			argv[cmdi]);
+		fprintf(c->err, "%s: unknown command \"%s\" (see \"weft help\")\n",
+			c->prog, argv[cmdi]);
 		return EXIT_ERROR;
 	}
 	/* Global options before the command, then the command's words. */
-	rest = calloc((size_t)argc, sizeof *rest);
+	rest = calloc((size_t)argc + 1, sizeof *rest);
 	if (!rest)
 		return EXIT_ERROR;
-	for (i = 1; i < argc; i++)
+	for (i = 0; i < argc; i++)
 		if (i != cmdi)
 			rest[n++] = argv[i];
-	rc = run(&c, cmd, n, rest);
+	rc = cli_run(c, cmd, n, rest);
 	free(rest);
-	weft_ctx_free(c.ctx);
+	weft_ctx_free(c->ctx);
+	c->ctx = NULL;
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	cli c;
+	int rc;
+
+	memset(&c, 0, sizeof c);
+	c.out = stdout;
+	c.err = stderr;
+	c.prog = "weft";
+	rc = cli_dispatch(&c, argc - 1, argv + 1);
 	if (fflush(stdout) || ferror(stdout)) {
 		if (errno != EPIPE)
 			fprintf(stderr, "weft: writing output failed: %s\n",

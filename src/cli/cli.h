@@ -101,6 +101,14 @@ enum {
 	GOPT_PASSPHRASE_FD,
 };
 
+/* Run one command line (ARGV without the program name: global options
+ * and the command's words in any order) on C, which the caller set up
+ * (out, err, prog, defaults such as home); the keyring is opened for the
+ * command and closed after it.  Returns the exit status. */
+int cli_dispatch(cli *c, int argc, char **argv);
+/* Run CMD with its words (main.c). */
+int cli_run(cli *c, const command *cmd, int argc, char **argv);
+
 /* Apply a global option to C; false with a message when its argument is
  * bad. */
 bool cli_global_opt(cli *c, const opt_value *v);
@@ -229,6 +237,7 @@ int cmd_generate(cli *c, const opt_result *r);
 int cmd_certify(cli *c, const opt_result *r);
 int cmd_revoke(cli *c, const opt_result *r);
 int cmd_help(cli *c, const opt_result *r);
+int cmd_shell(cli *c, const opt_result *r);
 int cmd_version(cli *c, const opt_result *r);
 
 /* Help for one command (or the overview when CMD is NULL). */
@@ -240,6 +249,12 @@ void print_help(FILE *f, const command *cmd);
  * passphrase asked twice), or with --passphrase-fd N one line read from N.
  * False (with a message) when N is not an open descriptor. */
 bool cli_passphrase_setup(cli *c, const opt_result *r);
+/* The shell's guided signing: from cli_passphrase_hold on, the passphrase
+ * typed at the terminal is kept (secure memory) and given again to the
+ * next request for the same key; cli_passphrase_forget wipes it (also at
+ * exit). */
+void cli_passphrase_hold(void);
+void cli_passphrase_forget(void);
 /* cli_fail for commands that may need a passphrase: when none could be
  * had, also says how to give one.  Returns the exit status (1 for
  * GPG_ERR_NOT_FOUND, else 2). */

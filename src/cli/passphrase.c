@@ -29,10 +29,21 @@ static struct {
 	bool no_tty;             /* the last request found no terminal */
 } pp = { NULL, -1, NULL, 0, false, 0, false };
 
+/* The shell's guided signing asks for the passphrase before its last
+ * question and signs after it: the passphrase that unlocked the key is
+ * held (secure memory) for requests with the same description until
+ * cli_passphrase_forget. */
+static struct {
+	bool on;
+	char *pass;              /* LINE_MAX_PP octets, or NULL */
+	char desc[512];
+} held;
+
 /* The terminal while echo is off, to restore it on a signal. */
 static int tty_fd = -1;
 static struct termios tty_saved;
 static volatile sig_atomic_t tty_echo_off;
+static volatile sig_atomic_t tty_interrupted;
 
 static void
 restore_on_signal(int sig)
@@ -41,6 +52,18 @@ restore_on_signal(int sig)
 		tcsetattr(tty_fd, TCSAFLUSH, &tty_saved);
 	signal(sig, SIG_DFL);
 	raise(sig);
+}
+
+/* Ctrl-C at a passphrase prompt gives up on the passphrase (the command
+ * then stops with "canceled"; the shell goes on). */
+static void
+cancel_on_sigint(int sig)
+{
+	(void)sig;
+	if (tty_echo_off)
+		tcsetattr(tty_fd, TCSAFLUSH, &tty_saved);
+	tty_echo_off = 0;
+	tty_interrupted = 1;
 }
 
 static void
@@ -75,7 +98,8 @@ tty_printf(int fd, const char *fmt, ...)
 /* Read one line from FD into BUF (at most N-1 octets, NUL-terminated),
  * octet by octet so that nothing after the line is consumed.  The line
  * end (LF, CR LF) is dropped.  Returns the length, or -1 at end of input
- * before anything was read, or -2 when the line is too long. */
+ * before anything was read, -2 when the line is too long, -3 when Ctrl-C
+ * interrupted it. */
 static ssize_t
 read_line(int fd, char *buf, size_t n)
 {
@@ -86,8 +110,11 @@ read_line(int fd, char *buf, size_t n)
 
 	for (;;) {
 		r = read(fd, &ch, 1);
-		if (r < 0 && errno == EINTR)
+		if (r < 0 && errno == EINTR) {
+			if (tty_interrupted)
+				return -3;
 			continue;
+		}
 		if (r <= 0)
 			break;
 		any = true;
@@ -122,11 +149,14 @@ ask_tty(int fd, const char *prompt, char *buf, size_t n)
 		tty_saved = t;
 		tty_fd = fd;
 		memset(&sa, 0, sizeof sa);
-		sa.sa_handler = restore_on_signal;
 		sigemptyset(&sa.sa_mask);
-		sigaction(SIGINT, &sa, &old_int);
+		sa.sa_handler = restore_on_signal;
 		sigaction(SIGTERM, &sa, &old_term);
 		sigaction(SIGQUIT, &sa, &old_quit);
+		/* no SA_RESTART: read() returns, read_line sees the flag */
+		sa.sa_handler = cancel_on_sigint;
+		tty_interrupted = 0;
+		sigaction(SIGINT, &sa, &old_int);
 		t.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK | ECHONL);
 		tty_echo_off = 1;
 		tcsetattr(fd, TCSAFLUSH, &t);
@@ -141,7 +171,7 @@ ask_tty(int fd, const char *prompt, char *buf, size_t n)
 		sigaction(SIGQUIT, &old_quit, NULL);
 	}
 	tty_printf(fd, "\n");
-	if (len == -1)
+	if (len == -1 || len == -3)
 		return gpg_error(GPG_ERR_CANCELED);
 	if (len == -2) {
 		tty_printf(fd, "That passphrase is too long (%u octets at most).\n",
@@ -192,6 +222,15 @@ cli_passphrase_cb(void *opaque, const char *desc, bool new_, unsigned attempt,
 		memcpy(buf, pp.line, pp.len + 1);
 		return 0;
 	}
+	/* held */
+	if (held.pass && !new_ && !strcmp(desc, held.desc)) {
+		if (attempt == 1 && strlen(held.pass) + 1 <= buflen) {
+			memcpy(buf, held.pass, strlen(held.pass) + 1);
+			return 0;
+		}
+		cli_passphrase_forget();  /* it did not do */
+		held.on = true;
+	}
 	/* 2 */
 	fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0) {
@@ -205,6 +244,11 @@ cli_passphrase_cb(void *opaque, const char *desc, bool new_, unsigned attempt,
 			tty_printf(fd, "Wrong passphrase; try again.\n");
 		tty_printf(fd, "Unlocking %s.\n", desc);
 		err = ask_tty(fd, "Passphrase: ", buf, buflen);
+		if (!err && held.on && (held.pass ||
+		    (held.pass = weft_secmem_alloc(LINE_MAX_PP)))) {
+			snprintf(held.pass, LINE_MAX_PP, "%s", buf);
+			snprintf(held.desc, sizeof held.desc, "%s", desc);
+		}
 		goto leave;
 	}
 	/* 3 */
@@ -236,16 +280,33 @@ leave:
 	return err;
 }
 
+void
+cli_passphrase_hold(void)
+{
+	held.on = true;
+}
+
+void
+cli_passphrase_forget(void)
+{
+	weft_secmem_free(held.pass, held.pass ? LINE_MAX_PP : 0);
+	held.pass = NULL;
+	held.desc[0] = 0;
+	held.on = false;
+}
+
 static void
 wipe_line(void)
 {
 	weft_secmem_free(pp.line, LINE_MAX_PP);
 	pp.line = NULL;
+	cli_passphrase_forget();
 }
 
 bool
 cli_passphrase_setup(cli *c, const opt_result *r)
 {
+	static bool atexit_done;
 	int i;
 	char *end;
 	long v;
@@ -266,7 +327,10 @@ cli_passphrase_setup(cli *c, const opt_result *r)
 		pp.fd = (int)v;
 	}
 	weft_ctx_set_passphrase(c->ctx, cli_passphrase_cb, NULL);
-	atexit(wipe_line);
+	if (!atexit_done) {     /* the shell sets up once per command */
+		atexit(wipe_line);
+		atexit_done = true;
+	}
 	return true;
 }
 

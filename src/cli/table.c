@@ -17,6 +17,7 @@ extern const opt_spec check_opts[];
 extern const opt_spec root_opts[];
 extern const opt_spec list_opts[];
 extern const opt_spec show_opts[];
+extern const opt_spec shell_opts[];
 
 const opt_spec weft_global_opts[] = {
 	{ "home", 0, true, GOPT_HOME, "DIR",
@@ -47,8 +48,9 @@ const command weft_commands[] = {
 	  "or direct-key signature is rejected with the reason.  Third-party\n"
 	  "certifications are checked as soon as their issuer is in the keyring,\n"
 	  "now or when it arrives later.  Stand-alone revocation certificates are\n"
-	  "applied to the key they revoke.  Secret keys: only the public part is\n"
-	  "imported for now.\n"
+	  "applied to the key they revoke.  Secret keys (gpg --export-secret-keys,\n"
+	  "sq key export) are stored as they come, protected by their passphrase;\n"
+	  "unprotected ones are protected with a new passphrase first.\n"
 	  "\n"
 	  "Prints, per file, how many keys were new, updated, unchanged and\n"
 	  "rejected; every rejection names the file, the key and the reason.  -v\n"
@@ -188,6 +190,29 @@ const command weft_commands[] = {
 	  "\n"
 	  "Exit status: 0 consistent, 1 problems found (listed), 2 error.",
 	  no_opts, 0, cmd_fsck },
+	{ "shell", "[--keep-going]",
+	  "work with the keyring at a prompt, or run a script of commands",
+	  "On a terminal: a prompt (readline, with history kept in the keyring\n"
+	  "directory and tab completion of commands, options, key IDs,\n"
+	  "fingerprints, addresses and names) where every command of weft works\n"
+	  "with the same options and output, plus use KEY (the current key,\n"
+	  "shown in the prompt; commands that take a KEY default to it), why\n"
+	  "(a binding's paths as a tree), sign (a guided certification, one\n"
+	  "question at a time) and party FILE (a keysigning party's list, key\n"
+	  "by key, then one file per signed user ID to mail).  \"help\" inside\n"
+	  "lists them.  Ctrl-C gives up on a line or a question; Ctrl-D leaves.\n"
+	  "\n"
+	  "With standard input not a terminal (weft shell < FILE), the lines are\n"
+	  "run one after the other without prompts; # starts a comment, quotes\n"
+	  "('...', \"...\") and backslashes work as in sh.  The first command that\n"
+	  "fails (a non-zero exit status) stops the script, unless\n"
+	  "--keep-going.  Global options given to \"weft shell\" (--home,\n"
+	  "--passphrase-fd, --at, --json, ...) apply to every command.\n"
+	  "\n"
+	  "Exit status: a script's: 0 when every command succeeded, else the\n"
+	  "status of the command that stopped it (with --keep-going, the\n"
+	  "highest); at a terminal 0.  See weft-shell(1).",
+	  shell_opts, CMD_NO_KEYRING, cmd_shell },
 	{ "help", "[COMMAND]", "show help for weft or one command",
 	  "Without COMMAND, lists the commands; with it, shows its usage, options\n"
 	  "and exit status.",

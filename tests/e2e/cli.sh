@@ -4,10 +4,25 @@
 . "$(dirname "$0")/lib.sh"
 
 # -- help and usage ---------------------------------------------------------
-for cmd in import export list show fsck help version authenticate lookup identify path check root trust import-ownertrust export-ownertrust; do
+# Every command that "weft help" lists (the lines under "Commands:": two
+# spaces, then the name) must have its help and a section in weft(1), so
+# that a command added without documentation fails here.
+cmds=$("$WEFT" help | awk '/^Commands:/ { on = 1; next }
+	on && !NF { exit }
+	on && /^  [^ ]/ { print $1 }')
+check "weft help lists the commands" grep -qx import <<<"$cmds"
+for cmd in $cmds; do
 	check "help $cmd" bash -c "'$WEFT' help $cmd | grep -q '^usage: weft $cmd'"
 	check "man page documents $cmd" grep -qE "^\\.SS weft ${cmd//-/\\\\?-}( |\$)" "$(dirname "$0")/../../man/weft.1"
 done
+man_shell_documents() {
+	local f=$1 b
+	[ -f "$f" ] || return 1
+	for b in use why sign party; do
+		grep -qE "^\\.SS $b( |\$)" "$f" || return 1
+	done
+}
+check "man page weft-shell(1) documents use, why, sign and party" man_shell_documents "$(dirname "$0")/../../man/weft-shell.1"
 check_rc "unknown command: exit 2" 2 W frobnicate
 check_rc "no command: exit 2" 2 "$WEFT"
 check_rc "--help: exit 0" 0 "$WEFT" --help

@@ -1,0 +1,105 @@
+/* shell.h - weft shell: the interactive prompt (readline) and the script
+ * runner over the same command table as the command line.
+ *
+ *   shell.c     the loop: reading lines, splitting words, the built-ins
+ *               (help, use, why, quit), running CLI commands, history
+ *   complete.c  tab completion of commands, options and keys
+ *   guided.c    sign (the guided certification) and party (a keysigning
+ *               party's list, one key after the other)
+ *
+ * Every command runs as it would from the command line, with the shell's
+ * global options (--home, --passphrase-fd, ...) in front: it opens the
+ * keyring, does its work in its own transactions and closes the keyring,
+ * so another weft (a script importing keys) can use the keyring between
+ * two commands, and the shell never holds a transaction while it waits
+ * for the user.
+ */
+#ifndef WEFT_SHELL_H
+#define WEFT_SHELL_H
+
+#include <signal.h>
+
+#include "../cli/cli.h"
+
+typedef struct shell {
+	cli *c;                  /* the "weft shell" run */
+	bool interactive;        /* standard input is a terminal */
+	bool keep_going;         /* --keep-going */
+	char **gopts;            /* the shell's global options, as words */
+	int ngopts;
+	char *home;              /* the keyring directory (for history) */
+	char *history;           /* history file, or NULL */
+	char cur[65];            /* "use": current key's fingerprint, or "" */
+	char cur_label[160];     /* its key ID and address, for the prompt */
+	bool quit;
+} shell;
+
+/* Set by the SIGINT handler while the shell waits for a line. */
+extern volatile sig_atomic_t shell_interrupted;
+
+/* Read a line at PROMPT: readline on a terminal (Ctrl-C gives up on the
+ * line), else a line of standard input.  Returns a malloc'd line without
+ * its newline, or NULL: *INTERRUPTED says whether Ctrl-C (true) or the
+ * end of input (false) ended it.  HISTORY adds the line to the history. */
+char *shell_readline(shell *sh, const char *prompt, bool history,
+		     bool *interrupted);
+
+/* Split LINE into words (shell-like: whitespace separates, '...' and
+ * "..." quote, backslash escapes, # starts a comment).  Returns the
+ * number of words (*WORDS is malloc'd, each word too), or -1 with *ERR
+ * set to a message. */
+int shell_split(const char *line, char ***words, const char **err);
+void shell_free_words(char **words, int n);
+
+/* Run a command line of words (a built-in or a CLI command) and return
+ * its exit status. */
+int shell_run_words(shell *sh, char **words, int n);
+/* Run a CLI command with the shell's global options in front. */
+int shell_run_cli(shell *sh, char **words, int n);
+
+/* A fresh cli for one command, with the shell's settings. */
+void shell_cli_init(shell *sh, cli *c);
+/* For a built-in NAME: parse WORDS[1..N) against SPEC and the global
+ * options (the shell's own global options first), apply the global ones
+ * to C, set up passphrases and open the keyring with OPEN_FLAGS.  0, or
+ * -1 when --help was asked (nothing opened), or an exit status (the
+ * error was printed).  After 0, shell_end closes and frees. */
+int shell_begin(shell *sh, cli *c, const char *name, const opt_spec *spec,
+		char **words, int n, unsigned open_flags, opt_result *res);
+void shell_end(cli *c, opt_result *res);
+
+/* complete.c */
+void shell_completion_init(shell *sh);
+
+/* guided.c */
+int shell_sign(shell *sh, char **words, int n);
+int shell_party(shell *sh, char **words, int n);
+int shell_why(shell *sh, char **words, int n);
+
+/* Ask a question (interactive only): the answer, or NULL when the user
+ * gave up (Ctrl-C, end of input); the caller frees. */
+char *shell_ask(shell *sh, const char *prompt);
+/* Ask yes/no with a default; false also when the user gave up (then
+ * *GAVE_UP is set when not NULL). */
+bool shell_yes(shell *sh, const char *prompt, bool dflt, bool *gave_up);
+
+/* The built-ins, for help and completion. */
+typedef struct shell_builtin {
+	const char *name;
+	const char *usage;
+	const char *summary;
+	const char *help;
+	const opt_spec *opts;
+} shell_builtin;
+extern const shell_builtin shell_builtins[];
+const shell_builtin *shell_builtin_find(const char *name);
+void shell_help_builtin(const shell_builtin *b);
+extern const opt_spec shell_opts[];
+
+/* Commands that take KEY first and default to the current key ("use"):
+ * how many positional words they need before the key is implied (the
+ * key is put in front of them), or -1 when the command does not take
+ * one. */
+int shell_key_default(const char *cmd);
+
+#endif /* WEFT_SHELL_H */
