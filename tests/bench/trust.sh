@@ -30,7 +30,7 @@
 #    verified, minutes for 100,000 keys) in one run (WEFT_BENCH_IMPORT_CHUNK
 #    = N imports it in runs of N keys instead; the end state is the same:
 #    certifications whose issuer comes in a later run are checked
-#    then.  Then weft answers the 20 questions;
+#    then).  Then weft answers the 20 questions;
 #    sq-wot answers WEFT_BENCH_SQ_QUERIES (3) of them, since each call
 #    parses and verifies the whole keyring.  gpg is not run here: its
 #    import grows quadratically (55 s for 5,100 keys), hours for 100,000.
