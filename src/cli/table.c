@@ -95,7 +95,7 @@ const command weft_commands[] = {
 	  "\n"
 	  "Exit status: 0 shown, 1 a QUERY matched nothing, 2 error.",
 	  show_opts, 0, cmd_show },
-	{ "generate", "\"Name <email>\" [--algo ed25519|rsa3072|rsa4096] [--v6] [--expires T]",
+	{ "generate", "\"Name <email>\" [--algo ed25519|rsa3072|rsa4096] [--v6] [--expires T] [--no-passphrase]",
 	  "make a new key pair; it becomes a trust root",
 	  "Makes a new certificate with a signing primary key and an encryption\n"
 	  "subkey, stores the secret keys protected by a passphrase, and makes\n"
@@ -106,7 +106,7 @@ const command weft_commands[] = {
 	  "Signs the user IDs of KEY (all valid ones, or those given) with your\n"
 	  "key, after you have checked the person's identity.",
 	  certify_opts, CMD_WRITES, cmd_certify },
-	{ "revoke", "KEY [UID...] [--by MYKEY]",
+	{ "revoke", "KEY [UID...] [--by MYKEY] [--reason WHY] [--comment TEXT]",
 	  "revoke your certifications of a key",
 	  "Revokes the certifications your key made on KEY's user IDs.",
 	  revoke_opts, CMD_WRITES, cmd_revoke },
@@ -202,8 +202,9 @@ const command weft_commands[] = {
 	  "by key, then one file per signed user ID to mail).  \"help\" inside\n"
 	  "lists them.  Ctrl-C gives up on a line or a question; Ctrl-D leaves.\n"
 	  "\n"
-	  "With standard input not a terminal (weft shell < FILE), the lines are\n"
-	  "run one after the other without prompts; # starts a comment, quotes\n"
+	  "When standard input or output is not a terminal (weft shell < FILE),\n"
+	  "the lines of standard input run one after the other, without\n"
+	  "prompts; # starts a comment, quotes\n"
 	  "('...', \"...\") and backslashes work as in sh.  The first command that\n"
 	  "fails (a non-zero exit status) stops the script, unless\n"
 	  "--keep-going.  Global options given to \"weft shell\" (--home,\n"

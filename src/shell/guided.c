@@ -224,13 +224,11 @@ static int
 ask_uids(shell *sh, const weft_key_info *k, answers *a)
 {
 	char *ans, *p, *tok, *save;
-	size_t i, nsign = 0, pick[64];
+	size_t i, pick[64];
 	int v;
 
-	for (i = 0; i < k->nuids; i++)
-		nsign += signable(&k->uids[i]);
-	if (a->uids_set)
-		return 0;
+	if (a->uids_set || !sh->interactive)
+		return 0;           /* a script: every valid one */
 	for (;;) {
 		if (!(ans = shell_ask(sh, "Which user IDs do you certify? Numbers "
 				      "(1,3) or \"all\" [all valid ones]: ")))
@@ -269,8 +267,8 @@ ask_level(shell *sh, answers *a)
 {
 	char *ans;
 
-	if (a->level_set)
-		return 0;
+	if (a->level_set || !sh->interactive)
+		return 0;           /* a script: 0 */
 	printf("How carefully have you checked that the key belongs to this person?\n"
 	       "  0  I will not say (default)\n"
 	       "  1  I have not checked at all\n"
@@ -295,8 +293,8 @@ ask_local(shell *sh, answers *a)
 {
 	char *ans;
 
-	if (a->local_set)
-		return 0;
+	if (a->local_set || !sh->interactive)
+		return 0;           /* a script: exportable */
 	for (;;) {
 		if (!(ans = shell_ask(sh, "Exportable (everyone who gets the key "
 				      "sees it) or local (your keyring only)? "
@@ -323,6 +321,8 @@ ask_introducer(shell *sh, answers *a)
 	char *ans;
 	bool gave_up;
 
+	if (!a->introducer_set && !sh->interactive)
+		a->introducer_set = true;   /* a script: no */
 	if (!a->introducer_set) {
 		a->introducer = shell_yes(sh, "Do you trust this person to certify "
 					  "other people's keys (a trusted "
@@ -333,6 +333,13 @@ ask_introducer(shell *sh, answers *a)
 	}
 	if (!a->introducer)
 		return 0;
+	if (!sh->interactive) {     /* a script: 1, 120, any domain */
+		if (!a->depth_set)
+			a->depth = 1;
+		if (!a->amount_set)
+			a->amount = 120;
+		return 0;
+	}
 	while (!a->depth_set) {
 		if (!(ans = shell_ask(sh, "How many levels deep may they introduce "
 				      "(1: only people they certify) [1]: ")))
@@ -374,6 +381,10 @@ ask_expires(shell *sh, answers *a)
 {
 	char *ans;
 
+	if (!sh->interactive && !a->expires_set) {
+		snprintf(a->expires_text, sizeof a->expires_text, "never");
+		return 0;
+	}
 	while (!a->expires_set) {
 		if (!(ans = shell_ask(sh, "When does your certification expire "
 				      "(never, 2y, 6m, 30d, or a date) [never]: ")))
@@ -659,15 +670,41 @@ is_hex(char ch)
 	       (ch >= 'a' && ch <= 'f');
 }
 
-/* The fingerprints of a party list: in each line, with blanks taken out,
- * the first run of exactly 40 or 64 hex digits.  Duplicates dropped. */
+/* Append FPR (hex, LEN digits) to V unless it is there. */
+static bool
+add_fpr(char (**v)[65], size_t *n, const char *hex, size_t len)
+{
+	char up[65], (*nv)[65];
+	size_t m;
+
+	for (m = 0; m < len; m++)
+		up[m] = (char)(hex[m] >= 'a' ? hex[m] - 32 : hex[m]);
+	up[len] = 0;
+	for (m = 0; m < *n; m++)
+		if (!strcmp((*v)[m], up))
+			return true;
+	if (!(nv = realloc(*v, (*n + 1) * sizeof **v)))
+		return false;
+	*v = nv;
+	memcpy((*v)[(*n)++], up, len + 1);
+	return true;
+}
+
+/* The fingerprints of a party list.  A line's words that are all hex
+ * digits and follow each other make a run; the longest stretch of whole
+ * words that ends the run and adds up to 40 or 64 digits is the line's
+ * fingerprint, so "Key fingerprint = 0123 4567 ..." and gpg's
+ * "      0123 ... CDEF" both count, and a hex-looking word before the
+ * groups ("Beef") does not spoil them.  Duplicates dropped. */
 static int
 read_party(cli *c, const char *path, char (**fprs)[65], size_t *n)
 {
 	uint8_t *data;
-	size_t len, i, j, k, m, run, nd;
-	char (*v)[65] = NULL, digits[512];
+	size_t len, i, j, k, w, nw, a, b, sum;
+	char (*v)[65] = NULL, hex[80];
+	struct { size_t off, len; bool hex; } words[64];
 	int rc;
+	bool found;
 
 	*fprs = NULL;
 	*n = 0;
@@ -676,35 +713,50 @@ read_party(cli *c, const char *path, char (**fprs)[65], size_t *n)
 	for (i = 0; i < len; i = j + 1) {
 		for (j = i; j < len && data[j] != '\n'; j++)
 			;
-		/* the line without blanks (long lines: their start) */
-		for (k = i, nd = 0; k < j && nd < sizeof digits - 1; k++)
-			if (data[k] != ' ' && data[k] != '\t' && data[k] != '\r')
-				digits[nd++] = (char)data[k];
-		digits[nd] = 0;
-		for (k = 0; k < nd; k += run ? run : 1) {
-			for (run = 0; k + run < nd && is_hex(digits[k + run]); run++)
+		/* the line's words */
+		for (k = i, nw = 0; k < j && nw < 64;) {
+			while (k < j && (data[k] == ' ' || data[k] == '\t' ||
+					 data[k] == '\r'))
+				k++;
+			if (k == j)
+				break;
+			words[nw].off = k;
+			words[nw].hex = true;
+			while (k < j && data[k] != ' ' && data[k] != '\t' &&
+			       data[k] != '\r') {
+				words[nw].hex &= is_hex((char)data[k]);
+				k++;
+			}
+			words[nw].len = k - words[nw].off;
+			nw++;
+		}
+		/* each run of hex words: the stretch that ends with it */
+		found = false;
+		for (a = 0; a < nw && !found; a = b + 1) {
+			while (a < nw && !words[a].hex)
+				a++;
+			for (b = a; b + 1 < nw && words[b + 1].hex; b++)
 				;
-			if (run != 40 && run != 64)
-				continue;
-			for (m = 0; m < run; m++)
-				if (digits[k + m] >= 'a')
-					digits[k + m] = (char)(digits[k + m] - 32);
-			digits[k + run] = 0;
-			for (m = 0; m < *n && strcmp(v[m], digits + k); m++)
-				;
-			if (m == *n) {
-				char (*nv)[65] = realloc(v, (*n + 1) * sizeof *v);
-
-				if (!nv) {
+			if (a >= nw)
+				break;
+			for (w = a; w <= b && !found; w++) {
+				for (k = w, sum = 0; k <= b; k++)
+					sum += words[k].len;
+				if (sum != 40 && sum != 64)
+					continue;
+				for (k = w, sum = 0; k <= b; k++) {
+					memcpy(hex + sum, data + words[k].off,
+					       words[k].len);
+					sum += words[k].len;
+				}
+				if (!add_fpr(&v, n, hex, sum)) {
 					free(v);
 					free(data);
 					cli_err(c, "party: out of memory");
 					return EXIT_ERROR;
 				}
-				v = nv;
-				memcpy(v[(*n)++], digits + k, run + 1);
+				found = true;
 			}
-			break;
 		}
 	}
 	free(data);

@@ -51,8 +51,9 @@ const shell_builtin shell_builtins[] = {
 	  "hop allows (depth, amount, scope).  When no path authenticates a\n"
 	  "binding, the certifications it carries are shown as hearsay.",
 	  shell_why_opts },
-	{ "sign", "[KEY] [--uid UID]... [--level 0-3] [--local] [--introducer "
-		  "--depth N --amount N --domain D] [--expires T] [--yes]",
+	{ "sign", "[KEY] [--uid UID]... [--level 0-3] [--local|--exportable] "
+		  "[--introducer --depth N --amount N --domain D|--no-introducer] "
+		  "[--expires T] [--by MYKEY] [--yes]",
 	  "certify a key, asking step by step",
 	  "Shows KEY's fingerprint in groups of four and its user IDs with\n"
 	  "their validity, then asks: which user IDs (all valid ones by\n"
@@ -208,8 +209,12 @@ shell_readline(shell *sh, const char *prompt, bool history, bool *interrupted)
 			HIST_ENTRY *last = history_length ?
 				history_get(history_base + history_length - 1) : NULL;
 
-			if (!last || strcmp(last->line, line))
+			if (!last || strcmp(last->line, line)) {
 				add_history(line);
+				/* at once: a command may end the process */
+				if (sh->history)
+					append_history(1, sh->history);
+			}
 		}
 		return line;
 	}
@@ -744,8 +749,7 @@ save_history(shell *sh)
 {
 	if (!sh->history)
 		return;
-	if (!write_history(sh->history))
-		history_truncate_file(sh->history, HISTORY_MAX);
+	history_truncate_file(sh->history, HISTORY_MAX);
 	chmod(sh->history, 0600);
 }
 
