@@ -40,6 +40,11 @@ say "the same as JSON, for scripts"
 W --json show carol@example.org | head -n 24
 echo "  ..."
 
+say "you make your own key and certify Alice as a trusted introducer; Carol is then authenticated through her"
+run W generate "Dee Moe <dee@example.org>" --no-passphrase
+run W certify alice@example.org --level 2 --depth 1
+run W lookup --email carol@example.org -v
+
 say "weft exports the keyring; a fresh gpg imports it and checks every signature"
 run W export --armor -o "$D/export.asc"
 gpg --homedir "$D/gpg2" --batch --quiet --import "$D/export.asc" 2>/dev/null
