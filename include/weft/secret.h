@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 #include <weft/error.h>
+#include <weft/verify.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -53,8 +54,10 @@ typedef enum weft_keygen_algo {
 typedef struct weft_generate_params {
 	const char *uid;          /* "Name <email>" (UTF-8) */
 	weft_keygen_algo algo;
-	bool v6;                  /* an RFC 9580 v6 key (Ed25519/X25519 only;
-				     gpg 2.2 and sq 0.27 cannot read it) */
+	bool v6;                  /* an RFC 9580 v6 key (Ed25519 + X25519,
+				     or RSA of 3072 bits or more, which RFC
+				     9580 allows; gpg 2.2 and sq 0.27
+				     cannot read v6 keys) */
 	int64_t expires;          /* absolute time the key expires (Unix
 				     seconds); 0 = never */
 	uint32_t expires_in;      /* or: seconds after its creation (used
@@ -74,7 +77,7 @@ typedef struct weft_generate_params {
  * import would store it.  Everything lands in one transaction.
  * FPR receives the new fingerprint (hex, NUL-terminated).
  *   GPG_ERR_INV_USER_ID  an empty user ID, or one over 2 KiB
- *   GPG_ERR_INV_VALUE    EXPIRES not after the creation time, or v6 RSA
+ *   GPG_ERR_INV_VALUE    EXPIRES not after the creation time
  *   GPG_ERR_CONFLICT     a key with that fingerprint exists (only with a
  *                        fixed reference time and luck) */
 gpg_error_t weft_generate(weft_ctx *ctx, const weft_generate_params *p,
@@ -169,6 +172,42 @@ gpg_error_t weft_revoke_certifications(weft_ctx *ctx, const char *key,
 				       const weft_revoke_params *p,
 				       weft_uid_cb cb, void *opaque,
 				       size_t *done);
+
+/* ---- signing files ---------------------------------------------------------------- */
+
+enum {
+	WEFT_SIGN_DETACHED = 0,   /* a signature on its own */
+	WEFT_SIGN_INLINE,         /* one-pass signature, literal data,
+				     signature (RFC 9580 10.3) */
+	WEFT_SIGN_CLEARTEXT,      /* the text, dash-escaped, then the
+				     signature armored (RFC 9580 7) */
+};
+
+typedef struct weft_sign_params {
+	const char *by;           /* which of my keys (NULL: the only one) */
+	int mode;                 /* WEFT_SIGN_* */
+	bool armor;               /* armored output (cleartext always is) */
+	bool text;                /* a text signature (class 0x01: line ends
+				     as CRLF); cleartext always is */
+	const char *filename;     /* for the literal data packet (inline) */
+	int64_t date;             /* ditto; 0: none */
+	weft_read_fn read;        /* the data */
+	void *read_opaque;
+	weft_write_fn write;      /* the result */
+	void *write_opaque;
+} weft_sign_params;
+
+/* Sign data with my key: its newest valid signing subkey whose secret is
+ * here, else the primary key when it may sign (the passphrase through
+ * the callback).  The data is read once, in pieces (constant memory);
+ * the signature is made as gpg makes it (issuer fingerprint, creation
+ * time; the issuer key ID for v4; SHA-256 for v4 Ed25519 and RSA keys,
+ * SHA-512 for v6) at the context's reference time.  FPR receives the
+ * signing key's fingerprint.
+ *   GPG_ERR_NO_SECKEY   no key of mine, or none that may sign
+ *   and the errors of READ, WRITE and weft_certify */
+gpg_error_t weft_sign(weft_ctx *ctx, const weft_sign_params *p,
+		      char fpr[65]);
 
 #ifdef __cplusplus
 }

@@ -100,5 +100,6 @@ const char *weft_ctx_home(const weft_ctx *ctx);
 #include <weft/store.h>
 #include <weft/secret.h>
 #include <weft/trust.h>
+#include <weft/verify.h>
 
 #endif /* WEFT_WEFT_H */

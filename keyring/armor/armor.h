@@ -64,4 +64,62 @@ gpg_error_t weft_armor_encode(weft_buf *out, const char *label,
 /* CRC24 as RFC 9580 6.1 defines it. */
 uint32_t weft_crc24(const uint8_t *p, size_t n);
 
+/* ---- streaming (armor-stream.c) ---------------------------------------- */
+
+#include "../util/stream.h"
+
+/* Free N headers (names, values and the array).  Accepts NULL. */
+void weft_armor_headers_free(weft_armor_header *h, size_t n);
+
+/* Decode one armor block from SRC as a stream, in constant memory (one
+ * line of at most WEFT_MAX_ARMOR_LINE octets at a time), whatever the
+ * block's size.
+ *
+ * SRC is read up to and including the BEGIN line, then the armor headers
+ * ("Name: value" lines up to a blank line, at most WEFT_MAX_ARMOR_HEADERS),
+ * which go to *HEADERS / *NHEADERS (free them with
+ * weft_armor_headers_free).  *LABEL receives the label ("PGP MESSAGE",
+ * "PGP SIGNATURE", ...; caller frees).  OUT then yields the decoded
+ * octets.  The rules are weft_armor_decode's, so that both agree on every
+ * text input: text before the BEGIN line is skipped, lines may end in
+ * CRLF, trailing white space is ignored, the blank line after the headers
+ * may hold white space or be missing when no headers come first, '='
+ * padding is optional, the CRC24 line is optional.  At the start of SRC
+ * (nothing consumed yet) a UTF-8 byte order mark is skipped.
+ *
+ * After OUT has reached its end, SRC stands just after the END line, so
+ * that the caller can read on (another block, with another call).  Close
+ * OUT before SRC; OUT reads SRC but does not own it.  DIAG (may be NULL)
+ * must stay valid until OUT is closed: OUT's reads write into it.
+ *
+ * Cleartext: when the first BEGIN line found is "BEGIN PGP SIGNED
+ * MESSAGE", the function reads its header lines (the Hash headers) and
+ * the blank line that must end them, and returns 0 with *LABEL "PGP
+ * SIGNED MESSAGE", the headers, and OUT unset (OUT->read == NULL; closing
+ * it is harmless).  SRC then stands at the first line of the signed text;
+ * the caller reads the text and then calls this function again for the
+ * "PGP SIGNATURE" block after it.
+ *
+ * Errors from this function (OUT unset, *LABEL NULL, no headers):
+ *   GPG_ERR_NO_DATA    no BEGIN PGP line before the end of SRC; also when
+ *                      SRC starts with binary OpenPGP (first octet with
+ *                      bit 7 set; nothing is consumed then)
+ *   GPG_ERR_BAD_DATA   malformed BEGIN line or armor header
+ *   GPG_ERR_TOO_LARGE  a line of the block over WEFT_MAX_ARMOR_LINE, more
+ *                      than WEFT_MAX_ARMOR_HEADERS headers
+ *   GPG_ERR_ENOMEM, and SRC's own errors.
+ * Errors from OUT's reads (after the octets decoded before them):
+ *   GPG_ERR_BAD_DATA   bad base64 (the diagnostic names line and column),
+ *                      a missing END line (SRC ended), an END line whose
+ *                      label differs from the BEGIN line's
+ *   GPG_ERR_CHECKSUM   a CRC24 line was present and does not match
+ *   GPG_ERR_TOO_LARGE  a line over WEFT_MAX_ARMOR_LINE
+ *   and SRC's own errors.  An error in the line that ends the headers
+ *   (the END line or, with no blank line, the first data line) may
+ *   already come from this function.
+ * Line numbers in diagnostics count from where SRC stood at the call. */
+gpg_error_t weft_armor_stream_open(weft_stream *out, weft_stream *src,
+				   char **label, weft_armor_header **headers,
+				   size_t *nheaders, weft_diag *diag);
+
 #endif /* WEFT_ARMOR_H */

@@ -7,6 +7,7 @@
 #include "../internal.h"
 
 #include "armor.h"
+#include "armor-write.h"
 
 #define CRC24_INIT 0xb704ceu
 
@@ -60,6 +61,16 @@ uint32_t
 weft_crc24(const uint8_t *p, size_t n)
 {
 	uint32_t crc = CRC24_INIT;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		crc = (crc << 8) ^ crc24_table[((crc >> 16) ^ p[i]) & 0xff];
+	return crc & 0xffffffu;
+}
+
+uint32_t
+weft_crc24_update(uint32_t crc, const uint8_t *p, size_t n)
+{
 	size_t i;
 
 	for (i = 0; i < n; i++)

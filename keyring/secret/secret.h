@@ -178,6 +178,17 @@ gpg_error_t weft_secret__sign_with(const weft_pkt_key *k, const uint8_t *fpr,
 				   const weft_buf *extra,
 				   const weft_sig_target *t, weft_buf *out);
 
+/* A data signature (binary or text) over DATA, a running hash opened
+ * with weft_sig_data_hash_new for this key's version and hash
+ * (weft_secret__hash_for) and, for v6, SALT written into it first. */
+gpg_error_t weft_secret__sign_data(const weft_pkt_key *k, const uint8_t *fpr,
+				   size_t fpr_len, const weft_seckey *sk,
+				   uint8_t type, uint32_t created,
+				   const uint8_t *salt, size_t salt_len,
+				   weft_hash *data, weft_buf *out);
+/* The hash weft signs with for key K. */
+uint8_t weft_secret__hash_for(const weft_pkt_key *k);
+
 /* Append a subpacket (length, type with the critical bit, DATA) to B. */
 gpg_error_t weft_secret__subpacket(weft_buf *b, uint8_t type, bool critical,
 				   const void *data, size_t len);

@@ -239,17 +239,29 @@ hash_for(const weft_pkt_key *k)
 	return WEFT_HASH_SHA256;
 }
 
-gpg_error_t
-weft_secret__sign_with(const weft_pkt_key *k, const uint8_t *fpr,
-		       size_t fpr_len, const weft_seckey *sk, uint8_t type,
-		       uint32_t created, const weft_buf *extra,
-		       const weft_sig_target *t, weft_buf *out)
+uint8_t
+weft_secret__hash_for(const weft_pkt_key *k)
+{
+	return hash_for(k);
+}
+
+/* SALT (SALT_LEN octets) is a v6 data signature's, already hashed into
+ * T->data; NULL otherwise. */
+static gpg_error_t
+sign_common(const weft_pkt_key *k, const uint8_t *fpr, size_t fpr_len,
+	    const weft_seckey *sk, uint8_t type, uint32_t created,
+	    const weft_buf *extra, const uint8_t *salt, size_t salt_len,
+	    const weft_sig_target *t, weft_buf *out)
 {
 	weft_sig_builder sb;
 	uint8_t ifpr[1 + WEFT_FPR_MAX], keyid[8], ts[4];
 	gpg_error_t err;
 
 	weft_sig_builder_init(&sb, k->version, type, k->algo, hash_for(k));
+	if (salt && salt_len <= sizeof sb.salt) {
+		memcpy(sb.salt, salt, salt_len);
+		sb.salt_len = salt_len;
+	}
 	ifpr[0] = k->version;
 	memcpy(ifpr + 1, fpr, fpr_len);
 	ts[0] = (uint8_t)(created >> 24);
@@ -277,6 +289,30 @@ weft_secret__sign_with(const weft_pkt_key *k, const uint8_t *fpr,
 leave:
 	weft_sig_builder_free(&sb);
 	return err;
+}
+
+gpg_error_t
+weft_secret__sign_with(const weft_pkt_key *k, const uint8_t *fpr,
+		       size_t fpr_len, const weft_seckey *sk, uint8_t type,
+		       uint32_t created, const weft_buf *extra,
+		       const weft_sig_target *t, weft_buf *out)
+{
+	return sign_common(k, fpr, fpr_len, sk, type, created, extra, NULL, 0,
+			   t, out);
+}
+
+gpg_error_t
+weft_secret__sign_data(const weft_pkt_key *k, const uint8_t *fpr,
+		       size_t fpr_len, const weft_seckey *sk, uint8_t type,
+		       uint32_t created, const uint8_t *salt, size_t salt_len,
+		       weft_hash *data, weft_buf *out)
+{
+	weft_sig_target t;
+
+	memset(&t, 0, sizeof t);
+	t.data = data;
+	return sign_common(k, fpr, fpr_len, sk, type, created, NULL, salt,
+			   salt_len, &t, out);
 }
 
 gpg_error_t

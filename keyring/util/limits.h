@@ -34,4 +34,15 @@
 /* Trust depth: 255 means unlimited (RFC 4880 5.2.3.13, sequoia-wot). */
 #define WEFT_MAX_TRUST_DEPTH   255u
 
+/* Decompression (verify/inflate.h).  Output is not capped by default: a
+ * signed file may be of any size.  Output/input ratio: deflate cannot
+ * exceed about 1032:1 (a 258-octet match in 2 bits), so honest ZIP and
+ * ZLIB data never go over 1100:1; bzip2 can reach a million to one, and
+ * that is how compression bombs are made.  The ratio is judged only once
+ * more than WEFT_INFLATE_RATIO_AFTER octets came out, so that small,
+ * highly compressible messages pass whatever their ratio. */
+#define WEFT_MAX_INFLATE_OUT      0ull
+#define WEFT_MAX_INFLATE_RATIO    1100u
+#define WEFT_INFLATE_RATIO_AFTER  (256ull * 1024 * 1024)
+
 #endif /* WEFT_UTIL_LIMITS_H */

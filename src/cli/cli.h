@@ -238,6 +238,8 @@ int cmd_certify(cli *c, const opt_result *r);
 int cmd_revoke(cli *c, const opt_result *r);
 int cmd_help(cli *c, const opt_result *r);
 int cmd_shell(cli *c, const opt_result *r);
+int cmd_verify(cli *c, const opt_result *r);
+int cmd_sign(cli *c, const opt_result *r);
 int cmd_version(cli *c, const opt_result *r);
 
 /* Help for one command (or the overview when CMD is NULL). */

@@ -18,6 +18,8 @@ extern const opt_spec root_opts[];
 extern const opt_spec list_opts[];
 extern const opt_spec show_opts[];
 extern const opt_spec shell_opts[];
+extern const opt_spec verify_opts[];
+extern const opt_spec sign_opts[];
 
 const opt_spec weft_global_opts[] = {
 	{ "home", 0, true, GOPT_HOME, "DIR",
@@ -190,6 +192,49 @@ const command weft_commands[] = {
 	  "\n"
 	  "Exit status: 0 consistent, 1 problems found (listed), 2 error.",
 	  no_opts, 0, cmd_fsck },
+	{ "verify", "[--signature SIG] [FILE|-] [-o OUT] [--no-trust] [--status-fd N]",
+	  "check a signed file: is the signature good, and is the signer who they say?",
+	  "Checks a detached signature (--signature SIG, or \"weft verify SIG\n"
+	  "FILE\", or FILE.sig next to FILE as gpg does), an inline signed\n"
+	  "message (binary or armored, compressed or not) or a cleartext signed\n"
+	  "message, read from FILE or standard input.  The data is read once,\n"
+	  "in pieces: a file of any size is checked in constant memory.  -o\n"
+	  "writes the signed content of a message out.\n"
+	  "\n"
+	  "For each signature: good or bad, the key and the signer's user ID,\n"
+	  "when it was made, and the signer's trust amount with the path from\n"
+	  "your trust roots (the trust options choose roots and model);\n"
+	  "warnings for a key that has expired or been revoked since, and why a\n"
+	  "signature does not count: expired, a hash or algorithm the policy\n"
+	  "rejects (SHA-1, which gpg still accepts), a key expired, revoked or\n"
+	  "not allowed to sign when it signed.  An unknown signer is named by\n"
+	  "its fingerprint with a way to get the key.  --status-fd N writes\n"
+	  "GnuPG's status lines (NEWSIG, GOODSIG, BADSIG, ERRSIG, VALIDSIG,\n"
+	  "EXPSIG, EXPKEYSIG, REVKEYSIG, TRUST_*, ...) with every string an\n"
+	  "attacker controls escaped.\n"
+	  "\n"
+	  "Exit status: 0 a good signature by an authenticated signer (with\n"
+	  "--no-trust: a good signature) and no bad one, 1 otherwise (bad,\n"
+	  "unauthenticated, unknown signer, not accepted), 2 the input cannot\n"
+	  "be read or is not a signed message.",
+	  verify_opts, 0, cmd_verify },
+	{ "sign", "[--detach|--clear|--inline] [--armor] [--text] [-o OUT] [--by MYKEY] [FILE|-]",
+	  "sign a file with your key",
+	  "Signs FILE (standard input when none or \"-\") with your key: its\n"
+	  "newest valid signing subkey whose secret is here, else the primary\n"
+	  "key when it may sign; the passphrase comes from the terminal or\n"
+	  "--passphrase-fd.  --inline (the default) writes the data and its\n"
+	  "signature as one message (FILE.gpg), --detach a signature alone\n"
+	  "(FILE.sig), --clear a cleartext signed message whose text stays\n"
+	  "readable (FILE.asc); --armor makes the output ASCII (FILE.asc).  -o\n"
+	  "names the output (\"-\": standard output, which is also where the\n"
+	  "signature of standard input goes).  The file is read once, in\n"
+	  "pieces: any size signs in constant memory.  gpg, sq and weft verify\n"
+	  "the result.  An existing output file is not overwritten.\n"
+	  "\n"
+	  "Exit status: 0 signed, 2 error (no key that may sign, wrong\n"
+	  "passphrase, unreadable input).",
+	  sign_opts, 0, cmd_sign },
 	{ "shell", "[--keep-going]",
 	  "work with the keyring at a prompt, or run a script of commands",
 	  "On a terminal: a prompt (readline, with history kept in the keyring\n"

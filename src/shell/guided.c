@@ -1098,7 +1098,7 @@ shell_why(shell *sh, char **words, int n)
 			v[k++] = words[i];
 	rc = shell_run_cli(sh, v, k);
 	if (rc == EXIT_NEGATIVE) {
-		printf("\nNo path from your trust roots authenticates it.  What "
+		printf("\nNot authenticated to the amount asked for.  What "
 		       "certifies it, unchecked (hearsay, --gossip):\n");
 		v[k++] = "--gossip";
 		shell_run_cli(sh, v, k);

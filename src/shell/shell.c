@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/select.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <readline/history.h>
@@ -140,59 +141,81 @@ on_sigwinch(int sig)
 }
 
 /* Readline's alternate interface, so that Ctrl-C can end a line without
- * ending the shell: select() returns EINTR, and the line is given up. */
+ * ending the shell.  The shell's SIGINT handler (installed for the
+ * whole session) only sets shell_interrupted; here SIGINT is blocked
+ * except inside pselect(), so a Ctrl-C is never lost between the prompt
+ * and the wait, and one pressed while the shell was busy (between two
+ * questions) gives up on the next question. */
 static char *
 tty_line(const char *prompt, bool *interrupted)
 {
-	struct sigaction sa, old_int, old_winch;
+	sigset_t block, orig;
 	int fd = fileno(rl_instream ? rl_instream : stdin);
 	fd_set fds;
 	int r;
 
-	memset(&sa, 0, sizeof sa);
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = on_sigint;       /* no SA_RESTART */
-	sigaction(SIGINT, &sa, &old_int);
-	sa.sa_handler = on_sigwinch;
-	sigaction(SIGWINCH, &sa, &old_winch);
-	shell_interrupted = 0;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGWINCH);
+	sigprocmask(SIG_BLOCK, &block, &orig);
 	line_done = false;
 	line_got = NULL;
 	rl_callback_handler_install(prompt, on_line);
 	while (!line_done) {
+		if (winch) {
+			winch = 0;
+			rl_resize_terminal();
+		}
+		if (shell_interrupted) {
+			shell_interrupted = 0;
+			rl_echo_signal_char(SIGINT);
+			rl_free_line_state();
+			rl_callback_sigcleanup();
+			rl_cleanup_after_signal();
+			rl_callback_handler_remove();
+			fputc('\n', rl_outstream ? rl_outstream : stdout);
+			*interrupted = true;
+			break;
+		}
 		FD_ZERO(&fds);
 		FD_SET(fd, &fds);
-		r = select(fd + 1, &fds, NULL, NULL, NULL);
-		if (r < 0 && errno == EINTR) {
-			if (winch) {
-				winch = 0;
-				rl_resize_terminal();
-			}
-			if (shell_interrupted) {
-				rl_echo_signal_char(SIGINT);
-				rl_free_line_state();
-				rl_callback_sigcleanup();
-				rl_cleanup_after_signal();
-				rl_callback_handler_remove();
-				fputc('\n', rl_outstream ? rl_outstream : stdout);
-				*interrupted = true;
-				break;
-			}
+		r = pselect(fd + 1, &fds, NULL, NULL, NULL, &orig);
+		if (r < 0 && errno == EINTR)
 			continue;
-		}
 		if (r < 0) {
 			rl_callback_handler_remove();
 			break;
 		}
 		rl_callback_read_char();
 	}
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGWINCH, &old_winch, NULL);
+	sigprocmask(SIG_SETMASK, &orig, NULL);
 	if (*interrupted) {
 		free(line_got);
 		return NULL;
 	}
 	return line_got;
+}
+
+/* For the whole interactive session: Ctrl-C interrupts what the shell
+ * waits for, never the shell (commands run in a child, see
+ * shell_run_cli). */
+static void
+catch_signals(bool on)
+{
+	static struct sigaction old_int, old_winch;
+	struct sigaction sa;
+
+	if (!on) {
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGWINCH, &old_winch, NULL);
+		return;
+	}
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_sigint;       /* no SA_RESTART */
+	sigaction(SIGINT, &sa, &old_int);
+	sa.sa_handler = on_sigwinch;
+	sigaction(SIGWINCH, &sa, &old_winch);
 }
 
 char *
@@ -204,7 +227,16 @@ shell_readline(shell *sh, const char *prompt, bool history, bool *interrupted)
 
 	*interrupted = false;
 	if (sh->interactive) {
+		if (history)                    /* a fresh command line */
+			shell_interrupted = 0;
 		line = tty_line(prompt, interrupted);
+		/* completion leaves a blank at the end */
+		if (line) {
+			size_t k = strlen(line);
+
+			while (k && (line[k - 1] == ' ' || line[k - 1] == '\t'))
+				line[--k] = 0;
+		}
 		if (line && history && *line && *line != ' ') {
 			HIST_ENTRY *last = history_length ?
 				history_get(history_base + history_length - 1) : NULL;
@@ -442,6 +474,44 @@ imply_key(shell *sh, const char *cmd, const opt_spec *spec, char **words,
 	return v;
 }
 
+/* At a terminal a command runs in a child process, as it would from the
+ * command line: Ctrl-C ends the command (its transaction is not
+ * committed, so nothing of it is written) and the shell goes on.  No
+ * keyring is open in the shell when it forks. */
+static int
+run_child(cli *c, int argc, char **argv)
+{
+	pid_t pid;
+	int st, rc;
+
+	fflush(NULL);
+	if ((pid = fork()) < 0) {
+		cli_err(c, "cannot start the command: %s", strerror(errno));
+		return EXIT_ERROR;
+	}
+	if (!pid) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGWINCH, SIG_DFL);
+		rc = cli_dispatch(c, argc, argv);
+		fflush(NULL);
+		_exit(rc);
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return EXIT_ERROR;
+	shell_interrupted = 0;
+	if (WIFSIGNALED(st)) {
+		if (WTERMSIG(st) == SIGINT)
+			fprintf(stderr, "\nInterrupted: nothing of it was "
+				"written.\n");
+		else
+			fprintf(stderr, "weft: the command ended with signal "
+				"%d\n", WTERMSIG(st));
+		return EXIT_ERROR;
+	}
+	return WIFEXITED(st) ? WEXITSTATUS(st) : EXIT_ERROR;
+}
+
 int
 shell_run_cli(shell *sh, char **words, int n)
 {
@@ -456,7 +526,8 @@ shell_run_cli(shell *sh, char **words, int n)
 	for (i = 0; i < n; i++)
 		argv[k++] = words[i];
 	shell_cli_init(sh, &c);
-	rc = cli_dispatch(&c, k, argv);
+	rc = sh->interactive ? run_child(&c, k, argv)
+			     : cli_dispatch(&c, k, argv);
 	free(argv);
 	fflush(stdout);
 	return rc;
@@ -816,6 +887,7 @@ cmd_shell(cli *c, const opt_result *r)
 		rl_catch_sigwinch = 0;
 		shell_completion_init(&sh);
 		load_history(&sh);
+		catch_signals(true);
 		printf("weft %s shell on %s.  \"help\" lists the commands; "
 		       "Ctrl-D leaves.\n", WEFT_VERSION,
 		       sh.home ? sh.home : "?");
@@ -855,8 +927,10 @@ cmd_shell(cli *c, const opt_result *r)
 			break;
 		}
 	}
-	if (sh.interactive)
+	if (sh.interactive) {
+		catch_signals(false);
 		save_history(&sh);
+	}
 	for (i = 0; i < sh.ngopts; i++)
 		free(sh.gopts[i]);
 	free(sh.gopts);
