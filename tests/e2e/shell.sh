@@ -565,8 +565,8 @@ check_eq "why ADDRESS --amount 60: exit 0" "$?" 0
 check "why ADDRESS --amount 60: the path names my fingerprint" grep -q "◯ $MEFPR (Me <me@example.org>)" "$T/why1.out"
 printf 'why bob@example.org\n' | W shell >"$T/why2.out" 2>&1
 check_eq "why ADDRESS at 120 (only 60 there): exit 1" "$?" 1
-check "why ADDRESS at 120: says no path authenticates it, shows the hearsay path" bash -c \
-	"grep -q 'No path from your trust roots authenticates it' '$T/why2.out' && grep -q '(hearsay, --gossip)' '$T/why2.out'"
+check "why ADDRESS at 120: says it is not authenticated to the amount, shows the hearsay path" bash -c \
+	"grep -q 'Not authenticated to the amount asked for' '$T/why2.out' && grep -q '(hearsay, --gossip)' '$T/why2.out'"
 printf 'why "Bob <bob@home.example.net>"\n' | W shell >"$T/why3.out" 2>&1
 check_eq "why NAME: Bob's key, none of its user IDs fully authenticated: exit 1" "$?" 1
 check "why NAME: names Bob's key" grep -q "$BOB Bob Example <bob@example.org>: partially authenticated" "$T/why3.out"
