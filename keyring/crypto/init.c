@@ -4,7 +4,7 @@
 #include "crypto-int.h"
 
 #define WEFT_GCRYPT_MIN "1.10.0"
-#define WEFT_SECMEM_SIZE (1024 * 1024)
+#define WEFT_SECMEM_SIZE (64 * 1024)
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static gpg_error_t init_err;
@@ -64,6 +64,11 @@ crypto_init_once(void)
 		warm_up();
 		return;
 	}
+	/* A small locked pool (GnuPG's agent uses 64 KiB too: locking a
+	 * megabyte cost every command several milliseconds of page faults),
+	 * grown in unlocked chunks when a large RSA key needs more rather
+	 * than failing. */
+	gcry_control(GCRYCTL_AUTO_EXPAND_SECMEM, 64 * 1024);
 	gcry_control(GCRYCTL_USE_SECURE_RNDPOOL);
 	gcry_control(GCRYCTL_DISABLE_SECMEM_WARN);
 	/* Returns GPG_ERR_GENERAL when the pool could not be locked; the
