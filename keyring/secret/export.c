@@ -92,7 +92,7 @@ weft_secret__export(weft_ctx *ctx, weft_txn *t, const char *const *queries,
 		    size_t n, unsigned flags, uint8_t **out, size_t *outlen)
 {
 	weft_fprset all = { NULL, 0, 0 }, set = { NULL, 0, 0 };
-	weft_buf bin, arm;
+	weft_buf bin;
 	weft_diag d = { { 0 } };
 	unsigned wflags = WEFT_CERT_WRITE_UNCHECKED;
 	size_t i, j, before;
@@ -104,7 +104,6 @@ weft_secret__export(weft_ctx *ctx, weft_txn *t, const char *const *queries,
 	 * it is in the keyring (and a certificate with its signatures can be
 	 * larger than the secure memory pool). */
 	weft_buf_init(&bin);
-	weft_buf_init(&arm);
 	if (flags & WEFT_EXPORT_LOCAL)
 		wflags |= WEFT_CERT_WRITE_LOCAL;
 	if (!n) {
@@ -139,16 +138,8 @@ weft_secret__export(weft_ctx *ctx, weft_txn *t, const char *const *queries,
 		if ((err = write_one(t, set.v[i] + 1, set.v[i][0], wflags, &bin,
 				     &d)))
 			goto leave;
-	if (flags & WEFT_EXPORT_ARMOR) {
-		if ((err = weft_armor_encode(&arm, "PGP PRIVATE KEY BLOCK",
-					     NULL, 0, bin.data, bin.len)))
-			goto leave;
-		*out = weft_buf_steal(&arm, outlen);
-	} else {
-		*out = weft_buf_steal(&bin, outlen);
-	}
-	if (!*out)
-		err = WEFT_ERR(GPG_ERR_ENOMEM);
+	err = weft_export__finish(&bin, flags & WEFT_EXPORT_ARMOR,
+				  "PGP PRIVATE KEY BLOCK", out, outlen);
 leave:
 	if (err && !ctx->error[0])
 		weft_ctx__error(ctx, err, "export failed: %s",
@@ -156,6 +147,5 @@ leave:
 	weft_fprset_free(&all);
 	weft_fprset_free(&set);
 	weft_buf_free(&bin);
-	weft_buf_free(&arm);
 	return err;
 }

@@ -7,12 +7,36 @@
 #include "../secret/secret.h"
 
 gpg_error_t
+weft_export__finish(weft_buf *bin, bool armor, const char *label,
+		    uint8_t **out, size_t *outlen)
+{
+	weft_buf arm;
+	gpg_error_t err = 0;
+
+	*out = NULL;
+	*outlen = 0;
+	if (!armor) {
+		*out = weft_buf_steal(bin, outlen);
+		return *out ? 0 : WEFT_ERR(GPG_ERR_ENOMEM);
+	}
+	weft_buf_init(&arm);
+	if (bin->len)
+		err = weft_armor_encode(&arm, label, NULL, 0, bin->data,
+					bin->len);
+	if (!err && !(*out = weft_buf_steal(&arm, outlen)))
+		err = WEFT_ERR(GPG_ERR_ENOMEM);
+	weft_buf_free(&arm);
+	weft_buf_reset(bin);
+	return err;
+}
+
+gpg_error_t
 weft_export(weft_ctx *ctx, const char *const *queries, size_t n,
 	    unsigned flags, uint8_t **out, size_t *outlen)
 {
 	weft_txn *txn = NULL;
 	weft_fprset set = { NULL, 0, 0 };
-	weft_buf bin, arm;
+	weft_buf bin;
 	weft_cert *c;
 	weft_diag d = { { 0 } };
 	size_t i, before;
@@ -23,7 +47,6 @@ weft_export(weft_ctx *ctx, const char *const *queries, size_t n,
 	*outlen = 0;
 	ctx->error[0] = 0;
 	weft_buf_init(&bin);
-	weft_buf_init(&arm);
 	if (flags & WEFT_EXPORT_LOCAL)
 		wflags |= WEFT_CERT_WRITE_LOCAL;
 	if ((err = weft_ctx__txn(ctx, false, &txn)))
@@ -57,17 +80,8 @@ weft_export(weft_ctx *ctx, const char *const *queries, size_t n,
 		if (err)
 			goto leave;
 	}
-	if (flags & WEFT_EXPORT_ARMOR) {
-		if (bin.len && (err = weft_armor_encode(&arm,
-					"PGP PUBLIC KEY BLOCK", NULL, 0,
-					bin.data, bin.len)))
-			goto leave;
-		*out = weft_buf_steal(&arm, outlen);
-	} else {
-		*out = weft_buf_steal(&bin, outlen);
-	}
-	if (!*out)
-		err = WEFT_ERR(GPG_ERR_ENOMEM);
+	err = weft_export__finish(&bin, flags & WEFT_EXPORT_ARMOR,
+				  "PGP PUBLIC KEY BLOCK", out, outlen);
 leave:
 	if (err && !ctx->error[0])
 		weft_ctx__error(ctx, err, "export failed: %s",
@@ -75,7 +89,6 @@ leave:
 	weft_fprset_free(&set);
 	weft_txn_abort(txn);
 	weft_buf_free(&bin);
-	weft_buf_free(&arm);
 	return err;
 }
 
@@ -85,7 +98,7 @@ weft_export_uid(weft_ctx *ctx, const char *key, const char *uid,
 {
 	weft_txn *txn = NULL;
 	weft_fprset set = { NULL, 0, 0 };
-	weft_buf bin, arm;
+	weft_buf bin;
 	weft_cert *c = NULL, one;
 	weft_diag d = { { 0 } };
 	size_t i;
@@ -96,7 +109,6 @@ weft_export_uid(weft_ctx *ctx, const char *key, const char *uid,
 	*outlen = 0;
 	ctx->error[0] = 0;
 	weft_buf_init(&bin);
-	weft_buf_init(&arm);
 	if (flags & WEFT_EXPORT_LOCAL)
 		wflags |= WEFT_CERT_WRITE_LOCAL;
 	if (flags & WEFT_EXPORT_SECRET) {
@@ -134,16 +146,8 @@ weft_export_uid(weft_ctx *ctx, const char *key, const char *uid,
 	one.nuids = 1;
 	if ((err = weft_cert_write(&one, wflags, &bin, NULL, NULL)))
 		goto leave;
-	if (flags & WEFT_EXPORT_ARMOR) {
-		if ((err = weft_armor_encode(&arm, "PGP PUBLIC KEY BLOCK", NULL,
-					     0, bin.data, bin.len)))
-			goto leave;
-		*out = weft_buf_steal(&arm, outlen);
-	} else {
-		*out = weft_buf_steal(&bin, outlen);
-	}
-	if (!*out)
-		err = WEFT_ERR(GPG_ERR_ENOMEM);
+	err = weft_export__finish(&bin, flags & WEFT_EXPORT_ARMOR,
+				  "PGP PUBLIC KEY BLOCK", out, outlen);
 leave:
 	if (err && !ctx->error[0])
 		weft_ctx__error(ctx, err, "export failed: %s",
@@ -152,6 +156,5 @@ leave:
 	weft_fprset_free(&set);
 	weft_txn_abort(txn);
 	weft_buf_free(&bin);
-	weft_buf_free(&arm);
 	return err;
 }

@@ -26,4 +26,10 @@ gpg_error_t weft_query_resolve(weft_txn *txn, const char *query,
 gpg_error_t weft_store__keys_find(weft_ctx *ctx, const char *query,
 				  unsigned flags, weft_key_list **out);
 
+/* The last step of every export: BIN as it is, or armored with LABEL
+ * (nothing for an empty BIN), handed to the caller as *OUT (freed with
+ * free()); BIN is emptied. */
+gpg_error_t weft_export__finish(weft_buf *bin, bool armor, const char *label,
+				uint8_t **out, size_t *outlen);
+
 #endif /* WEFT_STORE_QUERY_H */
