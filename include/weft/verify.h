@@ -106,6 +106,8 @@ typedef struct weft_verify_result {
 				     attacker controlled), or NULL */
 	int64_t literal_date;
 	int literal_format;       /* 'b', 't', 'u', ... or 0 */
+	bool literal_partial;     /* its length was not known in advance
+				     (partial body lengths) */
 	uint64_t data_len;        /* octets of signed data */
 } weft_verify_result;
 
@@ -139,6 +141,9 @@ typedef struct weft_verify_params {
 	bool no_trust;
 	/* Decompression limits: octets out at most (0: none). */
 	uint64_t max_output;
+	/* Set (when not NULL) when weft_verify fails because of the
+	 * detached signature rather than the data. */
+	bool *signature_at_fault;
 } weft_verify_params;
 
 /* Verify.  0 when the input could be read and had signatures (each with

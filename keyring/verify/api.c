@@ -6,12 +6,24 @@
 #include "verify.h"
 #include "../ctx.h"
 
+static int
+by_seq(const void *a, const void *b)
+{
+	unsigned x = (*(weft_vslot *const *)a)->seq,
+		 y = (*(weft_vslot *const *)b)->seq;
+
+	if (!x || !y)
+		return (x == 0) - (y == 0);
+	return (x > y) - (x < y);
+}
+
 gpg_error_t
 weft_verify(weft_ctx *ctx, const weft_verify_params *p,
 	    weft_verify_result **out)
 {
 	weft_vmsg m;
 	weft_txn *t = NULL;
+	weft_vslot **order;
 	size_t i;
 	gpg_error_t err;
 
@@ -33,10 +45,22 @@ weft_verify(weft_ctx *ctx, const weft_verify_params *p,
 	}
 	if ((err = weft_ctx__txn(ctx, false, &t)))
 		goto leave;
+	/* In the order the signature packets came, as gpg reports them
+	 * (an inline message's come in the reverse order of its one-pass
+	 * packets); slots that never got theirs last. */
+	if (!(order = calloc(m.n, sizeof *order))) {
+		err = WEFT_ERR(GPG_ERR_ENOMEM);
+		weft_txn_abort(t);
+		goto leave;
+	}
+	for (i = 0; i < m.n; i++)
+		order[i] = &m.slots[i];
+	qsort(order, m.n, sizeof *order, by_seq);
 	for (i = 0; i < m.n; i++) {
-		weft_verify__check(&m, t, &m.slots[i], &m.res->sigs[i]);
+		weft_verify__check(&m, t, order[i], &m.res->sigs[i]);
 		m.res->n++;
 	}
+	free(order);
 	weft_txn_abort(t);
 	if (!p->no_trust && (err = weft_verify__trust(&m)))
 		goto leave;

@@ -130,6 +130,7 @@ take_signature(weft_vmsg *m, const uint8_t *body, size_t len, bool closes)
 			}
 	if (!s && (err = new_slot(m, &s)))
 		return err;
+	s->seq = ++m->nsigs_seen;
 	if (!(copy = malloc(len ? len : 1)))
 		return WEFT_ERR(GPG_ERR_ENOMEM);
 	memcpy(copy, body, len);
@@ -371,7 +372,7 @@ drain(weft_stream *bs)
 /* The literal data packet: its header, then the data through the
  * hashes and to the sink. */
 static gpg_error_t
-literal(weft_vmsg *m, weft_stream *bs)
+literal(weft_vmsg *m, weft_stream *bs, bool partial)
 {
 	uint8_t hdr[6 + 255], *buf = NULL;
 	size_t got, nlen;
@@ -382,6 +383,7 @@ literal(weft_vmsg *m, weft_stream *bs)
 		return weft_diag_set(&m->diag, WEFT_ERR(GPG_ERR_BAD_DATA),
 				     "two literal data packets in one message");
 	m->literal_seen = true;
+	r->literal_partial = partial;
 	if ((err = weft_stream_read(bs, hdr, 2, &got)))
 		return err;
 	if (got != 2)
@@ -488,7 +490,7 @@ packets(weft_vmsg *m, weft_stream *src, unsigned depth)
 						     m->literal_seen);
 			break;
 		case WEFT_PKT_LITERAL:
-			err = literal(m, &bs);
+			err = literal(m, &bs, b.partial || b.indeterminate);
 			break;
 		case WEFT_PKT_COMPRESSED:
 			err = compressed(m, &bs, depth);
@@ -584,8 +586,11 @@ detached(weft_vmsg *m, weft_stream *data)
 
 	m->res->kind = WEFT_MSG_DETACHED;
 	if ((err = weft_armor_decode(m->p->signature, m->p->signature_len,
-				     &al, &m->diag)))
+				     &al, &m->diag))) {
+		if (m->p->signature_at_fault)
+			*m->p->signature_at_fault = true;
 		return err;
+	}
 	for (i = 0; i < al.n && !err; i++) {
 		weft_reader_init(&r, al.blocks[i].data, al.blocks[i].len);
 		while (!(err = weft_packet_next(&r, &pkt, &m->diag))) {
@@ -610,11 +615,14 @@ detached(weft_vmsg *m, weft_stream *data)
 					    "the signature is damaged");
 	}
 	weft_armor_list_free(&al);
-	if (err)
+	if (!err && !m->n)
+		err = weft_diag_set(&m->diag, WEFT_ERR(GPG_ERR_NO_DATA),
+				    "no signature in the signature file");
+	if (err) {
+		if (m->p->signature_at_fault)
+			*m->p->signature_at_fault = true;
 		return err;
-	if (!m->n)
-		return weft_diag_set(&m->diag, WEFT_ERR(GPG_ERR_NO_DATA),
-				     "no signature in the signature file");
+	}
 	if (!(buf = malloc(CHUNK)))
 		return WEFT_ERR(GPG_ERR_ENOMEM);
 	for (;;) {
@@ -745,14 +753,15 @@ cleartext(weft_vmsg *m, weft_stream *src, const weft_armor_header *hdrs,
 			p += 2;
 			n -= 2;
 		}
+		/* trailing white space is not signed, nor written out (as
+		 * gpg and sq do) */
+		while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' ||
+			     p[n - 1] == '\r'))
+			n--;
 		if (m->p->write && ((!first && (err = m->p->write(
 				m->p->write_opaque, (const uint8_t *)"\n", 1))) ||
 		    (err = m->p->write(m->p->write_opaque, p, n))))
 			goto leave;
-		/* trailing white space is not signed */
-		while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' ||
-			     p[n - 1] == '\r'))
-			n--;
 		if ((!first && fwrite("\r\n", 1, 2, spool) != 2) ||
 		    (n && fwrite(p, 1, n, spool) != n)) {
 			err = WEFT_ERR(gpg_err_code_from_errno(errno));

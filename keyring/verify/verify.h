@@ -47,6 +47,7 @@ typedef struct weft_vslot {
 	const char *mismatch;    /* why the signature does not fit its
 				    one-pass header, or NULL */
 	bool hash_header_bad;    /* cleartext: not in the Hash header */
+	unsigned seq;            /* when its signature packet came (1..) */
 } weft_vslot;
 
 typedef struct weft_vmsg {
@@ -58,6 +59,7 @@ typedef struct weft_vmsg {
 	weft_diag diag;
 	bool literal_seen;
 	bool prev_cr;            /* text canonicalisation across chunks */
+	unsigned nsigs_seen;     /* signature packets so far */
 	uint8_t *tbuf;           /* canonical text of one chunk */
 } weft_vmsg;
 

@@ -175,8 +175,8 @@ keyid_of(const char *fpr)
 	return n == 64 ? fpr : n >= 16 ? fpr + n - 16 : fpr;
 }
 
-static void
-status_sig(FILE *f, const weft_sig_info *s, bool no_trust, bool gnupg)
+void
+verify_status_sig(FILE *f, const weft_sig_info *s, bool no_trust, bool gnupg)
 {
 	char kid[17], date[16];
 	const char *kw;
@@ -238,8 +238,8 @@ status_sig(FILE *f, const weft_sig_info *s, bool no_trust, bool gnupg)
 
 /* ---- human output --------------------------------------------------------------------- */
 
-static void
-human_sig(cli *c, FILE *f, const weft_sig_info *s, bool no_trust)
+void
+verify_print_sig(cli *c, FILE *f, const weft_sig_info *s, bool no_trust)
 {
 	char t[32], d[16];
 
@@ -291,6 +291,12 @@ human_sig(cli *c, FILE *f, const weft_sig_info *s, bool no_trust)
 	if (!s->ok && s->problem) {
 		fputs("    ", f);
 		fput_escaped(f, s->problem, strlen(s->problem));
+		/* where gpg would still say good, with a warning */
+		if (s->flags & (WEFT_SIGF_KEY_REVOKED_AT_SIG |
+				WEFT_SIGF_KEY_HARD_REVOKED))
+			fputs(" (gpg reports REVKEYSIG and accepts it)", f);
+		else if (s->flags & WEFT_SIGF_KEY_EXPIRED_AT_SIG)
+			fputs(" (gpg reports EXPKEYSIG and accepts it)", f);
 		fputc('\n', f);
 	}
 	fprintf(f, "    key %s", s->key_fpr);
@@ -306,6 +312,12 @@ human_sig(cli *c, FILE *f, const weft_sig_info *s, bool no_trust)
 		else if (s->amount > 0)
 			fprintf(f, "    partially authenticated: amount %d of %d",
 				s->amount, s->requested);
+		else if (s->flags & (WEFT_SIGF_KEY_EXPIRED |
+				     WEFT_SIGF_KEY_REVOKED))
+			fprintf(f, "    not authenticated: the key has %s, and the "
+				"web of trust vouches only for keys in use now",
+				(s->flags & WEFT_SIGF_KEY_REVOKED) ? "been revoked"
+								    : "expired");
 		else
 			fprintf(f, "    not authenticated: no path from your trust "
 				"roots to this key (weft why %s)", s->primary_fpr);
@@ -344,8 +356,8 @@ human_sig(cli *c, FILE *f, const weft_sig_info *s, bool no_trust)
 	(void)c;
 }
 
-static void
-json_sig(json *j, const weft_sig_info *s, bool no_trust)
+void
+verify_json_sig(json *j, const weft_sig_info *s, bool no_trust)
 {
 	static const struct { unsigned bit; const char *name; } flags[] = {
 		{ WEFT_SIGF_EXPIRED, "signature-expired" },
@@ -447,6 +459,7 @@ cmd_verify(cli *c, const opt_result *r)
 	int rc, fd = -1, status_fd = -1, nbad = 0, ngood = 0;
 	FILE *out = NULL, *rep, *st = NULL;
 	bool no_trust = false, any_bad = false, auth = false;
+	bool sig_fault = false, created_out = false;
 	char detached_data[4096];
 	gpg_error_t err;
 
@@ -527,9 +540,15 @@ cmd_verify(cli *c, const opt_result *r)
 		goto leave;
 	}
 	if (outpath) {
+		struct stat ost;
+
 		if (!strcmp(outpath, "-"))
 			out = stdout;
-		else if (!(out = fopen(outpath, "wx"))) {
+		else if (!stat(outpath, &ost) && !S_ISREG(ost.st_mode))
+			out = fopen(outpath, "w");   /* /dev/null, a pipe */
+		else if ((out = fopen(outpath, "wx")))
+			created_out = true;
+		if (!out) {
 			cli_err(c, "%s: %s%s", outpath, strerror(errno),
 				errno == EEXIST ? " (weft does not overwrite it)"
 						: "");
@@ -551,7 +570,11 @@ cmd_verify(cli *c, const opt_result *r)
 	p.write_opaque = out;
 	p.trust = &ta.o;
 	p.no_trust = no_trust;
+	p.signature_at_fault = &sig_fault;
 	err = weft_verify(c->ctx, &p, &res);
+	/* What came out of a message that could not be read is no use. */
+	if (err && created_out)
+		unlink(outpath);
 	if (out && out != stdout && fclose(out)) {
 		out = NULL;
 		cli_err(c, "%s: %s", outpath, strerror(errno));
@@ -568,8 +591,7 @@ cmd_verify(cli *c, const opt_result *r)
 		    gpg_err_code(err) == GPG_ERR_CHECKSUM ||
 		    gpg_err_code(err) == GPG_ERR_TOO_LARGE ||
 		    gpg_err_code(err) == GPG_ERR_INV_PACKET)
-			cli_err(c, "%s: %s", sigpath && gpg_err_code(err) ==
-				GPG_ERR_NO_DATA ? sigpath : datapath,
+			cli_err(c, "%s: %s", sig_fault ? sigpath : datapath,
 				weft_ctx_error(c->ctx)[0] ? weft_ctx_error(c->ctx)
 							  : gpg_strerror(err));
 		else
@@ -594,13 +616,17 @@ cmd_verify(cli *c, const opt_result *r)
 		if (res->kind == WEFT_MSG_INLINE && res->filename) {
 			fprintf(st, "[GNUPG:] PLAINTEXT %02x %lld ",
 				res->literal_format, (long long)res->literal_date);
-			st_escaped(st, res->filename, strlen(res->filename), true);
+			/* gpgme's parser stops at a blank: escape them */
+			st_escaped(st, res->filename, strlen(res->filename),
+				   false);
 			fputc('\n', st);
-			st_line(st, "PLAINTEXT_LENGTH", "%llu",
-				(unsigned long long)res->data_len);
+			/* gpg gives the length only when the packet says it */
+			if (!res->literal_partial)
+				st_line(st, "PLAINTEXT_LENGTH", "%llu",
+					(unsigned long long)res->data_len);
 		}
 		for (i = 0; i < res->n; i++)
-			status_sig(st, &res->sigs[i], no_trust,
+			verify_status_sig(st, &res->sigs[i], no_trust,
 				   ta.o.model == WEFT_MODEL_GNUPG);
 		fflush(st);
 	}
@@ -626,13 +652,13 @@ cmd_verify(cli *c, const opt_result *r)
 		json_key(&j, "signatures");
 		json_begin_arr(&j);
 		for (i = 0; i < res->n; i++)
-			json_sig(&j, &res->sigs[i], no_trust);
+			verify_json_sig(&j, &res->sigs[i], no_trust);
 		json_end_arr(&j);
 		json_end_obj(&j);
 		json_end(&j);
 	} else if (!c->quiet) {
 		for (i = 0; i < res->n; i++)
-			human_sig(c, rep, &res->sigs[i], no_trust);
+			verify_print_sig(c, rep, &res->sigs[i], no_trust);
 		if (res->n > 1)
 			fprintf(rep, "%d good, %d bad, %zu that could not be "
 				"checked or do not count.\n", ngood, nbad,
