@@ -242,6 +242,14 @@ int cmd_verify(cli *c, const opt_result *r);
 int cmd_sign(cli *c, const opt_result *r);
 int cmd_version(cli *c, const opt_result *r);
 
+/* One signature's verdict as weft verify shows it (cmd-verify.c; also
+ * used by verify-mail): human lines, a JSON object, GnuPG status lines
+ * (GNUPG: the gnupg trust model). */
+void verify_print_sig(cli *c, FILE *f, const weft_sig_info *s, bool no_trust);
+void verify_json_sig(json *j, const weft_sig_info *s, bool no_trust);
+void verify_status_sig(FILE *f, const weft_sig_info *s, bool no_trust,
+		       bool gnupg);
+
 /* Help for one command (or the overview when CMD is NULL). */
 void print_help(FILE *f, const command *cmd);
 
