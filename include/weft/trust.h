@@ -76,6 +76,8 @@ typedef struct weft_hop {
 	int usable;              /* what was left of it for this path */
 	char *regex;             /* the first regex, or NULL */
 	size_t nregex;
+	char *x509;              /* the X.509 certificate behind this hop
+				    (weft_x509_annotate), or NULL */
 } weft_hop;
 
 typedef struct weft_path_info {
@@ -99,6 +101,9 @@ typedef struct weft_binding_info {
 	weft_validity validity;
 	weft_path_info *paths;
 	size_t npaths;
+	char *x509;              /* a key from an X.509 certificate: its
+				    chain's status (weft_x509_annotate), or
+				    NULL */
 } weft_binding_info;
 
 typedef struct weft_binding_list {

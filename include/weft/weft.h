@@ -101,5 +101,6 @@ const char *weft_ctx_home(const weft_ctx *ctx);
 #include <weft/secret.h>
 #include <weft/trust.h>
 #include <weft/verify.h>
+#include <weft/x509.h>
 
 #endif /* WEFT_WEFT_H */

@@ -536,6 +536,217 @@ weft_summary_of(const weft_cert *c, weft_buf *buf, weft_summary *s)
 	return err;
 }
 
+/* ---- summaries put together in memory -------------------------------------- */
+
+static void
+put_tkey(weft_buf *out, const weft_tkey *k)
+{
+	weft_buf_put_u32(out, k->created);
+	weft_buf_put_u8(out, k->version);
+	weft_buf_put_u8(out, k->algo);
+	weft_buf_put_u16(out, k->bits);
+	weft_buf_put_u8(out, k->policy_ok_curve ? 1 : 0);
+	weft_buf_put_u8(out, k->fpr_len);
+	weft_buf_put(out, k->fpr, k->fpr_len);
+}
+
+static int
+tsig_cmp(const void *a, const void *b)
+{
+	return tsig_order(a, b);
+}
+
+/* 1. Check every index against the lists it points into.
+ * 2. Sort a copy of the signatures (component, issuer, newest first;
+ *    qsort is not stable, so equal keys keep no particular order, which
+ *    no reader depends on: ties are same-second records of one issuer).
+ * 3. Write the record as serialize() does. */
+gpg_error_t
+weft_summary_write(const weft_summary *s, weft_buf *out)
+{
+	weft_tsig *sigs = NULL;
+	size_t i;
+	gpg_error_t err;
+
+	/* 1 */
+	if (s->nuids >= 0x8000 || s->nsubkeys >= 0x7fff ||
+	    s->nissuers >= 0xffff || s->nregexes >= 0xffff ||
+	    s->nsigs > UINT32_MAX || s->key.fpr_len > WEFT_FPR_MAX)
+		return WEFT_ERR(GPG_ERR_TOO_LARGE);
+	for (i = 0; i < s->nsigs; i++) {
+		const weft_tsig *t = &s->sigs[i];
+
+		if (t->issuer > s->nissuers ||
+		    (size_t)t->regex + t->nregex > s->nregexes ||
+		    (t->comp != WEFT_TS_PRIMARY &&
+		     ((t->comp & WEFT_TS_SUBKEY)
+			      ? (size_t)(t->comp & ~WEFT_TS_SUBKEY) >= s->nsubkeys
+			      : t->comp >= s->nuids)))
+			return WEFT_ERR(GPG_ERR_INV_VALUE);
+	}
+	for (i = 0; i < s->nissuers; i++)
+		if (s->issuers[i].len > 0xff)
+			return WEFT_ERR(GPG_ERR_INV_VALUE);
+	/* 2 */
+	if (s->nsigs) {
+		if (!(sigs = malloc(s->nsigs * sizeof *sigs)))
+			return WEFT_ERR(GPG_ERR_ENOMEM);
+		memcpy(sigs, s->sigs, s->nsigs * sizeof *sigs);
+		qsort(sigs, s->nsigs, sizeof *sigs, tsig_cmp);
+	}
+	/* 3 */
+	weft_buf_put_u8(out, SUM_MAGIC0);
+	weft_buf_put_u8(out, SUM_MAGIC1);
+	weft_buf_put_u8(out, SUM_FORMAT);
+	put_tkey(out, &s->key);
+	weft_buf_put_u32(out, (uint32_t)s->nuids);
+	weft_buf_put_u32(out, (uint32_t)s->nsubkeys);
+	weft_buf_put_u32(out, (uint32_t)s->nissuers);
+	weft_buf_put_u32(out, (uint32_t)s->nregexes);
+	weft_buf_put_u32(out, (uint32_t)s->nsigs);
+	for (i = 0; i < s->nuids; i++) {
+		weft_buf_put_u32(out, s->uids[i].len);
+		weft_buf_put_u8(out, s->uids[i].tag);
+		weft_buf_put_u8(out, s->uids[i].sec);
+		weft_buf_put(out, s->uids[i].data, s->uids[i].len);
+	}
+	for (i = 0; i < s->nsubkeys; i++)
+		put_tkey(out, &s->subkeys[i]);
+	for (i = 0; i < s->nissuers; i++) {
+		weft_buf_put_u8(out, (uint8_t)s->issuers[i].len);
+		weft_buf_put(out, s->issuers[i].data, s->issuers[i].len);
+	}
+	for (i = 0; i < s->nregexes; i++) {
+		weft_buf_put_u32(out, s->regexes[i].len);
+		weft_buf_put(out, s->regexes[i].data, s->regexes[i].len);
+	}
+	for (i = 0; i < s->nsigs; i++)
+		put_tsig(out, &sigs[i]);
+	free(sigs);
+	err = weft_buf_error(out);
+	return err;
+}
+
+static bool
+same_bytes(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+{
+	return alen == blen && (!alen || !memcmp(a, b, alen));
+}
+
+/* 1. The key: A's (B's when there is no A); the fingerprints must agree.
+ * 2. User IDs: A's, then each of B's that A lacks; MAPU maps B's indices.
+ * 3. Issuers likewise (MAPI; index 0, the key itself, stays 0); regexes:
+ *    A's, then B's (B's records shift by A's count).
+ * 4. Signatures: A's as they are, B's with component, issuer and regex
+ *    indices mapped; weft_summary_write sorts them. */
+gpg_error_t
+weft_summary_merge(const weft_summary *a, const weft_summary *b,
+		   weft_buf *out)
+{
+	weft_summary m;
+	weft_tuid *uids = NULL;
+	weft_tbytes *issuers = NULL, *regexes = NULL;
+	weft_tsig *sigs = NULL;
+	size_t *mapu = NULL, *mapi = NULL, i, k, na, nb;
+	gpg_error_t err = 0;
+
+	if (!a)
+		return weft_summary_write(b, out);
+	/* 1 */
+	if (!same_bytes(a->key.fpr, a->key.fpr_len, b->key.fpr,
+			b->key.fpr_len))
+		return WEFT_ERR(GPG_ERR_CONFLICT);
+	memset(&m, 0, sizeof m);
+	m.key = a->key;
+	m.subkeys = a->subkeys;
+	m.nsubkeys = a->nsubkeys;
+	uids = calloc(a->nuids + b->nuids + 1, sizeof *uids);
+	issuers = calloc(a->nissuers + b->nissuers + 1, sizeof *issuers);
+	regexes = calloc(a->nregexes + b->nregexes + 1, sizeof *regexes);
+	sigs = calloc(a->nsigs + b->nsigs + 1, sizeof *sigs);
+	mapu = calloc(b->nuids + 1, sizeof *mapu);
+	mapi = calloc(b->nissuers + 1, sizeof *mapi);
+	if (!uids || !issuers || !regexes || !sigs || !mapu || !mapi) {
+		err = WEFT_ERR(GPG_ERR_ENOMEM);
+		goto leave;
+	}
+	/* 2 */
+	na = a->nuids;
+	memcpy(uids, a->uids, na * sizeof *uids);
+	for (i = 0; i < b->nuids; i++) {
+		for (k = 0; k < na; k++)
+			if (uids[k].tag == b->uids[i].tag &&
+			    same_bytes(uids[k].data, uids[k].len,
+				       b->uids[i].data, b->uids[i].len))
+				break;
+		if (k == na)
+			uids[na++] = b->uids[i];
+		mapu[i] = k;
+	}
+	m.uids = uids;
+	m.nuids = na;
+	/* 3 */
+	nb = a->nissuers;
+	memcpy(issuers, a->issuers, nb * sizeof *issuers);
+	for (i = 0; i < b->nissuers; i++) {
+		for (k = 0; k < nb; k++)
+			if (same_bytes(issuers[k].data, issuers[k].len,
+				       b->issuers[i].data, b->issuers[i].len))
+				break;
+		if (k == nb)
+			issuers[nb++] = b->issuers[i];
+		mapi[i] = k + 1;
+	}
+	m.issuers = issuers;
+	m.nissuers = nb;
+	memcpy(regexes, a->regexes, a->nregexes * sizeof *regexes);
+	memcpy(regexes + a->nregexes, b->regexes,
+	       b->nregexes * sizeof *regexes);
+	m.regexes = regexes;
+	m.nregexes = a->nregexes + b->nregexes;
+	if (m.nregexes >= 0xffff) {
+		err = WEFT_ERR(GPG_ERR_TOO_LARGE);
+		goto leave;
+	}
+	/* 4 */
+	memcpy(sigs, a->sigs, a->nsigs * sizeof *sigs);
+	for (i = 0; i < b->nsigs; i++) {
+		weft_tsig t = b->sigs[i];
+
+		if (t.comp & WEFT_TS_SUBKEY) {
+			if (t.comp != WEFT_TS_PRIMARY) {
+				/* a supplement names no subkeys */
+				err = WEFT_ERR(GPG_ERR_INV_VALUE);
+				goto leave;
+			}
+		} else if (t.comp < b->nuids) {
+			t.comp = (uint16_t)mapu[t.comp];
+		} else {
+			err = WEFT_ERR(GPG_ERR_INV_VALUE);
+			goto leave;
+		}
+		if (t.issuer > b->nissuers) {
+			err = WEFT_ERR(GPG_ERR_INV_VALUE);
+			goto leave;
+		}
+		if (t.issuer)
+			t.issuer = (uint16_t)mapi[t.issuer - 1];
+		t.regex = (uint16_t)(t.regex + a->nregexes);
+		sigs[a->nsigs + i] = t;
+	}
+	m.sigs = sigs;
+	m.nsigs = a->nsigs + b->nsigs;
+	err = weft_summary_write(&m, out);
+leave:
+	free(uids);
+	free(issuers);
+	free(regexes);
+	free(sigs);
+	free(mapu);
+	free(mapi);
+	return err;
+}
+
 const weft_tbytes *
 weft_summary_issuer(const weft_summary *s, const weft_tsig *sig)
 {

@@ -46,6 +46,11 @@ enum {
  * carry 0 there). */
 enum {
 	WEFT_TSF2_NONREVOCABLE = 0x01,   /* Revocable subpacket says 0 */
+	WEFT_TSF2_X509 = 0x02,           /* no OpenPGP signature: a record
+					    the X.509 bridge asserts (a
+					    derived key's binding, an X.509
+					    issuance, a CRL entry, the
+					    user's trust in a CA root) */
 };
 
 typedef struct weft_tsig {
@@ -123,6 +128,24 @@ void weft_summary_free(weft_summary *s);
  * caller frees after the summary). */
 gpg_error_t weft_summary_of(const weft_cert *c, weft_buf *buf,
 			    weft_summary *s);
+
+/* Serialise a summary put together in memory (S->recs and S->mem are
+ * ignored): the record weft_summary_decode reads back.  The signatures
+ * are written in the order the decoder's users rely on (component, then
+ * issuer index, then newest first), whatever their order in S.
+ * GPG_ERR_INV_VALUE when an index (issuer, regex, user ID component)
+ * points outside S; GPG_ERR_TOO_LARGE beyond the format's counts. */
+gpg_error_t weft_summary_write(const weft_summary *s, weft_buf *out);
+
+/* The record of A with what B adds (B is a supplement: more user IDs and
+ * signature records about the same key, e.g. the X.509 bridge's): A's
+ * key and subkeys; A's user IDs, then B's that A lacks (same tag and
+ * octets); the signatures of both, B's re-indexed onto the merged user
+ * IDs and issuers.  A may be NULL (the record is then B's, rewritten).
+ * GPG_ERR_CONFLICT when both are given and their key fingerprints
+ * differ. */
+gpg_error_t weft_summary_merge(const weft_summary *a, const weft_summary *b,
+			       weft_buf *out);
 
 /* ---- state at a time ------------------------------------------------------ */
 

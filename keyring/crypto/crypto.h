@@ -142,6 +142,51 @@ gpg_error_t weft_sig_digest(const weft_pkt_sig *sig, const weft_sig_target *t,
 gpg_error_t weft_sig_verify(const weft_pubkey *pk, const weft_pkt_sig *sig,
 			    const weft_sig_target *t);
 
+/* ---- X.509 (x509.c): what the X.509 bridge needs from libgcrypt ------------ */
+
+/* A certificate's public key as libksba hands it over (a canonical
+ * S-expression: (public-key(rsa(n N)(e E))) or
+ * (public-key(ecc(curve OID-or-name)(q POINT)))), split into what an
+ * OpenPGP v4 key packet holds.  ALGO is the OpenPGP algorithm: RSA (1),
+ * ECDSA (19) over NIST P-256/384/521 (and brainpool), or EdDSA (22) for
+ * Ed25519.  A and B are copies: RSA n and e without leading zero octets;
+ * ECDSA the point 04||X||Y; Ed25519 the 32-octet public key (B empty).
+ *   GPG_ERR_PUBKEY_ALGO  another algorithm or curve (DSA, Ed448, ...)
+ *   GPG_ERR_BAD_PUBKEY   malformed (not an S-expression, a point of the
+ *                        wrong size, an empty modulus) */
+typedef struct weft_x509_key {
+	uint8_t algo;
+	const weft_curve *curve;  /* ECDSA, EdDSA */
+	unsigned bits;            /* RSA modulus bits; ECC curve size */
+	weft_buf a, b;
+} weft_x509_key;
+
+gpg_error_t weft_x509_key_parse(weft_x509_key *out, const uint8_t *sexp,
+				size_t len);
+void weft_x509_key_free(weft_x509_key *k);
+
+/* Check an X.509 signature (a certificate's or a CRL's): SIGVAL as
+ * libksba gives it ((sig-val(rsa(s))...), (sig-val(ecdsa(r)(s))...),
+ * (sig-val(eddsa(r)(s)))), made by the key KEY (a canonical
+ * S-expression as for weft_x509_key_parse) over TBS, the DER of the
+ * signed part.  HASH_ALGO is the OpenPGP number of the digest the
+ * signature algorithm names (RSA PKCS#1 v1.5 and ECDSA), or 0 for
+ * PureEdDSA (Ed25519 signs TBS itself).
+ *   0                      good
+ *   GPG_ERR_BAD_SIGNATURE  does not verify (also: the signature's
+ *                          algorithm is not the key's)
+ *   GPG_ERR_DIGEST_ALGO    HASH_ALGO unknown
+ *   GPG_ERR_BAD_PUBKEY, GPG_ERR_INV_DATA  KEY or SIGVAL malformed */
+gpg_error_t weft_x509_sig_verify(const uint8_t *key, size_t klen,
+				 const uint8_t *sigval, size_t slen,
+				 uint8_t hash_algo, const void *tbs,
+				 size_t tbslen);
+
+/* The keygrip of KEY (canonical S-expression, as above): what gpgsm and
+ * gpg-agent call the key. */
+gpg_error_t weft_x509_keygrip(const uint8_t *key, size_t klen,
+			      uint8_t grip[20]);
+
 /* Random octets.  STRONG selects GCRY_STRONG_RANDOM (session keys,
  * secret values); otherwise gcry_create_nonce, for values that become
  * public (v6 salts, nonces). */

@@ -5,6 +5,13 @@
  *   2. Every index entry a certificate implies must be present.
  *   3. Each index must hold exactly as many entries as the certificates
  *      imply; if not, the entries no certificate implies are named.
+ *   4. Every certificate has a tnodes record (its summary).  Every tnodes
+ *      record belongs to a certificate or to a supplement (tsupp: the
+ *      X.509 bridge's derived keys have only that); where a supplement
+ *      takes part, the record must be exactly the merge it implies, and
+ *      every supplement must have its record.  (Whether the supplements
+ *      themselves agree with the X.509 bridge's records is checked by
+ *      weft_x509_fsck.)
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,6 +20,7 @@
 #include "store.h"
 #include "../ctx.h"
 #include "../util/mem.h"
+#include "../util/buf.h"
 
 #define CHECKED_DBS 6   /* keyids, emails, uids, edges, redges, pending */
 
@@ -125,7 +133,8 @@ check_cert(void *opaque, const uint8_t *key, size_t klen, const uint8_t *val,
 	weft_cert *c = NULL;
 	weft_diag d = { { 0 } };
 	char hex[2 * WEFT_FPR_MAX + 1], khex[1100];
-	size_t i;
+	const uint8_t *tn;
+	size_t i, tnlen;
 	gpg_error_t err;
 
 	f->keys++;
@@ -141,6 +150,9 @@ check_cert(void *opaque, const uint8_t *key, size_t klen, const uint8_t *val,
 		problem(f, "certificate stored under %s holds key %s", khex,
 			hex);
 	}
+	if (weft_store_get(f->txn, WEFT_DB_TNODES, key, klen, &tn, &tnlen))
+		problem(f, "certificate %s has no summary record (tnodes)",
+			khex);
 	if ((err = expected_entries(f, c)))
 		goto leave;
 	for (i = 0; i < f->n; i++) {
@@ -203,6 +215,60 @@ check_entry(void *opaque, const uint8_t *key, size_t klen, const uint8_t *val,
 	return 0;
 }
 
+/* Step 4, for one tnodes record. */
+static gpg_error_t
+check_tnode(void *opaque, const uint8_t *key, size_t klen, const uint8_t *val,
+	    size_t vlen)
+{
+	fsck *f = opaque;
+	const uint8_t *p;
+	size_t plen;
+	char hex[130];
+	weft_buf want;
+	bool any, supp;
+	gpg_error_t err;
+
+	weft_hex(key, klen < 64 ? klen : 64, hex);
+	supp = !weft_store_get(f->txn, WEFT_DB_TSUPP, key, klen, &p, &plen);
+	if (!supp) {
+		if (weft_store_get(f->txn, WEFT_DB_CERTS, key, klen, &p, &plen))
+			problem(f, "index tnodes has a stray record %s (no certificate or supplement implies it)",
+				hex);
+		return 0;
+	}
+	weft_buf_init(&want);
+	err = weft_store_tnode_expected(f->txn, key, klen, &want, &any);
+	if (!err && (!any || want.len != vlen || memcmp(want.data, val, vlen)))
+		problem(f, "index tnodes: the record of %s is not its summary merged with its supplement",
+			hex);
+	weft_buf_free(&want);
+	if (err && gpg_err_code(err) != GPG_ERR_ENOMEM) {
+		problem(f, "index tnodes: the record of %s or its supplement does not decode: %s",
+			hex, gpg_strerror(err));
+		err = 0;
+	}
+	return err;
+}
+
+static gpg_error_t
+check_supplement(void *opaque, const uint8_t *key, size_t klen,
+		 const uint8_t *val, size_t vlen)
+{
+	fsck *f = opaque;
+	const uint8_t *p;
+	size_t plen;
+	char hex[130];
+
+	(void)val;
+	(void)vlen;
+	if (weft_store_get(f->txn, WEFT_DB_TNODES, key, klen, &p, &plen)) {
+		weft_hex(key, klen < 64 ? klen : 64, hex);
+		problem(f, "index tnodes lacks the record of %s (it has a supplement)",
+			hex);
+	}
+	return 0;
+}
+
 gpg_error_t
 weft_fsck(weft_ctx *ctx, weft_fsck_cb cb, void *opaque, uint64_t *problems,
 	  uint64_t *keys)
@@ -238,6 +304,11 @@ weft_fsck(weft_ctx *ctx, weft_fsck_cb cb, void *opaque, uint64_t *problems,
 					   &sc)))
 			goto leave;
 	}
+	if ((err = weft_store_each(f.txn, WEFT_DB_TNODES, NULL, 0, check_tnode,
+				   &f)) ||
+	    (err = weft_store_each(f.txn, WEFT_DB_TSUPP, NULL, 0,
+				   check_supplement, &f)))
+		goto leave;
 leave:
 	*problems = f.problems;
 	*keys = f.keys;

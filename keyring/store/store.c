@@ -44,6 +44,9 @@ static const struct {
 	[WEFT_DB_META] = { "meta", 0 },
 	[WEFT_DB_TNODES] = { "tnodes", 0 },
 	[WEFT_DB_OWNERTRUST] = { "ownertrust", 0 },
+	[WEFT_DB_TSUPP] = { "tsupp", 0 },
+	[WEFT_DB_X509IDX] = { "x509idx", MDB_DUPSORT },
+	[WEFT_DB_X509KEYS] = { "x509keys", 0 },
 };
 
 const char *
@@ -636,6 +639,129 @@ put_parts(weft_txn *t, int db, const uint8_t *key, size_t klen,
 	return 0;
 }
 
+/* ---- supplements ---------------------------------------------------------------- */
+
+/* SUMMARY (a certificate's summary record) merged with FPR's supplement,
+ * in place; unchanged when there is none. */
+static gpg_error_t
+with_supplement(weft_txn *t, const uint8_t *fpr, size_t len,
+		weft_buf *summary)
+{
+	const uint8_t *rec;
+	size_t rlen;
+	weft_summary a, b;
+	weft_buf merged;
+	gpg_error_t err;
+
+	err = weft_store_get(t, WEFT_DB_TSUPP, fpr, len, &rec, &rlen);
+	if (gpg_err_code(err) == GPG_ERR_NOT_FOUND)
+		return 0;
+	if (err)
+		return err;
+	weft_buf_init(&merged);
+	memset(&a, 0, sizeof a);
+	memset(&b, 0, sizeof b);
+	if (!(err = weft_summary_decode(&a, summary->data, summary->len)) &&
+	    !(err = weft_summary_decode(&b, rec, rlen)) &&
+	    !(err = weft_summary_merge(&a, &b, &merged))) {
+		weft_buf_free(summary);
+		*summary = merged;
+		weft_buf_init(&merged);
+	}
+	weft_summary_free(&a);
+	weft_summary_free(&b);
+	weft_buf_free(&merged);
+	return err;
+}
+
+gpg_error_t
+weft_store_tnode_expected(weft_txn *t, const uint8_t *fpr, size_t len,
+			  weft_buf *out, bool *any)
+{
+	weft_cert *c = NULL;
+	const uint8_t *rec;
+	size_t rlen;
+	gpg_error_t err;
+
+	*any = false;
+	err = weft_store_cert_load(t, fpr, len, &c, NULL);
+	if (!err) {
+		*any = true;
+		err = weft_summary_build(c, out);
+		weft_cert_free(c);
+		if (!err)
+			err = with_supplement(t, fpr, len, out);
+		return err;
+	}
+	if (gpg_err_code(err) != GPG_ERR_NOT_FOUND)
+		return err;
+	err = weft_store_get(t, WEFT_DB_TSUPP, fpr, len, &rec, &rlen);
+	if (gpg_err_code(err) == GPG_ERR_NOT_FOUND)
+		return 0;
+	if (err)
+		return err;
+	*any = true;
+	return weft_buf_put(out, rec, rlen);
+}
+
+static gpg_error_t
+rewrite_tnode(weft_txn *t, const uint8_t *fpr, size_t len)
+{
+	weft_buf rec;
+	bool any;
+	gpg_error_t err;
+
+	weft_buf_init(&rec);
+	if (!(err = weft_store_tnode_expected(t, fpr, len, &rec, &any)))
+		err = any ? weft_store_put(t, WEFT_DB_TNODES, fpr, len,
+					   rec.data, rec.len)
+			  : weft_store_del(t, WEFT_DB_TNODES, fpr, len, NULL, 0);
+	weft_buf_free(&rec);
+	return err;
+}
+
+gpg_error_t
+weft_store_supplement_put(weft_txn *t, const uint8_t *fpr, size_t len,
+			  const uint8_t *rec, size_t rlen)
+{
+	weft_summary s;
+	gpg_error_t err;
+
+	if ((err = weft_summary_decode(&s, rec, rlen)))
+		return err;
+	if (s.key.fpr_len != len || memcmp(s.key.fpr, fpr, len))
+		err = WEFT_ERR(GPG_ERR_CONFLICT);
+	weft_summary_free(&s);
+	if (err)
+		return err;
+	if ((err = weft_store_put(t, WEFT_DB_TSUPP, fpr, len, rec, rlen)))
+		return err;
+	return rewrite_tnode(t, fpr, len);
+}
+
+gpg_error_t
+weft_store_supplement_del(weft_txn *t, const uint8_t *fpr, size_t len)
+{
+	gpg_error_t err;
+
+	if ((err = weft_store_del(t, WEFT_DB_TSUPP, fpr, len, NULL, 0)))
+		return err;
+	return rewrite_tnode(t, fpr, len);
+}
+
+gpg_error_t
+weft_store_x509idx_each(weft_txn *t, uint8_t kind, const void *key,
+			size_t klen, weft_store_cb cb, void *opaque)
+{
+	uint8_t k[512];
+
+	if (!klen || klen + 1 > sizeof k - 1)
+		return 0;
+	k[0] = kind;
+	memcpy(k + 1, key, klen);
+	return weft_store_each(t, WEFT_DB_X509IDX, k, klen + 1, cb, opaque);
+}
+
 gpg_error_t
 weft_store_cert_put(weft_txn *t, const weft_cert *c, const weft_cert *old)
 {
@@ -681,6 +807,11 @@ weft_store_cert_put(weft_txn *t, const weft_cert *c, const weft_cert *old)
 	parts[4] = &rec;
 	if ((err = put_parts(t, WEFT_DB_CERTS, c->primary.fpr,
 			     c->primary.fpr_len, parts, 5)))
+		goto leave;
+	/* A supplement (the X.509 bridge's records about this key) joins
+	 * the certificate's own summary. */
+	if ((err = with_supplement(t, c->primary.fpr, c->primary.fpr_len,
+				   &summary)))
 		goto leave;
 	parts[0] = &summary;
 	if ((err = put_parts(t, WEFT_DB_TNODES, c->primary.fpr,

@@ -15,8 +15,27 @@
  *   roots    fingerprint -> trust root amount (explicit roots)
  *   ownertrust fingerprint -> GnuPG ownertrust value
  *   secrets  primary fingerprint -> protected secret keys (secret/)
- *   x509     reserved for the X.509 bridge
+ *   x509     SHA-256 of a DER certificate or CRL -> the X.509 bridge's
+ *            record of it (keyring/x509/x509.h has the format)
  *   meta     name -> value ("schema" -> "2")
+ *   tsupp    fingerprint -> a supplement summary: records about a key
+ *            that no OpenPGP packet carries (the X.509 bridge's derived
+ *            keys: their user IDs, X.509 issuances, CRL revocations, the
+ *            user's trust in a CA root).  tnodes holds the certificate's
+ *            summary merged with it (weft_summary_merge), or the
+ *            supplement alone when no certificate has that fingerprint
+ *   x509idx  (dupsort) the X.509 bridge's indexes, a kind octet then the
+ *            key:  'f' derived fpr -> SHA-256 of each certificate with
+ *            that key;  'k' key ID -> derived fpr;  'g' keygrip ->
+ *            derived fpr;  'e' lower-cased address -> derived fpr;
+ *            'u' lower-cased user ID (weft_store_uid_key) -> derived fpr
+ *   x509keys derived fpr -> its OpenPGP v4 public key packet (header
+ *            included), so that certifications made with a CA's key in
+ *            OpenPGP verify (store/import-tp.c)
+ *
+ * Databases added after schema 2 (tsupp, x509idx, x509keys) are created
+ * when a keyring is opened for writing; read-only opens of older
+ * keyrings see them as empty.
  *
  * Lifetimes: pointers returned by weft_store_*_get point into the map and
  * are valid until the transaction ends or the next write in it.
@@ -53,6 +72,9 @@ enum weft_db {
 	WEFT_DB_META,
 	WEFT_DB_TNODES,
 	WEFT_DB_OWNERTRUST,
+	WEFT_DB_TSUPP,
+	WEFT_DB_X509IDX,
+	WEFT_DB_X509KEYS,
 	WEFT_DB_COUNT
 };
 
@@ -117,6 +139,31 @@ gpg_error_t weft_store_cert_put(weft_txn *t, const weft_cert *c,
 gpg_error_t weft_store_summary_get(weft_txn *t, const uint8_t *fpr,
 				   size_t fpr_len, const uint8_t **rec,
 				   size_t *len);
+
+/* ---- supplements (see tsupp above) ------------------------------------------ */
+
+/* Set FPR's supplement to the summary record REC (weft_summary_write)
+ * and rewrite its tnodes record: the certificate's summary merged with
+ * it, or REC alone.  GPG_ERR_INV_DATA when REC does not decode,
+ * GPG_ERR_CONFLICT when it names another key. */
+gpg_error_t weft_store_supplement_put(weft_txn *t, const uint8_t *fpr,
+				      size_t fpr_len, const uint8_t *rec,
+				      size_t len);
+/* Drop FPR's supplement: its tnodes record becomes the certificate's
+ * summary, or goes when there is no certificate.  Absent is no error. */
+gpg_error_t weft_store_supplement_del(weft_txn *t, const uint8_t *fpr,
+				      size_t fpr_len);
+/* What FPR's tnodes record must hold (for fsck): into OUT, *ANY false
+ * when neither a certificate nor a supplement has FPR. */
+gpg_error_t weft_store_tnode_expected(weft_txn *t, const uint8_t *fpr,
+				      size_t fpr_len, weft_buf *out,
+				      bool *any);
+
+/* Every value of KIND||KEY in x509idx (see above); CB as
+ * weft_store_each. */
+gpg_error_t weft_store_x509idx_each(weft_txn *t, uint8_t kind,
+				    const void *key, size_t klen,
+				    weft_store_cb cb, void *opaque);
 
 /* Primary fingerprints whose certificate has key ID KEYID (primary or
  * subkey), by email, or whose user IDs contain NEEDLE (case-insensitive).

@@ -648,6 +648,7 @@ free_path(weft_path_info *p)
 		if (p->hops) {
 			free(p->hops[i].uid);
 			free(p->hops[i].regex);
+			free(p->hops[i].x509);
 		}
 	}
 	free(p->fprs);
@@ -667,6 +668,7 @@ weft_binding_list_free(weft_binding_list *l)
 			free_path(&l->v[i].paths[j]);
 		free(l->v[i].paths);
 		free(l->v[i].uid);
+		free(l->v[i].x509);
 	}
 	free(l->v);
 	free(l);
@@ -705,6 +707,27 @@ q_bindings(question *q, uint32_t node, int **out, size_t *n)
 }
 
 static gpg_error_t
+add_to_set(void *opaque, const uint8_t *key, size_t klen, const uint8_t *val,
+	   size_t vlen);
+
+/* Keys of the X.509 bridge (no certificate in db certs, a summary in
+ * tnodes): by fingerprint, or by key ID through its index. */
+static gpg_error_t
+derived_keys(question *q, const uint8_t *bin, size_t n, weft_fprset *set)
+{
+	const uint8_t *rec;
+	size_t len;
+
+	if (n == 8)
+		return weft_store_x509idx_each(q->txn, 'k', bin, 8, add_to_set,
+					       set);
+	if ((n == 20 || n == 32) &&
+	    !weft_store_summary_get(q->txn, bin, n, &rec, &len))
+		return weft_fprset_add(set, bin, n);
+	return 0;
+}
+
+static gpg_error_t
 resolve_key(question *q, const char *key, uint32_t *node, bool *present)
 {
 	weft_fprset set = { NULL, 0, 0 };
@@ -720,7 +743,8 @@ resolve_key(question *q, const char *key, uint32_t *node, bool *present)
 	if (n != 8 && n != 20 && n != 32)
 		return weft_ctx__error(q->ctx, WEFT_ERR(GPG_ERR_NOT_FOUND),
 				       "no key %s in the keyring", key);
-	if ((err = weft_query_resolve(q->txn, key, WEFT_FIND_EXACT, &set)))
+	if ((err = weft_query_resolve(q->txn, key, WEFT_FIND_EXACT, &set)) ||
+	    (!set.n && (err = derived_keys(q, bin, n, &set))))
 		goto leave;
 	weft_fprset_sort(&set);
 	if (!set.n) {
@@ -881,17 +905,59 @@ add_key_to_set(void *opaque, const uint8_t *key, size_t klen,
 	return weft_fprset_add(opaque, key, klen);
 }
 
+struct x509_uid {
+	const uint8_t *needle;
+	size_t nlen;
+	weft_fprset *set;
+};
+
+static gpg_error_t
+x509_uid_match(void *opaque, const uint8_t *key, size_t klen,
+	       const uint8_t *val, size_t vlen)
+{
+	struct x509_uid *x = opaque;
+
+	if (klen < 1 || !memmem(key + 1, klen - 1, x->needle, x->nlen))
+		return 0;
+	return weft_fprset_add(x->set, val, vlen);
+}
+
+/* Derived keys whose user IDs contain UID (the x509idx 'u' entries,
+ * lower-cased as the uids index is). */
+static gpg_error_t
+x509_uid_candidates(question *q, const char *uid, weft_fprset *set)
+{
+	uint8_t low[WEFT_UID_KEY_MAX];
+	struct x509_uid x;
+
+	x.nlen = weft_store_uid_key((const uint8_t *)uid, strlen(uid), low);
+	if (!x.nlen)
+		return 0;
+	x.needle = low;
+	x.set = set;
+	return weft_store_each_prefix(q->txn, WEFT_DB_X509IDX, "u", 1,
+				      x509_uid_match, &x);
+}
+
 /* Candidates for a user ID: keys whose indexed user IDs contain it. */
 static gpg_error_t
 candidates(question *q, const char *uid, bool email, weft_fprset *set)
 {
 	char low[512];
 
+	gpg_error_t err;
+
 	if (email) {
 		lower_email(uid, low, sizeof low);
-		return weft_store_by_email(q->txn, low, add_to_set, set);
+		if ((err = weft_store_by_email(q->txn, low, add_to_set, set)))
+			return err;
+		/* keys of the X.509 bridge have their own index */
+		return weft_store_x509idx_each(q->txn, 'e', low, strlen(low),
+					       add_to_set, set);
 	}
-	return weft_store_by_uid_substring(q->txn, uid, add_to_set, set);
+	if ((err = weft_store_by_uid_substring(q->txn, uid, add_to_set, set)))
+		return err;
+	return x509_uid_candidates(q, uid, set);
 }
 
 gpg_error_t

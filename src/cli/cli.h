@@ -241,6 +241,7 @@ int cmd_shell(cli *c, const opt_result *r);
 int cmd_verify(cli *c, const opt_result *r);
 int cmd_sign(cli *c, const opt_result *r);
 int cmd_version(cli *c, const opt_result *r);
+int cmd_x509(cli *c, const opt_result *r);
 
 /* One signature's verdict as weft verify shows it (cmd-verify.c; also
  * used by verify-mail): human lines, a JSON object, GnuPG status lines

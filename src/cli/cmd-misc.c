@@ -22,6 +22,15 @@ cmd_fsck(cli *c, const opt_result *r)
 	err = weft_fsck(c->ctx, on_problem, c, &problems, &keys);
 	if (err)
 		return cli_fail(c, err, "fsck");
+	/* the X.509 bridge's supplements and indexes against its records */
+	{
+		uint64_t more = 0;
+
+		err = weft_x509_fsck(c->ctx, on_problem, c, &more);
+		if (err)
+			return cli_fail(c, err, "fsck");
+		problems += more;
+	}
 	if (c->json) {
 		json j;
 

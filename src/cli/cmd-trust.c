@@ -167,6 +167,10 @@ json_path(json *j, const weft_path_info *p)
 		json_int(j, h->amount);
 		json_key(j, "regex");
 		json_str(j, h->regex);
+		if (h->x509) {
+			json_key(j, "x509");
+			json_str(j, h->x509);
+		}
 		json_end_obj(j);
 	}
 	json_end_arr(j);
@@ -196,6 +200,10 @@ json_binding(json *j, const weft_binding_info *b)
 	for (i = 0; i < b->npaths; i++)
 		json_path(j, &b->paths[i]);
 	json_end_arr(j);
+	if (b->x509) {
+		json_key(j, "x509");
+		json_str(j, b->x509);
+	}
 	json_end_obj(j);
 }
 
@@ -277,6 +285,11 @@ human_path(FILE *f, const weft_path_info *p, size_t idx, size_t total)
 					h->amount);
 			}
 		}
+		if (h->x509) {
+			fputs("    \xe2\x94\x82   ", f);
+			fput_escaped(f, h->x509, strlen(h->x509));
+			fputc('\n', f);
+		}
 		fprintf(f, "    %s %s ", last ? "\xe2\x94\x94" : "\xe2\x94\x9c",
 			p->fprs[i + 1]);
 		if (last) {
@@ -314,6 +327,11 @@ human_binding(cli *c, const weft_binding_info *b, bool gossip, bool gnupg)
 	    b->validity == WEFT_VALIDITY_REVOKED)
 		fprintf(f, " [%s]", weft_validity_name(b->validity));
 	fputc('\n', f);
+	if (c->verbose && b->x509) {
+		fputs("  X.509 ", f);
+		fput_escaped(f, b->x509, strlen(b->x509));
+		fputc('\n', f);
+	}
 	if (c->verbose || gossip)
 		for (i = 0; i < b->npaths; i++)
 			human_path(f, &b->paths[i], i, b->npaths);
@@ -378,6 +396,11 @@ finish(cli *c, gpg_error_t err, weft_binding_list *l, trust_args *ta,
 	if (err && gpg_err_code(err) != GPG_ERR_NOT_FOUND) {
 		rc = cli_fail(c, err, what);
 	} else {
+		/* The X.509 certificates behind keys and hops (-v, --json). */
+		if (l && (c->verbose || c->json) &&
+		    weft_x509_annotate(c->ctx, l) && !c->quiet)
+			cli_err(c, "%s: the X.509 details are not available: %s",
+				what, weft_ctx_error(c->ctx));
 		if (err && !c->json)
 			cli_err(c, "%s", weft_ctx_error(c->ctx));
 		rc = l ? report(c, l, ta, single, err != 0) : EXIT_NEGATIVE;

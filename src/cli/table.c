@@ -20,6 +20,7 @@ extern const opt_spec show_opts[];
 extern const opt_spec shell_opts[];
 extern const opt_spec verify_opts[];
 extern const opt_spec sign_opts[];
+extern const opt_spec x509_opts[];
 
 const opt_spec weft_global_opts[] = {
 	{ "home", 0, true, GOPT_HOME, "DIR",
@@ -235,6 +236,36 @@ const command weft_commands[] = {
 	  "Exit status: 0 signed, 2 error (no key that may sign, wrong\n"
 	  "passphrase, unreadable input).",
 	  sign_opts, 0, cmd_sign },
+	{ "x509", "import FILE... [--amount N] [--domain D] [--depth-cap N] [--by MYKEY] [--yes] | list | show ID | remove ID [--yes]",
+	  "trust an enterprise X.509 CA for its domain: roots, intermediates, S/MIME certificates, CRLs",
+	  "import reads X.509 certificates and CRLs from each FILE: PEM (one or\n"
+	  "many blocks: a bundle such as /etc/ssl/certs/ca-certificates.crt) or\n"
+	  "DER.  A self-signed CA certificate is a root: your key vouches for it\n"
+	  "with a local trust signature of depth pathLenConstraint + 1 (else\n"
+	  "--depth-cap, 3), amount --amount (120), scoped to the domains its\n"
+	  "nameConstraints permit for email (or --domain D).  Before anything is\n"
+	  "written the roots are shown (subject, SHA-256, validity, constraints,\n"
+	  "the trust they get) and you are asked; without a terminal pass --yes.\n"
+	  "Intermediates and S/MIME certificates become certifications: the\n"
+	  "issuer's key certifies \"CN <email>\" for each address of the subject,\n"
+	  "from notBefore to notAfter, when the signature verifies and\n"
+	  "basicConstraints, keyUsage, pathLenConstraint and nameConstraints hold\n"
+	  "along the whole chain.  A CRL signed by an imported CA revokes what it\n"
+	  "lists (keyCompromise: the key itself).  Every certificate's key is an\n"
+	  "OpenPGP v4 key created at notBefore (gpg computes the same\n"
+	  "fingerprint), used by authenticate, lookup, identify, path, check and\n"
+	  "verify (-v shows each hop's certificate and why a chain fails), never\n"
+	  "by list, show or export.  RSA-PSS signatures are refused.\n"
+	  "\n"
+	  "list shows every certificate and CRL with its status, show ID one in\n"
+	  "full (ID: its SHA-256 or 8+ leading hex digits of it, its OpenPGP\n"
+	  "fingerprint, key ID or keygrip), remove ID takes it out with the trust\n"
+	  "it gave (asked, or --yes).\n"
+	  "\n"
+	  "Exit status: 0 done, 1 import: something was refused (or you said\n"
+	  "no); show/remove: no such certificate, 2 error (unreadable file, no\n"
+	  "terminal to ask on and no --yes, no key of yours to vouch).",
+	  x509_opts, CMD_WRITES, cmd_x509 },
 	{ "shell", "[--keep-going]",
 	  "work with the keyring at a prompt, or run a script of commands",
 	  "On a terminal: a prompt (readline, with history kept in the keyring\n"
