@@ -84,8 +84,9 @@ typedef struct astate {
 	bool had_crc;
 	/* decoded octets of the last line, not yet handed out */
 	uint8_t *obuf;
-	size_t opos, olen;
+	size_t opos, olen, ohw;  /* OHW: most octets OBUF ever held */
 	uint8_t *lbuf;           /* LINE_CAP octets */
+	size_t lhw;              /* most octets LBUF ever held */
 	gpg_error_t err;         /* kept until the octets before it are read */
 	uint32_t crctab[256];
 	uint8_t dec[256];
@@ -183,11 +184,11 @@ astate_free(void *opaque)
 	free(st->label);
 	/* The octets may be a private key block's. */
 	if (st->obuf) {
-		weft_wipe(st->obuf, OBUF_CAP);
+		weft_wipe(st->obuf, st->ohw);
 		free(st->obuf);
 	}
 	if (st->lbuf) {
-		weft_wipe(st->lbuf, LINE_CAP);
+		weft_wipe(st->lbuf, st->lhw);
 		free(st->lbuf);
 	}
 	free(st);
@@ -286,6 +287,8 @@ next_line(astate *st, line *l, bool *eof)
 		}
 		break; /* a LF, or the end of SRC */
 	}
+	if (stored + lf > st->lhw)
+		st->lhw = stored + lf;
 	if (!stored && !lf && !l->toolong) {
 		*eof = true;
 		return 0;
@@ -319,6 +322,8 @@ skip_rest(astate *st, bool *nonws)
 			lf = true;
 		if (err)
 			return err;
+		if (k > st->lhw)
+			st->lhw = k;
 		for (i = 0; i < k - lf; i++)
 			if (!is_ws(st->lbuf[i]))
 				*nonws = true;
@@ -524,9 +529,10 @@ block_line(astate *st, const line *l, hdrs *hs)
 					     "END line before line %zu",
 					     st->begin_no, l->no);
 		}
+		/* With a CRC24 line the data ended there (and its tail was
+		 * counted); without one there is nothing to check. */
 		if (st->st != ST_AFTER_CRC && (err = b64_finish(st, l)))
 			return err;
-		crc_update(st, st->obuf, st->olen);
 		if (st->had_crc && st->crc != st->crc_want)
 			return weft_diag_set(diag, WEFT_ERR(GPG_ERR_CHECKSUM),
 					     "armor block (from line %zu): the "
@@ -596,7 +602,10 @@ block_next(astate *st, hdrs *hs)
 		return weft_diag_set(st->diag, WEFT_ERR(GPG_ERR_BAD_DATA),
 				     "armor block (line %zu): missing END line",
 				     st->begin_no);
-	return block_line(st, &l, hs);
+	err = block_line(st, &l, hs);
+	if (st->olen > st->ohw)
+		st->ohw = st->olen; /* errors too: octets before them */
+	return err;
 }
 
 static gpg_error_t

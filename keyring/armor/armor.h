@@ -104,7 +104,9 @@ void weft_armor_headers_free(weft_armor_header *h, size_t n);
  *   GPG_ERR_NO_DATA    no BEGIN PGP line before the end of SRC; also when
  *                      SRC starts with binary OpenPGP (first octet with
  *                      bit 7 set; nothing is consumed then)
- *   GPG_ERR_BAD_DATA   malformed BEGIN line or armor header
+ *   GPG_ERR_BAD_DATA   malformed BEGIN line or armor header, SRC ending
+ *                      among the headers; in a cleartext message, a line
+ *                      before the blank one that is not a header
  *   GPG_ERR_TOO_LARGE  a line of the block over WEFT_MAX_ARMOR_LINE, more
  *                      than WEFT_MAX_ARMOR_HEADERS headers
  *   GPG_ERR_ENOMEM, and SRC's own errors.

@@ -36,6 +36,8 @@
  *   - weft_stream_peek gives at most N octets (*AVAIL <= N).
  *   - weft_stream_line treats a MAX above WEFT_STREAM_BUF as
  *     WEFT_STREAM_BUF: lines are held to what one look-ahead can see.
+ *     A line is at most MAX octets with its LF; the last line of the
+ *     input, without a LF, may be MAX octets long.
  *   - weft_stream_at_end is false after an error (the next read tells
  *     it).
  */
@@ -52,15 +54,26 @@
 
 #define CAP (2 * (size_t)WEFT_STREAM_BUF)
 
+/* How far into BUF octets were ever stored, kept in a word just past the
+ * buffer (the header's struct has no field for it): close wipes only
+ * that much, so that a stream that saw a few octets does not touch (and
+ * fault in) 128 KiB to wipe them. */
+static size_t *
+high_water(weft_stream *s)
+{
+	return (size_t *)(void *)(s->buf + CAP);
+}
+
 gpg_error_t
 weft_stream_init(weft_stream *s, weft_stream_read_fn read,
 		 void (*free_fn)(void *opaque), void *opaque)
 {
 	assert(s && read);
 	memset(s, 0, sizeof *s);
-	s->buf = malloc(CAP);
+	s->buf = malloc(CAP + sizeof(size_t));
 	if (!s->buf)
 		return WEFT_ERR(GPG_ERR_ENOMEM);
+	*high_water(s) = 0;
 	s->read = read;
 	s->free = free_fn;
 	s->opaque = opaque;
@@ -76,8 +89,8 @@ weft_stream_close(weft_stream *s)
 		s->free(s->opaque);
 	if (s->buf) {
 		/* Filters may carry decoded secret keys (an armored private
-		 * key block); the buffer is small, so wipe it always. */
-		weft_wipe(s->buf, CAP);
+		 * key block): wipe what was stored. */
+		weft_wipe(s->buf, *high_water(s));
 		free(s->buf);
 	}
 	memset(s, 0, sizeof *s);
@@ -121,6 +134,8 @@ fill(weft_stream *s, size_t want)
 		if ((err = pull(s, s->buf + s->len, CAP - s->len, &got)))
 			return err;
 		s->len += got;
+		if (s->len > *high_water(s))
+			*high_water(s) = s->len;
 	}
 	return 0;
 }

@@ -343,8 +343,9 @@ weft_inflate_open(weft_stream *out, weft_stream *src, int algo,
 
 leave:
 	if (err)
-		err = weft_diag_set(diag, err, "cannot set up %s decompression: "
-				    "%s", algo_name(algo), gpg_strerror(err));
+		err = weft_diag_set(diag, err, "cannot set up %s "
+				    "decompression: %s", algo_name(algo),
+				    gpg_strerror(err));
 	istate_free(st);
 	return err;
 }
