@@ -16,10 +16,8 @@
  * Memory: one line buffer (WEFT_MAX_ARMOR_LINE + 1 octets), the octets
  * decoded from one line, two small tables; all allocated at open.
  *
- * The CRC24 runs over the octets as they are decoded.  weft_crc24() only
- * computes it from the start, so the table for the running form is
- * derived from it at open (one call per octet value): crc24.c stays the
- * one definition of the checksum.
+ * The CRC24 runs over the octets as they are decoded
+ * (weft_crc24_update).
  *
  * The small helpers (label, header name and value checks, the base64
  * state machine) follow armor.c line for line; armor.c keeps its own
@@ -88,7 +86,6 @@ typedef struct astate {
 	uint8_t *lbuf;           /* LINE_CAP octets */
 	size_t lhw;              /* most octets LBUF ever held */
 	gpg_error_t err;         /* kept until the octets before it are read */
-	uint32_t crctab[256];
 	uint8_t dec[256];
 } astate;
 
@@ -198,8 +195,6 @@ static gpg_error_t
 astate_new(astate **out, weft_stream *src, weft_diag *diag)
 {
 	astate *st;
-	uint32_t init;
-	uint8_t o;
 	unsigned i;
 
 	*out = NULL;
@@ -214,14 +209,7 @@ astate_new(astate **out, weft_stream *src, weft_diag *diag)
 	st->src = src;
 	st->diag = diag;
 
-	/* The running CRC24 table, from weft_crc24 itself: for one octet
-	 * O, crc24 = (INIT << 8) ^ T[(INIT >> 16) ^ O] (24 bits kept). */
-	init = weft_crc24(NULL, 0);
-	for (i = 0; i < 256; i++) {
-		o = (uint8_t)(i ^ (init >> 16));
-		st->crctab[i] = (weft_crc24(&o, 1) ^ (init << 8)) & 0xffffffu;
-	}
-	st->crc = init;
+	st->crc = WEFT_CRC24_INIT;
 
 	memset(st->dec, B64_BAD, sizeof st->dec);
 	for (i = 0; i < 64; i++)
@@ -234,13 +222,7 @@ astate_new(astate **out, weft_stream *src, weft_diag *diag)
 static void
 crc_update(astate *st, const uint8_t *p, size_t n)
 {
-	uint32_t crc = st->crc;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		crc = ((crc << 8) ^ st->crctab[((crc >> 16) ^ p[i]) & 0xff]) &
-		      0xffffffu;
-	st->crc = crc;
+	st->crc = weft_crc24_update(st->crc, p, n);
 }
 
 /* ---- lines ------------------------------------------------------------- */

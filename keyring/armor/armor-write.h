@@ -10,11 +10,6 @@
 
 #include "armor.h"
 
-#define WEFT_CRC24_INIT 0xb704ceu
-
-/* Continue a CRC24 (start from WEFT_CRC24_INIT). */
-uint32_t weft_crc24_update(uint32_t crc, const uint8_t *p, size_t n);
-
 typedef struct weft_armor_writer {
 	weft_write_fn write;
 	void *opaque;

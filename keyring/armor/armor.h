@@ -63,6 +63,9 @@ gpg_error_t weft_armor_encode(weft_buf *out, const char *label,
 
 /* CRC24 as RFC 9580 6.1 defines it. */
 uint32_t weft_crc24(const uint8_t *p, size_t n);
+/* The same as it runs: start from WEFT_CRC24_INIT, feed pieces. */
+#define WEFT_CRC24_INIT 0xb704ceu
+uint32_t weft_crc24_update(uint32_t crc, const uint8_t *p, size_t n);
 
 /* ---- streaming (armor-stream.c) ---------------------------------------- */
 

@@ -7,9 +7,7 @@
 #include "../internal.h"
 
 #include "armor.h"
-#include "armor-write.h"
 
-#define CRC24_INIT 0xb704ceu
 
 static const uint32_t crc24_table[256] = {
 	0x000000, 0x864cfb, 0x8ad50d, 0x0c99f6, 0x93e6e1, 0x15aa1a,
@@ -60,7 +58,7 @@ static const uint32_t crc24_table[256] = {
 uint32_t
 weft_crc24(const uint8_t *p, size_t n)
 {
-	uint32_t crc = CRC24_INIT;
+	uint32_t crc = WEFT_CRC24_INIT;
 	size_t i;
 
 	for (i = 0; i < n; i++)
