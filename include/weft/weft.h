@@ -97,6 +97,7 @@ const char *weft_ctx_home(const weft_ctx *ctx);
 
 #include <weft/complete.h>
 #include <weft/key.h>
+#include <weft/mail.h>
 #include <weft/store.h>
 #include <weft/secret.h>
 #include <weft/trust.h>

@@ -239,6 +239,7 @@ int cmd_revoke(cli *c, const opt_result *r);
 int cmd_help(cli *c, const opt_result *r);
 int cmd_shell(cli *c, const opt_result *r);
 int cmd_verify(cli *c, const opt_result *r);
+int cmd_verify_mail(cli *c, const opt_result *r);
 int cmd_sign(cli *c, const opt_result *r);
 int cmd_version(cli *c, const opt_result *r);
 int cmd_x509(cli *c, const opt_result *r);

@@ -19,6 +19,7 @@ extern const opt_spec list_opts[];
 extern const opt_spec show_opts[];
 extern const opt_spec shell_opts[];
 extern const opt_spec verify_opts[];
+extern const opt_spec verify_mail_opts[];
 extern const opt_spec sign_opts[];
 extern const opt_spec x509_opts[];
 
@@ -219,6 +220,40 @@ const command weft_commands[] = {
 	  "unauthenticated, unknown signer, not accepted), 2 the input cannot\n"
 	  "be read or is not a signed message.",
 	  verify_opts, 0, cmd_verify },
+	{ "verify-mail", "[MSG|-] [--no-trust] [--status-fd N]",
+	  "check the signatures of a mail message: PGP/MIME, inline PGP, S/MIME",
+	  "Reads one RFC 5322 message (MSG, or standard input when none or\n"
+	  "\"-\"; at most 64 MiB, as saved by a mail client or from a mailbox)\n"
+	  "and checks every signature in it: PGP/MIME (multipart/signed, RFC\n"
+	  "3156: the signed part as it is in the message, line ends made CRLF),\n"
+	  "inline PGP blocks in text parts (after quoted-printable or base64\n"
+	  "decoding; cleartext signatures and signed messages), and S/MIME\n"
+	  "(multipart/signed with application/pkcs7-signature, and opaque\n"
+	  "application/pkcs7-mime signed-data; RSA, RSA-PSS and ECDSA).  Parts\n"
+	  "are named by where they are: the message is 1, the Nth part of part P\n"
+	  "is P.N.  Attached messages (message/rfc822) are not looked into.\n"
+	  "\n"
+	  "For each signature: where it is and what it covers, with a warning\n"
+	  "when that is not the whole message (other parts, or text outside an\n"
+	  "inline block, are not signed); the OpenPGP verdict as weft verify\n"
+	  "gives it; for S/MIME the signer's certificate (subject, issuer,\n"
+	  "serial, SHA-1 fingerprint, addresses, validity), the signing time and\n"
+	  "whether the certificate chains to a CA you imported (until weft x509\n"
+	  "exists: \"unknown CA\").  The From: address is compared with the\n"
+	  "signer's addresses (the OpenPGP key's user IDs, with that user ID's\n"
+	  "trust amount, or the certificate's addresses); a mismatch, several\n"
+	  "From: addresses or none are warnings.  --json gives \"signatures\"\n"
+	  "in weft verify's shape, \"openpgp\" (element for element: part,\n"
+	  "kind, signed_part, whole_message, from), \"smime\" and \"errors\".\n"
+	  "--status-fd N writes weft verify's status lines for the OpenPGP\n"
+	  "signatures.\n"
+	  "\n"
+	  "Exit status: 0 a good signature by an authenticated signer (with\n"
+	  "--no-trust: a good signature) and no bad one, 1 otherwise (bad,\n"
+	  "unauthenticated, unknown signer or CA), 2 the message cannot be read,\n"
+	  "is not a mail, has no signature, or a signature in it is damaged\n"
+	  "(one line each on standard error, naming the file and the part).",
+	  verify_mail_opts, 0, cmd_verify_mail },
 	{ "sign", "[--detach|--clear|--inline] [--armor] [--text] [-o OUT] [--by MYKEY] [FILE|-]",
 	  "sign a file with your key",
 	  "Signs FILE (standard input when none or \"-\") with your key: its\n"
