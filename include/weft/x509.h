@@ -176,6 +176,13 @@ gpg_error_t weft_x509_fsck(weft_ctx *ctx, weft_fsck_cb cb, void *opaque,
  * time (why it does not authenticate: expired, revoked, outside the name
  * constraints, path length, ...). */
 gpg_error_t weft_x509_annotate(weft_ctx *ctx, weft_binding_list *l);
+/* For a lookup of the address EMAIL: append to L (as bindings of amount
+ * 0, with their x509 line) the user IDs with that address of X.509
+ * certificates whose keys the web of trust cannot use at the reference
+ * time at all (one not valid yet), so that the answer explains them
+ * too.  (weft_x509_annotate may follow: it fills the others.) */
+gpg_error_t weft_x509_annotate_lookup(weft_ctx *ctx, const char *email,
+				      weft_binding_list *l);
 
 #ifdef __cplusplus
 }

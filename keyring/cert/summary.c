@@ -672,7 +672,8 @@ weft_summary_merge(const weft_summary *a, const weft_summary *b,
 	}
 	/* 2 */
 	na = a->nuids;
-	memcpy(uids, a->uids, na * sizeof *uids);
+	if (na)
+		memcpy(uids, a->uids, na * sizeof *uids);
 	for (i = 0; i < b->nuids; i++) {
 		for (k = 0; k < na; k++)
 			if (uids[k].tag == b->uids[i].tag &&
@@ -687,7 +688,8 @@ weft_summary_merge(const weft_summary *a, const weft_summary *b,
 	m.nuids = na;
 	/* 3 */
 	nb = a->nissuers;
-	memcpy(issuers, a->issuers, nb * sizeof *issuers);
+	if (nb)
+		memcpy(issuers, a->issuers, nb * sizeof *issuers);
 	for (i = 0; i < b->nissuers; i++) {
 		for (k = 0; k < nb; k++)
 			if (same_bytes(issuers[k].data, issuers[k].len,
@@ -699,9 +701,11 @@ weft_summary_merge(const weft_summary *a, const weft_summary *b,
 	}
 	m.issuers = issuers;
 	m.nissuers = nb;
-	memcpy(regexes, a->regexes, a->nregexes * sizeof *regexes);
-	memcpy(regexes + a->nregexes, b->regexes,
-	       b->nregexes * sizeof *regexes);
+	if (a->nregexes)
+		memcpy(regexes, a->regexes, a->nregexes * sizeof *regexes);
+	if (b->nregexes)
+		memcpy(regexes + a->nregexes, b->regexes,
+		       b->nregexes * sizeof *regexes);
 	m.regexes = regexes;
 	m.nregexes = a->nregexes + b->nregexes;
 	if (m.nregexes >= 0xffff) {
@@ -709,7 +713,8 @@ weft_summary_merge(const weft_summary *a, const weft_summary *b,
 		goto leave;
 	}
 	/* 4 */
-	memcpy(sigs, a->sigs, a->nsigs * sizeof *sigs);
+	if (a->nsigs)
+		memcpy(sigs, a->sigs, a->nsigs * sizeof *sigs);
 	for (i = 0; i < b->nsigs; i++) {
 		weft_tsig t = b->sigs[i];
 

@@ -249,6 +249,62 @@ add_store_cand(void *opaque, const uint8_t *key, size_t klen,
 	return push_cand(im, c);
 }
 
+/* A key of the X.509 bridge (x509idx 'k' -> fingerprint, x509keys ->
+ * its key packet): an enterprise CA's key that certifies in OpenPGP as
+ * well (OpenPGP CA style).  Such a key has no certificate in db certs
+ * (when it has, add_store_cand found it already). */
+static gpg_error_t
+add_x509_cand(void *opaque, const uint8_t *key, size_t klen,
+	      const uint8_t *val, size_t vlen)
+{
+	struct cand_ctx *cc = opaque;
+	import *im = cc->im;
+	const uint8_t *pkt, *rec;
+	size_t plen, rlen;
+	uint8_t kid[8];
+	weft_cert *c;
+	gpg_error_t err;
+
+	(void)key;
+	(void)klen;
+	if (vlen > WEFT_FPR_MAX)
+		return 0;
+	weft_keyid_from_fpr(val, vlen, kid);
+	if (memcmp(kid, cc->keyid, 8) ||
+	    !weft_pkt_sig_issuer_matches(&cc->rec->sig, val, vlen, kid))
+		return 0;
+	if ((vlen == cc->target->primary.fpr_len &&
+	     !memcmp(val, cc->target->primary.fpr, vlen)) ||
+	    weft_import__item_by_fpr(im, val, vlen) ||
+	    !weft_store_get(im->txn, WEFT_DB_CERTS, val, vlen, &rec, &rlen))
+		return 0;
+	c = loaded_find(im, val, vlen);
+	if (!c) {
+		err = weft_store_get(im->txn, WEFT_DB_X509KEYS, val, vlen,
+				     &pkt, &plen);
+		if (err)
+			return gpg_err_code(err) == GPG_ERR_NOT_FOUND ? 0 : err;
+		if (weft_cert_from_bytes(&c, pkt, plen, NULL, 0, NULL, 0,
+					 NULL))
+			return 0;  /* fsck reports a damaged key packet */
+		if (c->primary.fpr_len != vlen ||
+		    memcmp(c->primary.fpr, val, vlen)) {
+			weft_cert_free(c);
+			return 0;
+		}
+		if ((err = weft_grow((void **)&im->loaded, &im->loaded_cap,
+				     im->nloaded + 1, sizeof *im->loaded))) {
+			weft_cert_free(c);
+			return err;
+		}
+		im->loaded[im->nloaded++] = c;
+		if ((err = map_put(&im->loaded_map, val, vlen,
+				   (uint32_t)(im->nloaded - 1))))
+			return err;
+	}
+	return push_cand(im, c);
+}
+
 /* Queue REC (a third-party certification on TARGET) with every key that
  * could have issued it: imported ones, and ones in the keyring. */
 static gpg_error_t
@@ -285,7 +341,9 @@ queue_tp(import *im, size_t item_idx, weft_sigrec *rec,
 		cc.keyid = keyid;
 		cc.target = target;
 		if ((err = weft_store_by_keyid(im->txn, keyid, add_store_cand,
-					       &cc)))
+					       &cc)) ||
+		    (err = weft_store_x509idx_each(im->txn, 'k', keyid, 8,
+						   add_x509_cand, &cc)))
 			return err;
 	}
 	if (im->ncands == first)
@@ -362,8 +420,8 @@ collect_fpr(void *opaque, const uint8_t *key, size_t klen, const uint8_t *val,
 
 /* Keyring certificates holding certifications by the key with KEYID,
  * which this import brings: load them as "touched" items. */
-static gpg_error_t
-queue_pending(import *im, const uint8_t keyid[8])
+gpg_error_t
+weft_import__queue_pending(import *im, const uint8_t keyid[8])
 {
 	struct fpr_list l = { NULL, 0, 0 };
 	item *t;
@@ -444,7 +502,7 @@ weft_import__third_party(import *im)
 		if (it->rejected || it->folded || !it->merged || it->old)
 			continue;
 		memcpy(keyid, it->merged->primary.keyid, 8);
-		if ((err = queue_pending(im, keyid)))
+		if ((err = weft_import__queue_pending(im, keyid)))
 			return err;
 	}
 	/* Every unchecked certification on imported and touched keys whose

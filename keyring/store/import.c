@@ -322,6 +322,37 @@ import_free(import *im)
 	weft_import__tp_free(im);
 }
 
+/* Steps 5 and 6 without input: the certificates waiting for these key
+ * IDs become touched items, are verified against every issuer the
+ * keyring now has (derived keys among them), and those whose states
+ * changed are written. */
+gpg_error_t
+weft_import_resolve_pending(weft_ctx *ctx, weft_txn *txn,
+			    const uint8_t (*keyids)[8], size_t n,
+			    uint64_t *resolved)
+{
+	import im;
+	weft_import_stats stats;
+	size_t i;
+	gpg_error_t err = 0;
+
+	*resolved = 0;
+	memset(&im, 0, sizeof im);
+	memset(&stats, 0, sizeof stats);
+	im.ctx = ctx;
+	im.txn = txn;
+	im.stats = &stats;
+	im.source = "pending certifications";
+	for (i = 0; i < n && !err; i++)
+		err = weft_import__queue_pending(&im, keyids[i]);
+	if (!err && im.nitems && !(err = weft_import__third_party(&im)))
+		err = write_all(&im, NULL, NULL);
+	*resolved = stats.certs_resolved;
+	im.txn = NULL;
+	import_free(&im);
+	return err;
+}
+
 gpg_error_t
 weft_import(weft_ctx *ctx, const void *data, size_t len, const char *source,
 	    weft_import_cb cb, void *opaque, weft_import_stats *stats)

@@ -119,7 +119,19 @@ gpg_error_t weft_import__attach_revocations(import *im);
 
 /* import-tp.c: step 5 */
 item *weft_import__item_by_fpr(import *im, const uint8_t *fpr, size_t len);
+/* Load the keyring certificates that wait (db pending) for the key with
+ * KEYID as "touched" items. */
+gpg_error_t weft_import__queue_pending(import *im, const uint8_t keyid[8]);
 gpg_error_t weft_import__third_party(import *im);
 void weft_import__tp_free(import *im);
+
+/* import.c: keys that become known without an import (the X.509
+ * bridge's derived keys, keyring/x509/): verify the certifications
+ * waiting for the key IDs KEYIDS (N of them) in the keyring, and store
+ * what changed, inside the caller's write transaction TXN.  *RESOLVED
+ * counts the certifications that verified. */
+gpg_error_t weft_import_resolve_pending(weft_ctx *ctx, weft_txn *txn,
+					const uint8_t (*keyids)[8], size_t n,
+					uint64_t *resolved);
 
 #endif /* WEFT_STORE_IMPORT_H */

@@ -32,21 +32,41 @@ typedef struct store_source {
 	weft_txn *txn;
 	weft_summary **held;
 	size_t nheld, cap;
+	const weft_tnode_overlay *ov;  /* records that stand in for the
+					  keyring's (one question only) */
+	size_t nov;
 } store_source;
+
+static const weft_tnode_overlay *
+overlay_find(const store_source *ss, const uint8_t *fpr, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < ss->nov; i++)
+		if (ss->ov[i].fpr_len == len && !memcmp(ss->ov[i].fpr, fpr, len))
+			return &ss->ov[i];
+	return NULL;
+}
 
 static gpg_error_t
 source_get(void *opaque, const uint8_t *fpr, size_t len,
 	   const weft_summary **out)
 {
 	store_source *ss = opaque;
+	const weft_tnode_overlay *ov;
 	const uint8_t *rec;
 	size_t rlen;
 	weft_summary *s;
 	gpg_error_t err;
 
 	*out = NULL;
-	if ((err = weft_store_summary_get(ss->txn, fpr, len, &rec, &rlen)))
+	if ((ov = overlay_find(ss, fpr, len))) {
+		rec = ov->rec;
+		rlen = ov->len;
+	} else if ((err = weft_store_summary_get(ss->txn, fpr, len, &rec,
+						 &rlen))) {
 		return err;
+	}
 	if ((err = weft_grow((void **)&ss->held, &ss->cap, ss->nheld + 1,
 			     sizeof *ss->held)))
 		return err;
@@ -400,7 +420,18 @@ leave:
 }
 
 static gpg_error_t
+q_open_with(question *q, weft_ctx *ctx, const weft_trust_opts *opts,
+	    const weft_tnode_overlay *ov, size_t nov);
+
+static gpg_error_t
 q_open(question *q, weft_ctx *ctx, const weft_trust_opts *opts)
+{
+	return q_open_with(q, ctx, opts, NULL, 0);
+}
+
+static gpg_error_t
+q_open_with(question *q, weft_ctx *ctx, const weft_trust_opts *opts,
+	    const weft_tnode_overlay *ov, size_t nov)
 {
 	gpg_error_t err;
 
@@ -413,6 +444,8 @@ q_open(question *q, weft_ctx *ctx, const weft_trust_opts *opts)
 	if ((err = weft_ctx__txn(ctx, false, &q->txn)))
 		return err;
 	source_init(&q->ss, q->txn);
+	q->ss.ov = ov;
+	q->ss.nov = nov;
 	if ((err = roots_in_effect(ctx, &q->ss, q->t, opts, &q->roots)))
 		return err;
 	if ((err = weft_network_new(&q->net, &q->ss.src, q->t, q->roots.v,
@@ -722,7 +755,8 @@ derived_keys(question *q, const uint8_t *bin, size_t n, weft_fprset *set)
 		return weft_store_x509idx_each(q->txn, 'k', bin, 8, add_to_set,
 					       set);
 	if ((n == 20 || n == 32) &&
-	    !weft_store_summary_get(q->txn, bin, n, &rec, &len))
+	    (overlay_find(&q->ss, bin, n) ||
+	     !weft_store_summary_get(q->txn, bin, n, &rec, &len)))
 		return weft_fprset_add(set, bin, n);
 	return 0;
 }
@@ -791,6 +825,16 @@ gpg_error_t
 weft_authenticate(weft_ctx *ctx, const char *key, const char *uid,
 		  const weft_trust_opts *opts, weft_binding_list **out)
 {
+	return weft_trust__authenticate_with(ctx, key, uid, opts, NULL, 0,
+					     out);
+}
+
+gpg_error_t
+weft_trust__authenticate_with(weft_ctx *ctx, const char *key, const char *uid,
+			      const weft_trust_opts *opts,
+			      const weft_tnode_overlay *ov, size_t nov,
+			      weft_binding_list **out)
+{
 	question q;
 	weft_binding_list *l;
 	size_t cap = 0, i, nb;
@@ -803,7 +847,7 @@ weft_authenticate(weft_ctx *ctx, const char *key, const char *uid,
 	*out = NULL;
 	if (!(l = calloc(1, sizeof *l)))
 		return WEFT_ERR(GPG_ERR_ENOMEM);
-	if ((err = q_open(&q, ctx, opts)))
+	if ((err = q_open_with(&q, ctx, opts, ov, nov)))
 		goto leave;
 	err = resolve_key(&q, key, &node, &present);
 	if ((!err || gpg_err_code(err) == GPG_ERR_NOT_FOUND) && !present &&

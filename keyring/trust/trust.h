@@ -20,6 +20,7 @@
 
 #include "../internal.h"
 #include "../cert/summary.h"
+#include <weft/trust.h>
 
 /* Where summaries come from.  GET returns GPG_ERR_NOT_FOUND for an
  * unknown fingerprint; the summary must stay valid as long as the source
@@ -128,5 +129,25 @@ gpg_error_t weft_network_check_path(weft_network *n, const uint32_t *nodes,
  * control characters or invalid UTF-8 never matches. */
 bool weft_trust_regex_match(const weft_summary *s, const weft_tsig *sig,
 			    const uint8_t *uid, size_t uid_len);
+
+/* Records that stand in for the keyring's tnodes records of some keys
+ * for one question: the X.509 bridge's derived keys of certificates that
+ * are not imported (an S/MIME signer and the intermediates its message
+ * carries).  Each record is a complete summary (weft_summary_write). */
+typedef struct weft_tnode_overlay {
+	const uint8_t *fpr;
+	size_t fpr_len;
+	const uint8_t *rec;
+	size_t len;
+} weft_tnode_overlay;
+
+/* weft_authenticate (weft/trust.h) with OV (NOV records) over the
+ * keyring's summaries; KEY may be a key that only OV has. */
+gpg_error_t weft_trust__authenticate_with(weft_ctx *ctx, const char *key,
+					  const char *uid,
+					  const weft_trust_opts *opts,
+					  const weft_tnode_overlay *ov,
+					  size_t nov,
+					  weft_binding_list **out);
 
 #endif /* WEFT_TRUST_H */

@@ -15,8 +15,11 @@
 
 #include "../cert/summary.h"
 #include "../secret/secret.h"
+#include "../store/import.h"
 #include "../store/query.h"
+#include "../trust/trust.h"
 #include "../util/mem.h"
+#include "../util/text.h"
 
 #define DEFAULT_DEPTH_CAP 3
 
@@ -379,6 +382,8 @@ give_trust(plan *pl, weft_x509_node *nd)
 	size_t nd_ = 0, k;
 	gpg_error_t err;
 
+	for (k = 0; k < nd->trust.ndomains; k++)
+		free(nd->trust.domains[k]);
 	memset(&nd->trust, 0, sizeof nd->trust);
 	memcpy(nd->trust.by, pl->me.fpr, pl->me.len);
 	nd->trust.by_len = (uint8_t)pl->me.len;
@@ -688,6 +693,31 @@ roots_to_confirm(plan *pl, weft_x509_list **out)
 	return 0;
 }
 
+/* OpenPGP certifications made with the keys of these certificates (an
+ * admin who certifies employees' keys with the CA's key, OpenPGP CA
+ * style) may have arrived first and wait in db pending: verify them now
+ * that the keys are known. */
+static gpg_error_t
+resolve_pending(weft_ctx *ctx, weft_txn *txn, const weft_x509_set *s)
+{
+	uint8_t (*ids)[8];
+	size_t i, n = 0;
+	uint64_t resolved;
+	gpg_error_t err;
+
+	if (!s->n)
+		return 0;
+	if (!(ids = calloc(s->n, sizeof *ids)))
+		return WEFT_ERR(GPG_ERR_ENOMEM);
+	for (i = 0; i < s->n; i++)
+		if (!s->nodes[i].removed && !s->nodes[i].cert->key_problem)
+			memcpy(ids[n++], s->nodes[i].cert->keyid, 8);
+	err = weft_import_resolve_pending(ctx, txn, (const uint8_t (*)[8])ids,
+					  n, &resolved);
+	free(ids);
+	return err;
+}
+
 gpg_error_t
 weft_x509_import(weft_ctx *ctx, const weft_x509_input *in, size_t n,
 		 const weft_x509_params *p, weft_x509_confirm_cb confirm,
@@ -735,7 +765,8 @@ weft_x509_import(weft_ctx *ctx, const weft_x509_input *in, size_t n,
 	plan_free(&pl);
 	if ((err = weft_ctx__txn(ctx, true, &txn)) ||
 	    (err = make_plan(&pl, ctx, txn, in, n, &dp)) ||
-	    (err = weft_x509__store(txn, &pl.set)))
+	    (err = weft_x509__store(txn, &pl.set)) ||
+	    (err = resolve_pending(ctx, txn, &pl.set)))
 		goto leave;
 	err = weft_txn_commit(txn);
 	txn = NULL;
@@ -1197,6 +1228,274 @@ weft_x509_annotate(weft_ctx *ctx, weft_binding_list *l)
 					       &b->paths[p].hops[h].x509);
 	}
 leave:
+	weft_x509_set_free(&s);
+	weft_txn_abort(txn);
+	return err;
+}
+
+gpg_error_t
+weft_x509_annotate_lookup(weft_ctx *ctx, const char *email,
+			  weft_binding_list *l)
+{
+	weft_txn *txn = NULL;
+	weft_x509_set s;
+	char want[512], addr[512], hexf[41], **uids = NULL;
+	size_t i, u, k, nu = 0;
+	int64_t t = weft_ctx__now(ctx);
+	gpg_error_t err;
+
+	if (!weft_email_normalize((const uint8_t *)email, strlen(email), want,
+				  sizeof want))
+		return 0;
+	memset(&s, 0, sizeof s);
+	if ((err = weft_ctx__txn(ctx, false, &txn)) ||
+	    (err = load_resolved(ctx, txn, &s)))
+		goto leave;
+	for (i = 0; i < s.n && !err; i++) {
+		if (s.nodes[i].cert->key_problem)
+			continue;
+		weft_hex(s.nodes[i].cert->fpr, 20, hexf);
+		if ((err = weft_x509__uids(&s, i, &uids, &nu)))
+			break;
+		for (u = 0; u < nu && !err; u++) {
+			weft_binding_info *b, *v;
+			bool seen = false;
+
+			if (!weft_uid_email((const uint8_t *)uids[u],
+					    strlen(uids[u]), addr, sizeof addr) ||
+			    strcmp(addr, want))
+				continue;
+			for (k = 0; k < l->n; k++)
+				if (!strcasecmp(l->v[k].fpr, hexf))
+					seen = true;
+			if (seen)
+				continue;
+			if (!(v = realloc(l->v, (l->n + 1) * sizeof *v))) {
+				err = WEFT_ERR(GPG_ERR_ENOMEM);
+				break;
+			}
+			l->v = v;
+			b = &l->v[l->n];
+			memset(b, 0, sizeof *b);
+			snprintf(b->fpr, sizeof b->fpr, "%s", hexf);
+			b->requested = l->n ? l->v[0].requested : 120;
+			if (!(b->uid = strdup(uids[u]))) {
+				err = WEFT_ERR(GPG_ERR_ENOMEM);
+				break;
+			}
+			b->uid_len = strlen(uids[u]);
+			l->n++;
+			err = binding_line(&s, b, t, &b->x509);
+		}
+		for (u = 0; u < nu; u++)
+			free(uids[u]);
+		free(uids);
+		uids = NULL;
+		nu = 0;
+	}
+leave:
+	weft_x509_set_free(&s);
+	weft_txn_abort(txn);
+	return err;
+}
+
+/* ---- the S/MIME hook ------------------------------------------------------------------------ */
+
+typedef struct overlay_b {
+	weft_tnode_overlay *v;
+	weft_buf *bufs;
+	size_t n;
+} overlay_b;
+
+static void
+overlay_free(overlay_b *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->n; i++)
+		weft_buf_free(&o->bufs[i]);
+	free(o->bufs);
+	free(o->v);
+	memset(o, 0, sizeof *o);
+}
+
+/* The tnodes record key FPR would have if the set's supplement were
+ * stored: merged with a certificate that has that fingerprint. */
+static gpg_error_t
+overlay_record(weft_txn *txn, const weft_x509_set *s, const uint8_t fpr[20],
+	       weft_buf *out)
+{
+	weft_buf supp, own;
+	weft_summary a, b;
+	weft_cert *c = NULL;
+	gpg_error_t err;
+
+	weft_buf_init(&supp);
+	weft_buf_init(&own);
+	memset(&a, 0, sizeof a);
+	memset(&b, 0, sizeof b);
+	if ((err = weft_x509__supplement(s, fpr, &supp)))
+		goto leave;
+	err = weft_store_cert_load(txn, fpr, 20, &c, NULL);
+	if (gpg_err_code(err) == GPG_ERR_NOT_FOUND) {
+		err = weft_buf_put(out, supp.data, supp.len);
+		goto leave;
+	}
+	if (err || (err = weft_summary_build(c, &own)) ||
+	    (err = weft_summary_decode(&a, own.data, own.len)) ||
+	    (err = weft_summary_decode(&b, supp.data, supp.len)))
+		goto leave;
+	err = weft_summary_merge(&a, &b, out);
+leave:
+	weft_summary_free(&a);
+	weft_summary_free(&b);
+	weft_cert_free(c);
+	weft_buf_free(&supp);
+	weft_buf_free(&own);
+	return err;
+}
+
+/* 1. The keyring's certificates, the signer's and the message's (those
+ *    not imported) in one set; the chains.
+ * 2. The signer's status at AT.
+ * 3. Overlay records for the derived keys of what is not imported.
+ * 4. Each of the signer's user IDs authenticated at AT with them; the
+ *    best one is the answer. */
+gpg_error_t
+weft_x509_chain_for_smime(weft_ctx *ctx, const unsigned char *cert_der,
+			  size_t len, const unsigned char *const *extra,
+			  const size_t *extra_len, size_t nextra, int64_t at,
+			  char **status_line, char derived_fpr[65],
+			  weft_x509_smime_result *out)
+{
+	weft_txn *txn = NULL;
+	weft_x509_set s;
+	weft_x509_cert *c = NULL;
+	weft_diag d = { { 0 } };
+	overlay_b ov = { NULL, NULL, 0 };
+	uint8_t leaf[32];
+	char why[700], fpr[41], **uids = NULL;
+	size_t i, k, nu = 0, root;
+	ptrdiff_t li;
+	int64_t saved = weft_ctx_time(ctx);
+	gpg_error_t err;
+
+	*status_line = NULL;
+	derived_fpr[0] = 0;
+	memset(out, 0, sizeof *out);
+	memset(&s, 0, sizeof s);
+	if (!at)
+		at = weft_ctx__now(ctx);
+	/* 1 */
+	if ((err = weft_x509_cert_parse(&c, cert_der, len, &d))) {
+		if (gpg_err_code(err) != GPG_ERR_ENOMEM)
+			set_str(status_line, "the signer's certificate cannot be read: %s",
+				d.msg[0] ? d.msg : gpg_strerror(err));
+		return err;
+	}
+	memcpy(leaf, c->sha256, 32);
+	if ((err = weft_ctx__txn(ctx, false, &txn)) ||
+	    (err = weft_x509__load(txn, &s, &d, NULL, NULL, NULL)))
+		goto leave;
+	if (weft_x509_set_find(&s, leaf) < 0) {
+		err = weft_x509_set_add(&s, c, NULL);
+		c = NULL;
+		if (err)
+			goto leave;
+	}
+	for (i = 0; i < nextra; i++) {
+		weft_x509_cert *x = NULL;
+
+		if (weft_x509_cert_parse(&x, extra[i], extra_len[i], NULL))
+			continue;
+		if (weft_x509_set_find(&s, x->sha256) >= 0) {
+			weft_x509_cert_free(x);
+			continue;
+		}
+		if ((err = weft_x509_set_add(&s, x, NULL)))
+			goto leave;
+	}
+	weft_x509_set_sort(&s);
+	if ((err = weft_x509_set_resolve(&s)))
+		goto leave;
+	li = weft_x509_set_find(&s, leaf);
+	/* 2 */
+	{
+		const weft_x509_cert *lc = s.nodes[li].cert;
+
+		if (lc->key_problem) {
+			err = set_str(status_line, "%s", lc->key_problem);
+			goto leave;
+		}
+		weft_hex(lc->fpr, 20, fpr);
+		snprintf(derived_fpr, 65, "%s", fpr);
+		out->chains = weft_x509_set_status(&s, (size_t)li, at, why,
+						   sizeof why, &root);
+		if (!out->chains) {
+			err = set_str(status_line, "%s", why);
+			goto leave;
+		}
+		if ((err = set_str(status_line, "issued by %s, under the imported root %s%s",
+				   lc->issuer, s.nodes[root].cert->subject,
+				   s.nodes[li].stored ? ""
+				   : " (the certificate itself is not imported)")))
+			goto leave;
+	}
+	/* 3 */
+	if (!(ov.v = calloc(s.n + 1, sizeof *ov.v)) ||
+	    !(ov.bufs = calloc(s.n + 1, sizeof *ov.bufs))) {
+		err = WEFT_ERR(GPG_ERR_ENOMEM);
+		goto leave;
+	}
+	for (i = 0; i < s.n; i++) {
+		const weft_x509_cert *xc = s.nodes[i].cert;
+
+		if (s.nodes[i].stored || xc->key_problem)
+			continue;
+		for (k = 0; k < ov.n; k++)
+			if (!memcmp(ov.v[k].fpr, xc->fpr, 20))
+				break;
+		if (k < ov.n)
+			continue;
+		weft_buf_init(&ov.bufs[ov.n]);
+		if ((err = overlay_record(txn, &s, xc->fpr, &ov.bufs[ov.n])))
+			goto leave;
+		ov.v[ov.n].fpr = xc->fpr;
+		ov.v[ov.n].fpr_len = 20;
+		ov.v[ov.n].rec = ov.bufs[ov.n].data;
+		ov.v[ov.n].len = ov.bufs[ov.n].len;
+		ov.n++;
+	}
+	weft_txn_abort(txn);
+	txn = NULL;
+	/* 4 */
+	if ((err = weft_x509__uids(&s, (size_t)li, &uids, &nu)))
+		goto leave;
+	weft_ctx_set_time(ctx, at);
+	for (i = 0; i < nu && !err; i++) {
+		weft_binding_list *l = NULL;
+
+		err = weft_trust__authenticate_with(ctx, fpr, uids[i], NULL,
+						    ov.v, ov.n, &l);
+		if (!err && l && l->n && (!out->uid || l->v[0].amount >
+						       out->amount)) {
+			out->amount = l->v[0].amount;
+			out->authenticated = l->v[0].authenticated;
+			free(out->uid);
+			if (!(out->uid = strdup(uids[i])))
+				err = WEFT_ERR(GPG_ERR_ENOMEM);
+		}
+		if (gpg_err_code(err) == GPG_ERR_NOT_FOUND)
+			err = 0;
+		weft_binding_list_free(l);
+	}
+	weft_ctx_set_time(ctx, saved);
+leave:
+	for (i = 0; i < nu; i++)
+		free(uids[i]);
+	free(uids);
+	overlay_free(&ov);
+	weft_x509_cert_free(c);
 	weft_x509_set_free(&s);
 	weft_txn_abort(txn);
 	return err;

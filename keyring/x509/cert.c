@@ -76,16 +76,18 @@ weft_x509_sigalg_of(const char *oid, weft_x509_sigalg *alg, const char **name)
 
 /* ---- small helpers ------------------------------------------------------------ */
 
-/* "20240101T000000" (UTC) -> seconds; 0 when empty or malformed. */
-int64_t
-weft_x509__iso_time(const char *s)
+/* "20240101T000000" (UTC) -> seconds in *OUT; false when empty or
+ * malformed. */
+bool
+weft_x509__iso_time(const char *s, int64_t *out)
 {
 	struct tm tm;
 	int i;
 
+	*out = 0;
 	for (i = 0; i < 15; i++)
 		if (i == 8 ? s[i] != 'T' : (s[i] < '0' || s[i] > '9'))
-			return 0;
+			return false;
 	memset(&tm, 0, sizeof tm);
 	tm.tm_year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 +
 		     (s[2] - '0') * 10 + (s[3] - '0') - 1900;
@@ -94,7 +96,8 @@ weft_x509__iso_time(const char *s)
 	tm.tm_hour = (s[9] - '0') * 10 + (s[10] - '0');
 	tm.tm_min = (s[11] - '0') * 10 + (s[12] - '0');
 	tm.tm_sec = (s[13] - '0') * 10 + (s[14] - '0');
-	return (int64_t)timegm(&tm);
+	*out = (int64_t)timegm(&tm);
+	return true;
 }
 
 void
@@ -471,6 +474,12 @@ weft_x509_cert_parse(weft_x509_cert **out, const uint8_t *der, size_t len,
 	weft_buf_init(&c->pkt);
 	c->pathlen = -1;
 	/* 1 */
+	if ((err = weft_der_check(der, len, 32))) {
+		err = weft_diag_set(diag, WEFT_ERR(GPG_ERR_BAD_CERT),
+				    "not a certificate: malformed DER (%s)",
+				    gpg_strerror(err));
+		goto leave;
+	}
 	if ((err = ksba_cert_new(&kc)))
 		goto leave;
 	c->ksba = kc;
@@ -516,8 +525,10 @@ weft_x509_cert_parse(weft_x509_cert **out, const uint8_t *der, size_t len,
 	sx = ksba_cert_get_serial(kc);
 	weft_x509__serial_hex(sx, c->serial, sizeof c->serial);
 	ksba_free(sx);
-	if (ksba_cert_get_validity(kc, 0, t) || !(c->not_before = weft_x509__iso_time(t)) ||
-	    ksba_cert_get_validity(kc, 1, t) || !(c->not_after = weft_x509__iso_time(t))) {
+	if (ksba_cert_get_validity(kc, 0, t) ||
+	    !weft_x509__iso_time(t, &c->not_before) ||
+	    ksba_cert_get_validity(kc, 1, t) ||
+	    !weft_x509__iso_time(t, &c->not_after)) {
 		err = weft_diag_set(diag, WEFT_ERR(GPG_ERR_BAD_CERT),
 				    "no readable validity period");
 		goto leave;

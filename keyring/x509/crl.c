@@ -53,6 +53,12 @@ weft_x509_crl_parse(weft_x509_crl **out, const uint8_t *der, size_t len,
 	memcpy(c->der, der, len);
 	c->der_len = len;
 	/* 1 */
+	if ((err = weft_der_check(der, len, 32))) {
+		err = weft_diag_set(diag, WEFT_ERR(GPG_ERR_BAD_DATA),
+				    "not a CRL: malformed DER (%s)",
+				    gpg_strerror(err));
+		goto leave;
+	}
 	if ((err = ksba_crl_new(&kc)) || (err = ksba_reader_new(&rd)) ||
 	    (err = ksba_reader_set_mem(rd, der, len)) ||
 	    (err = ksba_crl_set_reader(kc, rd)))
@@ -95,7 +101,7 @@ weft_x509_crl_parse(weft_x509_crl **out, const uint8_t *der, size_t len,
 			e = &c->entries[c->nentries++];
 			memset(e, 0, sizeof *e);
 			weft_x509__serial_hex(sx, e->serial, sizeof e->serial);
-			e->when = weft_x509__iso_time(t);
+			weft_x509__iso_time(t, &e->when);
 			e->reason = reason;
 			ksba_free(sx);
 			sx = NULL;
@@ -115,8 +121,8 @@ weft_x509_crl_parse(weft_x509_crl **out, const uint8_t *der, size_t len,
 		goto leave;
 	}
 	if (!ksba_crl_get_update_times(kc, t, t2)) {
-		c->this_update = weft_x509__iso_time(t);
-		c->next_update = t2[0] ? weft_x509__iso_time(t2) : 0;
+		weft_x509__iso_time(t, &c->this_update);
+		weft_x509__iso_time(t2, &c->next_update);
 	}
 	c->sig_hash = weft_x509_sigalg_of(ksba_crl_get_digest_algo(kc),
 					  &c->sigalg, &c->sigalg_name);

@@ -60,6 +60,43 @@ weft_der_next(weft_reader *r, weft_der_tlv *out)
 	return 0;
 }
 
+static gpg_error_t
+check_level(weft_reader *r, unsigned depth)
+{
+	weft_der_tlv t;
+	gpg_error_t err;
+
+	while (!weft_reader_eof(r)) {
+		if ((err = weft_der_next(r, &t)))
+			return err;
+		if (!t.constructed)
+			continue;
+		if (!depth)
+			return WEFT_ERR(GPG_ERR_TOO_LARGE);
+		if ((err = check_level(&t.body, depth - 1)))
+			return err;
+	}
+	return 0;
+}
+
+gpg_error_t
+weft_der_check(const uint8_t *der, size_t len, unsigned depth)
+{
+	weft_reader r, whole;
+	weft_der_tlv t;
+	gpg_error_t err;
+
+	weft_reader_init(&r, der, len);
+	if ((err = weft_der_next(&r, &t)))
+		return err;
+	if (!weft_reader_eof(&r))
+		return WEFT_ERR(GPG_ERR_INV_DATA);
+	if (!t.constructed)
+		return WEFT_ERR(GPG_ERR_INV_DATA);
+	whole = t.body;
+	return check_level(&whole, depth);
+}
+
 /* The next TLV, which must be (CLS, CONSTRUCTED, TAG). */
 static gpg_error_t
 expect(weft_reader *r, uint8_t cls, bool constructed, uint8_t tag,

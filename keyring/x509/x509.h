@@ -74,6 +74,12 @@ typedef struct weft_der_tlv {
  *                       non-minimal length) */
 gpg_error_t weft_der_next(weft_reader *r, weft_der_tlv *out);
 
+/* Is DER one well-formed constructed TLV, all of it, with every
+ * constructed TLV inside well-formed too, nested at most DEPTH deep?
+ * (Checked before libksba sees the octets: libksba writes its
+ * complaints about malformed input to standard error.) */
+gpg_error_t weft_der_check(const uint8_t *der, size_t len, unsigned depth);
+
 /* GeneralName (RFC 5280 4.2.1.6). */
 enum weft_gname_type {
 	WEFT_GN_OTHER = 0,
@@ -277,10 +283,10 @@ void weft_x509_blobs_free(weft_x509_blob *b, size_t n);
 
 /* Human date "2026-12-06" of a time. */
 void weft_x509_date(int64_t t, char *out, size_t n);
-/* libksba's helpers' formats: "20240101T000000" (UTC) to seconds (0 when
- * malformed); the length of a canonical S-expression (0 when it is not
+/* libksba's helpers' formats: "20240101T000000" (UTC) to seconds (false
+ * when malformed); the length of a canonical S-expression (0 when it is not
  * one within MAX octets); a serial "(N:octets)" in hex. */
-int64_t weft_x509__iso_time(const char *s);
+bool weft_x509__iso_time(const char *s, int64_t *out);
 size_t weft_x509__canon_len(const uint8_t *p, size_t max);
 void weft_x509__serial_hex(const uint8_t *sx, char *out, size_t outlen);
 

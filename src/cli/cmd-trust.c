@@ -450,6 +450,13 @@ cmd_lookup(cli *c, const opt_result *r)
 	    !strchr(r->args[0], ' '))
 		ta.o.flags |= WEFT_TRUST_EMAIL;
 	err = weft_lookup(c->ctx, r->args[0], &ta.o, &l);
+	/* X.509 certificates with that address that the web of trust
+	 * cannot use at all now (not valid yet) are explained too. */
+	if (!err && l && (c->verbose || c->json) &&
+	    (ta.o.flags & WEFT_TRUST_EMAIL) &&
+	    weft_x509_annotate_lookup(c->ctx, r->args[0], l) && !c->quiet)
+		cli_err(c, "lookup: the X.509 details are not available: %s",
+			weft_ctx_error(c->ctx));
 	return finish(c, err, l, &ta, false, "lookup");
 }
 
