@@ -307,7 +307,8 @@ confirm_tty(ask *a, void (*show)(FILE *, const void *), const void *what,
 	char ch;
 
 	if (a->yes) {
-		if (!a->c->quiet && !a->c->json)
+		/* no question: the details only when asked for (-v) */
+		if (a->c->verbose && !a->c->quiet && !a->c->json)
 			show(a->c->out, what);
 		return true;
 	}
