@@ -176,6 +176,18 @@ check_rc "weft show of a derived key: exit 1 (not in the keyring's certificates)
 check_eq "weft export has one key" "$(W export | gpg --batch --with-colons --show-keys 2>/dev/null | grep -c '^pub')" 1
 check_rc "fsck: exit 0" 0 W fsck
 
+# -- a re-issued root: the same key, a new certificate -------------------------------------
+o req -x509 -key root.key -out root2.pem -subj "/CN=Example Root CA/O=Example Corp/C=US" -days 7300 -set_serial 99 \
+  -addext "basicConstraints=critical,CA:TRUE,pathlen:1" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+  -addext "nameConstraints=critical,permitted;email:example.com,permitted;email:.example.com"
+W --json x509 import --yes root2.pem > "$T/re.json"
+check_eq "a re-issued root is recognised by its key (keygrip)" \
+	"$(J 'd["objects"][0]["same_key_as"]' < "$T/re.json")" "$(sha_of root.pem)"
+check_eq "... and keeps the key's keygrip" \
+	"$(J 'd["objects"][0]["keygrip"]' < "$T/re.json")" "$(W --json x509 show "$(sha_of root.pem)" | J 'd["certificates"][0]["keygrip"]')"
+check_rc "... the intermediate chains under either: fsck exit 0" 0 W fsck
+W x509 remove --yes "$(sha_of root2.pem)" >/dev/null
+
 # -- refusals ----------------------------------------------------------------------------
 check_rc "a CRL signed by another key: exit 1" 1 W x509 import --yes forged.crl
 check "... refused with its reason" bash -c "'$WEFT' --home '$T/home' x509 import --yes forged.crl | grep -q 'refused.*no imported CA certificate signed it'"
