@@ -8,9 +8,10 @@
 # (weft's own key, a root), so their good signatures are authenticated
 # (exit 0); Stranger (gpg) is not in weft's keyring.  S/MIME: a test CA
 # (openssl req -x509), Sam (RSA-2048, SAN email:sam@example.org) and Ecco
-# (ECDSA P-256, SAN email:ecco@example.org) issued by it.  The X.509
-# bridge does not exist yet: S/MIME signers are "unknown CA" (exit 1;
-# exit 0 with --no-trust).
+# (ECDSA P-256, SAN email:ecco@example.org) issued by it.  Until the CA
+# is imported (weft x509 import), S/MIME signers do not chain to a root
+# you trust (exit 1; exit 0 with --no-trust); after, Sam is authenticated
+# through it (exit 0).
 #
 # Cases: PGP/MIME (CRLF, and the same mail saved with LF; nested
 # multipart/mixed with a base64 attachment; tampered; From: mismatch;
@@ -360,9 +361,9 @@ openssl smime -sign -in "$X/body.txt" -signer "$X/Sam.pem" -inkey "$X/Sam.key" \
 	-subject numbers -out "$D/smime.eml"
 check "smime: openssl wrote x-pkcs7-signature" grep -q 'protocol="application/x-pkcs7-signature"' "$D/smime.eml"
 VM smime "$D/smime.eml"
-check_eq "smime: exit 1 (unknown CA)" "$(rc smime)" 1
+check_eq "smime: exit 1 (the CA is not imported)" "$(rc smime)" 1
 check "smime: good, by Sam" grep -q "^Good S/MIME signature, from an unauthenticated certificate, by .*CN=Sam" "$D/smime.out"
-check "smime: unknown CA" grep -q "^    not authenticated: unknown CA" "$D/smime.out"
+check "smime: does not chain to a root you trust" grep -q "^    not authenticated: .*does not chain to a root you trust" "$D/smime.out"
 check "smime: issuer" grep -q "^    issued by O=Example,CN=Weft Test CA, valid " "$D/smime.out"
 check "smime: address" grep -q "^    addresses: sam@example.org$" "$D/smime.out"
 check "smime: From matches" grep -q "^    From: sam@example.org matches the signer$" "$D/smime.out"
@@ -370,10 +371,21 @@ SAMSERIAL=$(openssl x509 -in "$X/Sam.pem" -noout -serial | cut -d= -f2)
 SAMFPR=$(openssl x509 -in "$X/Sam.pem" -noout -fingerprint -sha1 | cut -d= -f2 | tr -d :)
 check_eq "smime: json" \
 	"$(js smime '(d["smime"][0]["verdict"], d["smime"][0]["ok"], d["smime"][0]["serial"], d["smime"][0]["fingerprint"], d["smime"][0]["emails"], d["smime"][0]["ca_status"], d["smime"][0]["algorithm"], d["smime"][0]["hash"], d["smime"][0]["from"]["matches"])')" \
-	"('good', True, '$SAMSERIAL', '$SAMFPR', ['sam@example.org'], 'unknown CA', 'RSA-2048', 'SHA256', True)"
+	"('good', True, '$SAMSERIAL', '$SAMFPR', ['sam@example.org'], 'its issuer O=Example,CN=Weft Test CA does not chain to a root you trust', 'RSA-2048', 'SHA256', True)"
 check "smime: json signing time" grep -q '"signing_time": *"20[0-9-]*T' "$D/smime.json"
 VM smime-nt "$D/smime.eml" --no-trust
 check_eq "smime --no-trust: exit 0" "$(rc smime-nt)" 0
+# The CA imported through the X.509 bridge, scoped to example.org: Sam's
+# certificate (carried in the mail) chains to it and Sam is authenticated.
+cp -a "${WH:-$T/home}" "$T/home-ca"
+WH=$T/home-ca W x509 import "$X/ca.pem" --domain example.org --yes >/dev/null 2>&1
+check_eq "smime, the CA imported: weft x509 import exit 0" "$?" 0
+WH=$T/home-ca W verify-mail "$D/smime.eml" >"$D/smime-ca.out" 2>&1
+check_eq "smime, the CA imported: exit 0 (authenticated through the CA)" "$?" 0
+check "smime, the CA imported: says it chains to the imported root" grep -qi "imported root" "$D/smime-ca.out"
+WH=$T/home-ca W --json verify-mail "$D/smime.eml" >"$D/smime-ca.json" 2>/dev/null
+check_eq "smime, the CA imported: json authenticated, the From: user ID at amount 120" \
+	"$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))["smime"][0]; print(d["authenticated"], d["from"]["amount"])' "$D/smime-ca.json")" "True 120"
 
 openssl cms -sign -in "$X/body.txt" -signer "$X/Ecco.pem" -inkey "$X/Ecco.key" \
 	-from ecco@example.org -to bob@example.org -subject numbers -out "$D/smime-ec.eml"

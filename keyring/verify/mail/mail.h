@@ -10,8 +10,8 @@
  *   mail.c       finding the signatures (PGP/MIME, inline PGP, S/MIME)
  *                and checking each one; the From: check
  *   smime.c      CMS signed-data with libksba, verified with libgcrypt
- *   x509-hook.c  weft_x509__chain_status: a stand-in until the X.509
- *                bridge (keyring/x509/) exists
+ *   x509-hook.c  weft_x509__chain_status: the X.509 bridge's answer
+ *                (keyring/x509/)
  *
  * The message is hostile input.  Every cap is here; every length is
  * checked before it is used; nothing recurses deeper than
@@ -209,11 +209,11 @@ typedef struct weft_x509_chain {
 	char status[160];        /* one line: "unknown CA", "issued by ..." */
 } weft_x509_chain;
 
-/* HOOK for the X.509 bridge: does the certificate LEAF chain, through
- * the certificates the message carries (EXTRA), to a CA imported with
- * weft x509 import, with every certificate valid at AT?  Until the
- * bridge exists it answers "unknown CA" (not authenticated).  0 or an
- * error of the keyring. */
+/* Does the certificate LEAF chain, through the certificates the message
+ * carries (EXTRA), to a CA imported with weft x509 import, with every
+ * certificate valid at AT, and is its signer authenticated from there
+ * (the X.509 bridge: "unknown CA" when not)?  0 or an error of the
+ * keyring. */
 gpg_error_t weft_x509__chain_status(weft_ctx *ctx, const weft_x509_der *leaf,
 				    const weft_x509_der *extra, size_t nextra,
 				    int64_t at, weft_x509_chain *out);
