@@ -53,7 +53,18 @@ typedef struct weft_import_stats {
 	uint64_t secret_skipped;  /* secret keys whose secret part was not
 				     imported */
 	uint64_t revocations;     /* stand-alone revocation certificates */
+	uint64_t certs_flooded;   /* certifications by keys not in the
+				     keyring dropped beyond the limit
+				     (WEFT_MAX_WAITING per certificate) */
+	uint64_t keys_flooded;    /* certificates that hit that limit */
 } weft_import_stats;
+
+/* Third-party certifications waiting for an issuer that is not in the
+ * keyring, kept at most per certificate: a certificate flooded with
+ * certifications by unknown keys (the 2019 attack on the SKS keyservers)
+ * keeps every certification its holder's keyring can verify and the
+ * newest WEFT_MAX_WAITING of the rest; the import says so. */
+#define WEFT_MAX_WAITING 1000
 
 typedef void (*weft_import_cb)(void *opaque, const weft_import_event *ev);
 

@@ -196,10 +196,83 @@ report(import *im, item *it, weft_import_status st, weft_import_cb cb,
 	free(uid);
 }
 
+/* ---- flooding ------------------------------------------------------------------------ */
+
+typedef struct waiting_ref {
+	weft_sigrec *rec;
+	uint32_t created;
+} waiting_ref;
+
+/* Newest first; what is dated after NOW (a flooder's trick to stay
+ * "newest") after everything else. */
+static uint32_t flood_now;
+
+static int
+waiting_cmp(const void *a, const void *b)
+{
+	const waiting_ref *x = a, *y = b;
+	bool fx = x->created > flood_now, fy = y->created > flood_now;
+
+	if (fx != fy)
+		return fx ? 1 : -1;
+	if (x->created != y->created)
+		return x->created > y->created ? -1 : 1;
+	return 0;
+}
+
+static void
+collect_waiting(weft_sigvec *v, waiting_ref **refs, size_t *n, size_t *cap)
+{
+	size_t i;
+
+	for (i = 0; i < v->n; i++) {
+		weft_sigrec *r = &v->v[i];
+
+		if (r->self || r->state != WEFT_SIG_UNCHECKED)
+			continue;
+		if (weft_grow((void **)refs, cap, *n + 1, sizeof **refs))
+			return;     /* out of memory: keep them all */
+		(*refs)[*n].rec = r;
+		(*refs)[(*n)++].created = r->sig.created;
+	}
+}
+
+/* Keep at most WEFT_MAX_WAITING certifications waiting for their issuer
+ * on IT's certificate: the rest become BAD, which the prune drops.
+ * Returns how many. */
+static size_t
+bound_waiting(import *im, item *it)
+{
+	weft_cert *c = it->merged;
+	waiting_ref *refs = NULL;
+	size_t n = 0, cap = 0, i, dropped = 0;
+
+	collect_waiting(&c->primary.sigs, &refs, &n, &cap);
+	for (i = 0; i < c->nuids; i++)
+		collect_waiting(&c->uids[i].sigs, &refs, &n, &cap);
+	if (n > WEFT_MAX_WAITING) {
+		flood_now = weft_ctx__now(im->ctx);
+		qsort(refs, n, sizeof *refs, waiting_cmp);
+		for (i = WEFT_MAX_WAITING; i < n; i++)
+			refs[i].rec->state = WEFT_SIG_BAD;
+		im->stats->certs_flooded += n - WEFT_MAX_WAITING;
+		im->stats->keys_flooded++;
+		weft_diag_clear(&it->note);
+		weft_diag_set(&it->note, 0,
+			"flooded: %zu certifications by keys not in the keyring; "
+			"the newest %u are kept, %zu dropped (every one your "
+			"keyring can verify is kept)", n, WEFT_MAX_WAITING,
+			n - WEFT_MAX_WAITING);
+		dropped = n - WEFT_MAX_WAITING;
+	}
+	free(refs);
+	return dropped;
+}
+
 static gpg_error_t
 write_all(import *im, weft_import_cb cb, void *opaque)
 {
-	size_t i;
+	size_t i, flooded;
 	weft_diag note;
 	gpg_error_t err;
 
@@ -225,8 +298,10 @@ write_all(import *im, weft_import_cb cb, void *opaque)
 			report(im, it, WEFT_IMPORT_REJECTED, cb, opaque);
 			continue;
 		}
+		flooded = bound_waiting(im, it);
 		weft_diag_clear(&note);
-		im->stats->dropped += weft_cert_prune(it->merged, &note);
+		im->stats->dropped += weft_cert_prune(it->merged, &note) -
+				      flooded;
 		if (note.msg[0] && !it->note.msg[0])
 			it->note = note;
 		if (it->merged->secrets.len) {

@@ -109,6 +109,14 @@ summary(cli *c, const char *file, const weft_import_stats *s)
 	if (s->dropped)
 		fprintf(c->out, "  %llu invalid signatures or components dropped (-v for details)\n",
 			(unsigned long long)s->dropped);
+	if (s->certs_flooded)
+		fprintf(c->out, "  flooding: %llu certification%s by keys not in the "
+			"keyring dropped on %llu key%s (at most %u kept per key; "
+			"all that your keyring can verify are kept)\n",
+			(unsigned long long)s->certs_flooded,
+			s->certs_flooded == 1 ? "" : "s",
+			(unsigned long long)s->keys_flooded,
+			s->keys_flooded == 1 ? "" : "s", WEFT_MAX_WAITING);
 	if (s->secret_skipped)
 		fprintf(c->out, "  %llu secret key%s: only the public part was imported\n",
 			(unsigned long long)s->secret_skipped,
@@ -171,6 +179,8 @@ cmd_import(cli *c, const opt_result *r)
 		total.sigs_verified += st.sigs_verified;
 		total.certs_pending += st.certs_pending;
 		total.certs_resolved += st.certs_resolved;
+		total.certs_flooded += st.certs_flooded;
+		total.keys_flooded += st.keys_flooded;
 		if (!c->json && !c->quiet && (!err || st.keys))
 			summary(c, name, &st);
 	}
@@ -192,6 +202,8 @@ cmd_import(cli *c, const opt_result *r)
 		json_int(&j, (int64_t)total.certs_pending);
 		json_key(&j, "certifications_resolved");
 		json_int(&j, (int64_t)total.certs_resolved);
+		json_key(&j, "certifications_flooded");
+		json_int(&j, (int64_t)total.certs_flooded);
 		json_end_obj(&j);
 		json_end(&j);
 	}
