@@ -35,4 +35,57 @@ check_eq "readers always saw a whole number of imports (3, 6, 9 or 12 keys)" "$(
 check_eq "all twelve keys are there" "$(W --json list | J 'len(d["keys"])')" 12
 check_rc "fsck after concurrent imports" 0 W fsck
 
+# ---- readers never wait for a writer ------------------------------------------
+# A long import (1,500 generated keys, every signature verified) and, while
+# it runs, queries from other processes: each must answer while the import
+# is still running (a read transaction does not wait for the writer), and
+# see the keyring as before the import (its transaction is not committed
+# yet) or after it, never between.
+PY=python3; [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
+GEN=$(cd "$(dirname "$0")/../bench" && pwd)/genkeyring.py
+$PY "$GEN" -q -n 1500 -s 3 "$T/big.pgp"
+WH=$T/busy W import "$T/a.pgp" >/dev/null 2>&1
+WH=$T/busy W import "$T/big.pgp" >/dev/null 2>&1 &
+imp=$!
+answered=0 during=0 odd=0
+for i in $(seq 1 30); do
+	kill -0 "$imp" 2>/dev/null || break
+	n=$(WH=$T/busy W list 2>/dev/null | grep -c '^pub')
+	WH=$T/busy W authenticate "$1" "User 1 <u1@example.org>" --gossip >/dev/null 2>&1
+	answered=$((answered + 1))
+	kill -0 "$imp" 2>/dev/null && during=$((during + 1))
+	case $n in 3|1503) ;; *) odd=$((odd + 1)) ;; esac
+done
+wait "$imp"
+check_eq "the long import succeeds" "$?" 0
+check "queries answered while the import was still running ($during of $answered)" [ "$during" -ge 3 ]
+check_eq "every query saw the keyring before or after the import (3 or 1,503 keys)" "$odd" 0
+
+# ---- an idle shell does not make the file grow -----------------------------------
+# LMDB cannot reuse pages a reader might still see: a read transaction left
+# open would make every write append.  The shell opens the keyring for each
+# command only, so twenty imports with a shell sitting at its prompt leave
+# a file no bigger than without it.
+$PY "$GEN" -q -n 200 -s 5 "$T/k200.pgp"
+grow() {   # grow HOME: twenty imports, each replacing what the last added
+	local h=$1 i
+	for i in $(seq 1 20); do
+		WH=$h W import "$T/k200.pgp" >/dev/null 2>&1
+		WH=$h W import "$T/a.pgp" >/dev/null 2>&1
+	done
+	stat -c %s "$h/data.mdb"
+}
+plain=$(grow "$T/plain")
+mkfifo "$T/fifo"
+WH=$T/idle W shell <"$T/fifo" >/dev/null 2>&1 &
+sh=$!
+exec 9>"$T/fifo"
+echo "list" >&9
+with=$(grow "$T/idle")
+echo "quit" >&9
+exec 9>&-
+wait "$sh"
+check "a shell at its prompt during twenty imports: the file is no bigger ($with vs $plain octets)" \
+	[ "$with" -le $((plain * 11 / 10 + 65536)) ]
+
 finish
