@@ -47,7 +47,14 @@ typedef struct parser {
 	const uint32_t *s;       /* the pattern's code points */
 	size_t n, i;
 	prog *p;
+	unsigned depth;          /* groups open */
 } parser;
+
+/* Hostile patterns are bounded: longer ones, or groups nested deeper, do
+ * not parse (and so match nothing).  The matcher's cost is the product of
+ * the pattern's and the user ID's lengths. */
+#define REGEX_MAX_CHARS 4096u
+#define REGEX_MAX_DEPTH 64u
 
 /* A fragment: its first instruction and its one exit, an OP_JMP whose
  * target is set when the fragment is joined to what follows. */
@@ -204,7 +211,12 @@ parse_atom(parser *ps)
 
 	switch (c) {
 	case '(':
+		if (++ps->depth > REGEX_MAX_DEPTH) {
+			p->err = true;
+			return empty_frag();
+		}
 		f = parse_regex(ps);
+		ps->depth--;
 		if (at_end(ps) || ps->s[ps->i] != ')') {
 			p->err = true;
 			return empty_frag();
@@ -493,6 +505,10 @@ match_one(const uint8_t *re, size_t re_len, const uint32_t *text, size_t len)
 	memset(&ps, 0, sizeof ps);
 	if (!decode(re, re_len, (uint32_t **)&ps.s, &ps.n))
 		return -1;
+	if (ps.n > REGEX_MAX_CHARS) {
+		free((void *)ps.s);
+		return -1;
+	}
 	ps.p = &p;
 	f = parse_regex(&ps);
 	if (p.err || !at_end(&ps))

@@ -92,6 +92,48 @@ main(void)
 		T_CHECK(m(cases[i].re, cases[i].uid) == cases[i].want,
 			"/%s/ on \"%s\": want %s", cases[i].re, cases[i].uid,
 			cases[i].want ? "match" : "no match");
+	/* Bounds: groups nested 64 deep parse, 65 and 100,000 deep do not
+	 * (no stack overflow: they match nothing); 4,096 characters parse,
+	 * 4,097 do not. */
+	{
+		size_t depths[] = { 64, 65, 100000 }, k, d;
+
+		for (k = 0; k < WEFT_ARRAY_SIZE(depths); k++) {
+			char *re = malloc(2 * depths[k] + 2);
+
+			for (d = 0; d < depths[k]; d++)
+				re[d] = '(';
+			re[d] = 'a';
+			for (d = 0; d < depths[k]; d++)
+				re[depths[k] + 1 + d] = ')';
+			re[2 * depths[k] + 1] = 0;
+			if (depths[k] <= 2048)
+				T_CHECK(m(re, "<a@x.org>") == (depths[k] <= 64),
+					"%zu nested groups: %s", depths[k],
+					depths[k] <= 64 ? "parse" : "too deep");
+			else
+				T_CHECK(!m(re, "<a@x.org>"),
+					"%zu nested groups: too deep", depths[k]);
+			free(re);
+		}
+	}
+	{
+		char *re = malloc(4098);
+
+		memset(re, 'a', 4096);
+		re[4096] = 0;
+		T_CHECK(!m(re, "<a@x.org>"), "4096 a: no match, parses");
+		memset(re, '.', 4096);
+		T_CHECK(m(re, "<a@x.org>") == false, "4096 dots on a short uid");
+		re[0] = '<';
+		re[1] = 0;
+		T_CHECK(m(re, "<a@x.org>"), "a short one still matches");
+		memset(re, 'x', 4097);
+		re[4097] = 0;
+		re[0] = '<';
+		T_CHECK(!m(re, "<xxxxx@x.org>"), "4097 characters: too long");
+		free(re);
+	}
 	/* Without a trust signature, regexes are not read at all. */
 	memset(&sig, 0, sizeof sig);
 	T_CHECK(weft_trust_regex_match(NULL, &sig, (const uint8_t *)"x", 1),
