@@ -23,8 +23,9 @@
  * and two days of grace on both, so that an old SHA-1 revocation keeps
  * revoking until 2030.
  *
- * Keys: RSA, DSA and ElGamal below 2048 bits are rejected from
- * 2014-02-01; NIST P-256/384/521, brainpoolP256r1/P512r1 and the 25519
+ * Keys: RSA, DSA and ElGamal of WEFT_MAX_KEY_BITS (16,384) bits or more
+ * are rejected (a cost lever, not security); below 2048 bits they are
+ * rejected from 2014-02-01; NIST P-256/384/521, brainpoolP256r1/P512r1 and the 25519
  * curves are accepted.  weft also accepts brainpoolP384r1 and the RFC
  * 9580 448 curves, which Sequoia 1.12 rejects only because it predates
  * them; secp256k1 is rejected as in Sequoia.
@@ -33,6 +34,7 @@
  * any critical notation, make a signature invalid (packet/sig.c marks it).
  */
 #include "cert.h"
+#include "../util/limits.h"
 
 typedef struct hash_rule {
 	uint8_t algo;
@@ -173,6 +175,10 @@ weft_policy_key_ok(const weft_pkt_key *k, uint32_t t)
 	switch (k->algo) {
 	case WEFT_PK_RSA: case WEFT_PK_RSA_E: case WEFT_PK_RSA_S:
 	case WEFT_PK_DSA: case WEFT_PK_ELGAMAL_E: case WEFT_PK_ELGAMAL_ES:
+		/* Absurd sizes are a cost lever (a 16,384-bit RSA check takes
+		 * some 30 times a 4,096-bit one), not security. */
+		if (k->bits >= WEFT_MAX_KEY_BITS)
+			return false;
 		return k->bits >= 2048 || t < Y2014M2;
 	case WEFT_PK_ECDSA: case WEFT_PK_EDDSA_LEGACY: case WEFT_PK_ECDH:
 		return k->curve != NULL && strcmp(k->curve->display, "secp256k1");
@@ -189,10 +195,16 @@ weft_policy_key_reason(const weft_pkt_key *k)
 {
 	switch (k->algo) {
 	case WEFT_PK_RSA: case WEFT_PK_RSA_E: case WEFT_PK_RSA_S:
+		if (k->bits >= WEFT_MAX_KEY_BITS)
+			return "RSA keys of 16,384 bits or more are rejected";
 		return "RSA keys under 2048 bits are rejected since 2014-02-01";
 	case WEFT_PK_DSA:
+		if (k->bits >= WEFT_MAX_KEY_BITS)
+			return "DSA keys of 16,384 bits or more are rejected";
 		return "DSA keys under 2048 bits are rejected since 2014-02-01";
 	case WEFT_PK_ELGAMAL_E: case WEFT_PK_ELGAMAL_ES:
+		if (k->bits >= WEFT_MAX_KEY_BITS)
+			return "ElGamal keys of 16,384 bits or more are rejected";
 		return "ElGamal keys under 2048 bits are rejected since 2014-02-01";
 	case WEFT_PK_ECDSA: case WEFT_PK_EDDSA_LEGACY: case WEFT_PK_ECDH:
 		return "the curve is not accepted";

@@ -17,6 +17,9 @@
 #define WEFT_MAX_CERT_PACKETS  (1u << 20)
 /* An MPI in a key or a signature. */
 #define WEFT_MAX_MPI_BITS      16384u
+/* RSA, DSA and ElGamal keys this large or larger are rejected by the
+ * policy (cert/policy.c): a verification would cost too much. */
+#define WEFT_MAX_KEY_BITS      16384u
 /* A user ID packet (RFC 9580 sets no limit; GnuPG caps at 2 KiB for
  * display, Sequoia at none).  Longer ones are rejected as hostile. */
 #define WEFT_MAX_UID           (64u * 1024)
