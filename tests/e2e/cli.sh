@@ -98,4 +98,17 @@ check "export -o writes a private file" test "$(stat -c %a "$T/out.pgp")" = 600
 check "export -o leaves no temporary files" bash -c "[ \$(ls '$T' | grep -c weft-) = 0 ]"
 check_eq "export -o content equals stdout" "$(W export "$A" | sha256sum)" "$(sha256sum < "$T/out.pgp")"
 check_rc "export -o into a missing directory: exit 2" 2 W export -o "$T/no/such/dir/x.pgp"
+# No core dumps: a crash must not write passphrases or secret keys to disk
+# (a shell waiting for input shows its limits in /proc).
+mkfifo "$T/cfifo"
+(ulimit -c unlimited 2>/dev/null; exec "$WEFT" --home "$T/core" shell <"$T/cfifo" >/dev/null 2>&1) &
+cpid=$!
+exec 8>"$T/cfifo"
+for i in $(seq 1 50); do
+	grep -q '^Max core file size *0 ' "/proc/$cpid/limits" 2>/dev/null && break
+	sleep 0.1
+done
+check "weft runs with core dumps off" grep -q '^Max core file size *0 ' "/proc/$cpid/limits"
+exec 8>&-
+wait "$cpid"
 finish
