@@ -21,7 +21,10 @@
 #    kept in $WEFT_BENCH_CACHE (default build/bench-cache, mode 0700) as
 #    debian-gpg-<first 16 hex of the keyring's sha256>/ and copied for
 #    each run; delete that directory to rebuild it.
-# 3. A generated web of trust of WEFT_BENCH_KEYS keys (default 100,000;
+# 3. (make bench leaves this part to scale.sh, which runs gpg and sq-wot
+#    on the same keyrings at several sizes: tests/bench/run sets
+#    WEFT_BENCH_KEYS=0.)
+#    A generated web of trust of WEFT_BENCH_KEYS keys (default 100,000;
 #    tests/bench/genkeyring.py, seed WEFT_BENCH_SEED, default 1), kept in
 #    the same cache as synth-<keys>-s<seed>-<hash of genkeyring.py>.pgp
 #    (+ .json: roots and the bindings to ask about).  Before the first
