@@ -36,7 +36,6 @@ SIZES=${WEFT_BENCH_SIZES:-1000 10000 100000}
 if [ -n "${WEFT_BENCH_FLOOD_BASE:-}" ]; then BASE=$WEFT_BENCH_FLOOD_BASE
 else BASE=${SIZES%% *}; for n in $SIZES; do [ "$n" = 10000 ] && BASE=10000; done; fi
 MD=$WORK/flood.md
-commas() { echo "$1" | sed -e ':a' -e 's/\B[0-9]\{3\}\>/,&/' -e 'ta'; }
 
 keyring "$BASE"
 roots=$(jget "$S.json" roots)

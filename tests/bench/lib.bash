@@ -85,6 +85,7 @@ ft() {
 }
 fm() { [ -n "${1:-}" ] && awk -v k="$1" 'BEGIN { printf "%6.1f MB", k / 1024 }' || printf '%9s' "-"; }
 say() { echo "  .. $*"; }
+commas() { echo "$1" | sed -e ':a' -e 's/\B[0-9]\{3\}\>/,&/' -e 'ta'; }
 load() { cut -d" " -f1-3 /proc/loadavg; }
 # failed WHAT: after a run, report an exit status above 1 (2 = error,
 # 128+N = killed by signal N).

@@ -313,7 +313,11 @@ def machine(weft):
     return [
         ("CPU", cpu), ("cores", sh("nproc")), ("memory", mem),
         ("kernel", sh("uname -srm")),
-        ("weft", sh(f"'{weft}' --version | head -n 1")),
+        ("weft", sh(f"'{weft}' --version | head -n 1") + ", built from commit " +
+         (sh(f"git -C '{HERE}' rev-parse --short HEAD") or "?") +
+         " (" + (sh(f"git -C '{HERE}' log -1 --format=%cs") or "?") + ")" +
+         (", with uncommitted changes to keyring/, src/ or include/"
+          if sh(f"cd '{HERE}/../..' && git status --porcelain -- keyring src include") else "")),
         ("gpg", sh("gpg --version | head -n 1")),
         ("sq", sh("sq --version 2>&1 | head -n 1")),
         ("sq-wot", sh("sq-wot --version 2>&1 | head -n 1")),
@@ -451,7 +455,9 @@ def markdown(work, out, png, weft):
     fl = read(os.path.join(work, "flood.md"))
     if fl:
         md += [fl.strip(), ""]
-    prof = sorted(p for p in os.listdir(work) if p.startswith("perf-") and p.endswith(".txt"))
+    prof = sorted((p for p in os.listdir(work) if p.startswith("perf-") and p.endswith(".txt")),
+                  key=lambda p: (["import", "check", "list"].index(p.split("-")[1])
+                                 if p.split("-")[1] in ("import", "check", "list") else 9, p))
     hand = read(os.path.join(HERE, "NOTES.md"))
     if hand or prof:
         md += ["## Profiles", ""]

@@ -27,7 +27,7 @@
 #             ultimate, --check-trustdb (each run from a copy of the home
 #             as it was before the check), --list-keys, --verify;
 #   sq-wot    authenticate and lookup of WEFT_BENCH_SQ_QUERIES of the 20
-#             bindings (default 5, 3 above 10,000 keys: every call reads
+#             bindings (default 5, 2 above 10,000 keys: every call reads
 #             and verifies the whole keyring), list (every binding:
 #             weft check's counterpart).  weft and sq-wot must agree on
 #             every answer: mismatches are printed.
@@ -41,14 +41,16 @@
 # BENCHMARKS.md and the plot.
 #
 # WEFT_BENCH_PROFILE=1 also records perf profiles (flat, cpu-clock) of
-# weft import and weft check at the largest size into $WORK, summed up
-# per library and per function in BENCHMARKS.md (another import and
-# check: minutes at 100,000 keys).
+# weft import, check and list at the largest size, each for at most
+# WEFT_BENCH_PROFILE_SECS (90) seconds, with the peak anonymous and
+# file-backed memory in that time, into $WORK/perf-*.txt; BENCHMARKS.md
+# shows them.
 . "$(dirname "$0")/lib.bash"
 
 SIZES=${WEFT_BENCH_SIZES:-1000 10000 100000}
 GPG_CAP=${WEFT_BENCH_GPG_CAP:-900}
 PROFILE=${WEFT_BENCH_PROFILE:-0}
+PROFILE_SECS=${WEFT_BENCH_PROFILE_SECS:-90}
 RES=$WORK/scale.tsv
 : >"$RES"
 have_sq=1; command -v sq-wot >/dev/null || { have_sq=0; echo "bench scale: sq-wot not installed, its columns stay empty"; }
@@ -99,6 +101,22 @@ queries() {
 		if [ "$tool" = weft ]; then echo "$MRC $(weft_ans)"; else echo "$MRC $(sq_ans)"; fi >>"$T/ans.$tool.$op"
 	done <"$T/q"
 	MED=$(median "${meds[@]}"); MRSS=$(maxof "${rss[@]}"); NQ=${#meds[@]}; NRUNS=$runs
+}
+
+# memwatch PID: PID is perf, its child timeout, its child weft: prints
+# weft's peak anonymous and file-backed resident memory (KiB, sampled
+# every 0.2 s) and how long it ran (s), when PID is gone.
+memwatch() {
+	local p=$1 w="" a=0 f=0 x y s=$EPOCHREALTIME
+	while kill -0 "$p" 2>/dev/null; do
+		[ -n "$w" ] || w=$(pgrep -P "$(pgrep -P "$p" | head -n 1)" 2>/dev/null | head -n 1)
+		if [ -n "$w" ] && read -r x y < <(awk '/^RssAnon/ { a = $2 } /^RssFile/ { f = $2 } END { print a + 0, f + 0 }' "/proc/$w/status" 2>/dev/null); then
+			[ "$x" -gt "$a" ] && a=$x
+			[ "$y" -gt "$f" ] && f=$y
+		fi
+		sleep 0.2
+	done
+	echo "$a $f $(awk -v a="$s" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }')"
 }
 
 # gpg_count HOME: the number of keys in a gpg home.
@@ -211,7 +229,7 @@ for q in json.load(open(sys.argv[1]))["queries"]:
 
 	# ---- sq-wot ----
 	if [ "$have_sq" = 1 ]; then
-		sqq=${WEFT_BENCH_SQ_QUERIES:-$([ "$n" -gt 10000 ] && echo 3 || echo 5)}
+		sqq=${WEFT_BENCH_SQ_QUERIES:-$([ "$n" -gt 10000 ] && echo 2 || echo 5)}
 		# sqq of the bindings, spread over the list.
 		awk -v k="$sqq" -v n="$(wc -l <"$T/q.all")" 'BEGIN { srand(0) } { if (k > 0 && int((NR - 1) * k / n) != int(NR * k / n)) print }' "$T/q.all" >"$T/q"
 		say "sq-wot: $(wc -l <"$T/q") of the bindings (each call reads and verifies all $n keys)"
@@ -242,20 +260,25 @@ for q in json.load(open(sys.argv[1]))["queries"]:
 
 	# ---- profiles ----
 	if [ "$PROFILE" = 1 ] && [ "$n" = "$largest" ] && command -v perf >/dev/null; then
-		for op in import check; do
+		for op in import check list; do
 			P=$WORK/perf-$op-$n
-			if [ "$op" = import ]; then
-				rm -rf "$T/prof"
-				perf record -q -F 499 -o "$P.data" "$WEFT" --home "$T/prof" -q import "$S" >/dev/null 2>&1
-				rm -rf "$T/prof"
-			else
-				perf record -q -F 499 -o "$P.data" "$WEFT" --home "$H" check >/dev/null 2>&1
-			fi
+			case $op in
+			import) rm -rf "$T/prof"; cmd=("$WEFT" --home "$T/prof" -q import "$S") ;;
+			check)  cmd=("$WEFT" --home "$H" check) ;;
+			list)   cmd=("$WEFT" --home "$H" list) ;;
+			esac
+			perf record -q -F 499 -o "$P.data" -- timeout -s INT "$PROFILE_SECS" "${cmd[@]}" >/dev/null 2>&1 &
+			memwatch $! >"$T/mem"
+			wait
+			read -r anon file secs <"$T/mem"
+			rm -rf "$T/prof"
 			{
-				echo "weft $op, $n keys: perf record -F 499 (cpu-clock); self time per library"
+				echo "weft $op, $(commas "$n") keys: perf record -F 499 (cpu-clock) of the first $secs s (at most WEFT_BENCH_PROFILE_SECS = $PROFILE_SECS)"
+				echo "peak memory in that time: $(fm "$anon" | xargs) anonymous (heap), $(fm "$file" | xargs) file-backed (binary, libraries, the LMDB map)"
+				echo "self time per library:"
 				perf report -i "$P.data" --stdio --sort dso 2>/dev/null | grep '%' | head -n 6
-				echo "... and per function"
-				perf report -i "$P.data" --stdio --sort dso,sym 2>/dev/null | grep '%' | head -n 15
+				echo "self time per function (libgcrypt has no symbols here: its lines are left out):"
+				perf report -i "$P.data" --stdio --sort dso,sym 2>/dev/null | grep '%' | grep -v '\] 0x0000' | head -n 15
 			} >"$P.txt"
 			rm -f "$P.data"
 			say "profile of weft $op: $P.txt"
