@@ -14,22 +14,24 @@ struct weft_arena_chunk {
 };
 
 #define ARENA_CHUNK (64u * 1024)
+#define ARENA_FIRST 512u
 
 gpg_error_t
 weft_cert__keep(weft_cert *c, const void *p, size_t n, const uint8_t **out)
 {
 	weft_arena_chunk *ch = c->arena;
-	size_t cap;
+	size_t want, cap;
 
 	*out = NULL;
 	if (!ch || ch->cap - ch->used < n) {
-		cap = n > ARENA_CHUNK / 4 ? n : ARENA_CHUNK;
+		want = c->arena_next ? c->arena_next : ARENA_FIRST;
+		cap = n > want ? n : want;
 		ch = malloc(sizeof *ch + cap);
 		if (!ch)
 			return WEFT_ERR(GPG_ERR_ENOMEM);
 		ch->used = 0;
 		ch->cap = cap;
-		if (n > ARENA_CHUNK / 4 && c->arena) {
+		if (n > want && c->arena) {
 			/* A big packet gets a chunk of its own, behind the
 			 * current one so that it keeps filling. */
 			ch->next = c->arena->next;
@@ -37,6 +39,8 @@ weft_cert__keep(weft_cert *c, const void *p, size_t n, const uint8_t **out)
 		} else {
 			ch->next = c->arena;
 			c->arena = ch;
+			c->arena_next = want >= ARENA_CHUNK / 2 ? ARENA_CHUNK
+								: want * 2;
 		}
 	}
 	if (n)
@@ -91,11 +95,35 @@ weft_cert_nsigs(const weft_cert *c)
 
 /* ---- records ------------------------------------------------------------------ */
 
+/* Signature vectors grow from one record, not weft_grow's eight: most
+ * user IDs and subkeys carry one or two signatures, and a record is
+ * several hundred octets, so a keyring of 100,000 certificates would
+ * otherwise hold gigabytes of empty slots during an import. */
+static gpg_error_t
+sigvec_reserve(weft_sigvec *v, size_t need)
+{
+	weft_sigrec *n;
+	size_t ncap = v->cap ? v->cap : 1;
+
+	if (need <= v->cap)
+		return 0;
+	while (ncap < need) {
+		if (!weft_size_mul(&ncap, ncap, 2))
+			return WEFT_ERR(GPG_ERR_TOO_LARGE);
+	}
+	if (ncap > SIZE_MAX / sizeof *v->v)
+		return WEFT_ERR(GPG_ERR_TOO_LARGE);
+	if (!(n = realloc(v->v, ncap * sizeof *v->v)))
+		return WEFT_ERR(GPG_ERR_ENOMEM);
+	v->v = n;
+	v->cap = ncap;
+	return 0;
+}
+
 static gpg_error_t
 sigvec_push(weft_sigvec *v, weft_sigrec **out)
 {
-	gpg_error_t err = weft_grow((void **)&v->v, &v->cap, v->n + 1,
-				    sizeof *v->v);
+	gpg_error_t err = sigvec_reserve(v, v->n + 1);
 
 	*out = NULL;
 	if (err)
@@ -190,9 +218,9 @@ set_key(weft_cert *c, weft_keyrec *k, const weft_packet *pkt, uint8_t tag,
 
 /* ---- building ------------------------------------------------------------------ */
 
-gpg_error_t
-weft_cert_builder_start(weft_cert_builder *b, const weft_packet *pkt,
-			weft_diag *diag)
+static gpg_error_t
+builder_start(weft_cert_builder *b, const weft_packet *pkt, size_t hint,
+	      weft_diag *diag)
 {
 	gpg_error_t err;
 
@@ -204,6 +232,10 @@ weft_cert_builder_start(weft_cert_builder *b, const weft_packet *pkt,
 	b->cert = calloc(1, sizeof *b->cert);
 	if (!b->cert)
 		return WEFT_ERR(GPG_ERR_ENOMEM);
+	/* HINT: the size of the certificate's bytes when known (what is
+	 * kept is never more), so that one chunk holds all of it. */
+	if (hint)
+		b->cert->arena_next = hint < ARENA_FIRST ? ARENA_FIRST : hint;
 	err = set_key(b->cert, &b->cert->primary, pkt, WEFT_PKT_PUBLIC_KEY,
 		      diag);
 	if (err) {
@@ -213,6 +245,13 @@ weft_cert_builder_start(weft_cert_builder *b, const weft_packet *pkt,
 	}
 	b->where = 0;
 	return 0;
+}
+
+gpg_error_t
+weft_cert_builder_start(weft_cert_builder *b, const weft_packet *pkt,
+			weft_diag *diag)
+{
+	return builder_start(b, pkt, 0, diag);
 }
 
 /* The stored issuer of signature number b->sigidx - 1, if the next entry
@@ -376,7 +415,7 @@ weft_cert_from_bytes(weft_cert **out, const uint8_t *p, size_t len,
 	weft_reader_init(&r, p, len);
 	if ((err = weft_packet_next(&r, &pkt, diag)))
 		return err;
-	err = weft_cert_builder_start(&b, &pkt, diag);
+	err = builder_start(&b, &pkt, len, diag);
 	weft_packet_release(&pkt);
 	if (err)
 		return err;
@@ -522,6 +561,17 @@ sigvec_canon(weft_sigvec *v)
 		v->v[++w] = *dup;
 	}
 	v->n = w + 1;
+	if (v->cap > 2 * v->n) {
+		/* A merge doubled the vector and folded it back: give the
+		 * slack back, since every certificate of an import is held
+		 * until it commits. */
+		weft_sigrec *shrunk = realloc(v->v, v->n * sizeof *v->v);
+
+		if (shrunk) {
+			v->v = shrunk;
+			v->cap = v->n;
+		}
+	}
 	self_first(v);
 	return changed;
 }
@@ -550,8 +600,7 @@ subkey_cmp(const void *pa, const void *pb)
 static gpg_error_t
 sigvec_take(weft_sigvec *to, weft_sigvec *from)
 {
-	gpg_error_t err = weft_grow((void **)&to->v, &to->cap,
-				    to->n + from->n, sizeof *to->v);
+	gpg_error_t err = sigvec_reserve(to, to->n + from->n);
 
 	if (err)
 		return err;

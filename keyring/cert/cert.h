@@ -75,6 +75,10 @@ typedef struct weft_cert {
 	weft_keyrec *subkeys;
 	size_t nsubkeys, subkeys_cap;
 	weft_arena_chunk *arena;
+	size_t arena_next;       /* capacity of the next arena chunk: small
+				    at first, doubling up to 64 KiB, so a
+				    keyring's many small certificates do not
+				    each hold a mostly empty 64 KiB chunk */
 	weft_pubkey *pubkey;     /* lazily built primary public key */
 	bool had_secret;         /* built from secret key packets */
 	weft_buf secrets;        /* the secret key packets (tags 5 and 7) as

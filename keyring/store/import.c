@@ -5,6 +5,7 @@
 #include "import.h"
 #include "../armor/armor.h"
 #include "../secret/secret.h"
+#include "../util/limits.h"
 #include "../util/mem.h"
 #include "../util/workers.h"
 
@@ -448,11 +449,18 @@ weft_import(weft_ctx *ctx, const void *data, size_t len, const char *source,
 	im.source = source ? source : "input";
 	ctx->error[0] = 0;
 
-	/* 1. */
-	if ((err = weft_armor_decode(data, len, &blocks, &diag)))
+	/* 1.  Binary input is read where it lies: a copy would double the
+	 * memory of a large import for nothing. */
+	im.phase = "reading";
+	if (len && (uint64_t)len <= WEFT_MAX_INPUT &&
+	    !(len >= 3 && ((const uint8_t *)data)[0] == 0xef) &&
+	    weft_armor_is_binary(data, len)) {
+		if ((err = weft_import__read_block(&im, data, len, 0)))
+			goto leave;
+	} else if ((err = weft_armor_decode(data, len, &blocks, &diag))) {
 		return weft_ctx__error(ctx, err, "%s: %s", im.source,
 				       diag.msg[0] ? diag.msg : gpg_strerror(err));
-	im.phase = "reading";
+	}
 	for (i = 0; i < blocks.n; i++) {
 		const weft_armor_block *b = &blocks.blocks[i];
 

@@ -47,7 +47,7 @@ weft_grow(void **arr, size_t *cap, size_t need, size_t size)
 
 	if (need <= *cap)
 		return 0;
-	ncap = *cap ? *cap : 8;
+	ncap = *cap ? *cap : 2;
 	while (ncap < need) {
 		if (!weft_size_mul(&ncap, ncap, 2))
 			return WEFT_ERR(GPG_ERR_TOO_LARGE);
