@@ -124,6 +124,9 @@ int cli_usage(cli *c, const command *cmd, const char *fmt, ...)
 
 /* Read a whole file ("-" = stdin) into memory.  Prints the error. */
 int cli_read_file(cli *c, const char *path, uint8_t **data, size_t *len);
+/* A stream reader (the engine's read callback) over the file descriptor
+ * *(int *)OPAQUE: up to N octets, retried on EINTR; *GOT = 0 at the end. */
+gpg_error_t cli_fd_read(void *opaque, uint8_t *buf, size_t n, size_t *got);
 
 /* Progress bar on stderr (only when c->progress). */
 void cli_progress(void *opaque, const char *what, uint64_t done,

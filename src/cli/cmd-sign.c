@@ -33,23 +33,6 @@ const opt_spec sign_opts[] = {
 };
 
 static gpg_error_t
-fd_read(void *opaque, uint8_t *buf, size_t n, size_t *got)
-{
-	int fd = *(int *)opaque;
-	ssize_t r;
-
-	for (;;) {
-		r = read(fd, buf, n);
-		if (r >= 0)
-			break;
-		if (errno != EINTR)
-			return gpg_error_from_syserror();
-	}
-	*got = (size_t)r;
-	return 0;
-}
-
-static gpg_error_t
 fd_write(void *opaque, const uint8_t *p, size_t n)
 {
 	int fd = *(int *)opaque;
@@ -138,7 +121,7 @@ cmd_sign(cli *c, const opt_result *r)
 	p.text = text;
 	p.filename = strcmp(in, "-") ? base : "";
 	p.date = strcmp(in, "-") && !fstat(ifd, &stt) ? stt.st_mtime : 0;
-	p.read = fd_read;
+	p.read = cli_fd_read;
 	p.read_opaque = &ifd;
 	p.write = fd_write;
 	p.write_opaque = &ofd;

@@ -75,23 +75,6 @@ verdict_name(weft_sig_verdict v)
 /* ---- input ------------------------------------------------------------------------- */
 
 static gpg_error_t
-fd_read(void *opaque, uint8_t *buf, size_t n, size_t *got)
-{
-	int fd = *(int *)opaque;
-	ssize_t r;
-
-	for (;;) {
-		r = read(fd, buf, n);
-		if (r >= 0)
-			break;
-		if (errno != EINTR)
-			return gpg_error_from_syserror();
-	}
-	*got = (size_t)r;
-	return 0;
-}
-
-static gpg_error_t
 file_write(void *opaque, const uint8_t *p, size_t n)
 {
 	FILE *f = opaque;
@@ -564,7 +547,7 @@ cmd_verify(cli *c, const opt_result *r)
 	memset(&p, 0, sizeof p);
 	p.signature = sig;
 	p.signature_len = siglen;
-	p.read = fd_read;
+	p.read = cli_fd_read;
 	p.read_opaque = &fd;
 	p.write = out ? file_write : NULL;
 	p.write_opaque = out;

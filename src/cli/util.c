@@ -48,6 +48,23 @@ cli_usage(cli *c, const command *cmd, const char *fmt, ...)
 	return EXIT_ERROR;
 }
 
+gpg_error_t
+cli_fd_read(void *opaque, uint8_t *buf, size_t n, size_t *got)
+{
+	int fd = *(int *)opaque;
+	ssize_t r;
+
+	for (;;) {
+		r = read(fd, buf, n);
+		if (r >= 0)
+			break;
+		if (errno != EINTR)
+			return gpg_error_from_syserror();
+	}
+	*got = (size_t)r;
+	return 0;
+}
+
 int
 cli_read_file(cli *c, const char *path, uint8_t **data, size_t *len)
 {
