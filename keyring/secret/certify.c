@@ -427,9 +427,97 @@ cert_subpackets(const cparams *p, uint32_t created, weft_buf *out)
 	return weft_buf_error(out);
 }
 
+/* Steps 2 and 3 of weft_certify up to the signing, in J's transaction:
+ * the target, the user IDs to certify, my key (found once, kept), and
+ * in *N how many of the user IDs need a new certification. */
+static gpg_error_t
+certify_select(job *j, const char *key, const weft_certify_params *p,
+	       const cparams *cp, size_t *n)
+{
+	weft_binding_state bs;
+	const weft_uidrec *u;
+	const weft_sigrec *last;
+	size_t i;
+	gpg_error_t err;
+
+	if ((err = load_target(j, key, true)))
+		return err;
+	for (i = 0; i < p->nuids; i++) {
+		if ((err = match_uid(j, p->uids[i], &u)))
+			return err;
+		weft_cert_uid_state(j->target, u, j->now, &bs);
+		if (!bs.valid || bs.revoked) {
+			char label[200];
+
+			weft_secret__label(u->data, u->len, label, sizeof label);
+			return weft_ctx__error(j->ctx,
+				WEFT_ERR(GPG_ERR_INV_VALUE),
+				"user ID \"%s\" is %s; it cannot be certified",
+				label, bs.revoked ? "revoked" : "not valid");
+		}
+		if ((err = choose(j, u)))
+			return err;
+	}
+	if (!p->nuids) {
+		for (i = 0; i < j->target->nuids; i++) {
+			u = &j->target->uids[i];
+			if (u->tag != WEFT_PKT_USER_ID)
+				continue;
+			weft_cert_uid_state(j->target, u, j->now, &bs);
+			if (!bs.valid || bs.revoked)
+				continue;
+			if ((err = choose(j, u)))
+				return err;
+		}
+	}
+	if (!j->nuids) {
+		return weft_ctx__error(j->ctx, WEFT_ERR(GPG_ERR_NO_USER_ID),
+				       "the key has no valid user ID to certify");
+	}
+	if (!j->me.cert &&
+	    (err = weft_secret__signer(j->ctx, j->t, p->by, false, &j->me)))
+		return err;
+	if (j->me.cert->primary.fpr_len == j->target->primary.fpr_len &&
+	    !memcmp(j->me.cert->primary.fpr, j->target->primary.fpr,
+		    j->target->primary.fpr_len)) {
+		return weft_ctx__error(j->ctx, WEFT_ERR(GPG_ERR_INV_VALUE),
+			"that is your own key: its user IDs carry your "
+			"self-signatures already");
+	}
+
+	if (!(j->todo = calloc(j->nuids, sizeof *j->todo)))
+		return WEFT_ERR(GPG_ERR_ENOMEM);
+	for (i = 0, *n = 0; i < j->nuids; i++) {
+		weft_uidrec *ur = find_uid(j->target, &j->uids[i]);
+
+		last = ur ? my_latest(j, ur) : NULL;
+		j->todo[i] = !(last && is_cert_type(last->sig.type) &&
+			      same_cert(j, last, cp));
+		*n += j->todo[i];
+	}
+	return 0;
+}
+
+/* Forget what certify_select chose (not my key) before it runs again. */
+static void
+job_reset(job *j)
+{
+	size_t i;
+
+	weft_cert_free(j->target);
+	weft_cert_free(j->old);
+	j->target = j->old = NULL;
+	for (i = 0; i < j->nuids; i++)
+		free(j->uids[i].data);
+	j->nuids = 0;
+	free(j->todo);
+	j->todo = NULL;
+}
+
 /* 1. Check the parameters and turn them into what the signature says.
- * 2. In one write transaction: the target and its user IDs (all valid
- *    ones, or those named), then my key, unlocked.
+ * 2. The target and its user IDs (all valid ones, or those named), then
+ *    my key, unlocked: first in a read transaction (the passphrase is
+ *    asked there), then again in the one write transaction.
  * 3. Per user ID: skip it when my certification in force says the same;
  *    else sign (a second after my latest signature on it, so the new one
  *    is the newer), verify and add.
@@ -440,9 +528,7 @@ weft_certify(weft_ctx *ctx, const char *key, const weft_certify_params *p,
 {
 	job j;
 	cparams cp;
-	weft_binding_state bs;
 	weft_buf extra;
-	const weft_uidrec *u;
 	const weft_sigrec *last;
 	uint32_t created;
 	size_t i, n;
@@ -504,68 +590,23 @@ weft_certify(weft_ctx *ctx, const char *key, const weft_certify_params *p,
 		goto leave;
 	}
 
-	/* 2 */
-	if ((err = weft_ctx__txn(ctx, true, &j.t)))
+	/* 2a.  The choice and the passphrase in a read transaction, so that
+	 * no other writer (an import in another terminal) waits while the
+	 * user types it. */
+	if ((err = weft_ctx__txn(ctx, false, &j.t)) ||
+	    (err = certify_select(&j, key, p, &cp, &n)))
 		goto leave;
-	if ((err = load_target(&j, key, true)))
+	if (n && (err = weft_secret__signer_unlock(ctx, &j.me)))
 		goto leave;
-	for (i = 0; i < p->nuids; i++) {
-		if ((err = match_uid(&j, p->uids[i], &u)))
-			goto leave;
-		weft_cert_uid_state(j.target, u, j.now, &bs);
-		if (!bs.valid || bs.revoked) {
-			char label[200];
+	weft_txn_abort(j.t);
+	j.t = NULL;
+	job_reset(&j);
 
-			weft_secret__label(u->data, u->len, label, sizeof label);
-			err = weft_ctx__error(ctx, WEFT_ERR(GPG_ERR_INV_VALUE),
-				"user ID \"%s\" is %s; it cannot be certified",
-				label, bs.revoked ? "revoked" : "not valid");
-			goto leave;
-		}
-		if ((err = choose(&j, u)))
-			goto leave;
-	}
-	if (!p->nuids) {
-		for (i = 0; i < j.target->nuids; i++) {
-			u = &j.target->uids[i];
-			if (u->tag != WEFT_PKT_USER_ID)
-				continue;
-			weft_cert_uid_state(j.target, u, j.now, &bs);
-			if (!bs.valid || bs.revoked)
-				continue;
-			if ((err = choose(&j, u)))
-				goto leave;
-		}
-	}
-	if (!j.nuids) {
-		err = weft_ctx__error(ctx, WEFT_ERR(GPG_ERR_NO_USER_ID),
-				      "the key has no valid user ID to certify");
+	/* 2b, 3.  The same choice again in the write transaction, on what
+	 * the keyring holds now; the key stays unlocked. */
+	if ((err = weft_ctx__txn(ctx, true, &j.t)) ||
+	    (err = certify_select(&j, key, p, &cp, &n)))
 		goto leave;
-	}
-	if ((err = weft_secret__signer(ctx, j.t, p->by, false, &j.me)))
-		goto leave;
-	if (j.me.cert->primary.fpr_len == j.target->primary.fpr_len &&
-	    !memcmp(j.me.cert->primary.fpr, j.target->primary.fpr,
-		    j.target->primary.fpr_len)) {
-		err = weft_ctx__error(ctx, WEFT_ERR(GPG_ERR_INV_VALUE),
-			"that is your own key: its user IDs carry your "
-			"self-signatures already");
-		goto leave;
-	}
-
-	/* 3 */
-	if (!(j.todo = calloc(j.nuids, sizeof *j.todo))) {
-		err = WEFT_ERR(GPG_ERR_ENOMEM);
-		goto leave;
-	}
-	for (i = n = 0; i < j.nuids; i++) {
-		weft_uidrec *ur = find_uid(j.target, &j.uids[i]);
-
-		last = ur ? my_latest(&j, ur) : NULL;
-		j.todo[i] = !(last && is_cert_type(last->sig.type) &&
-			      same_cert(&j, last, &cp));
-		n += j.todo[i];
-	}
 	if (n && (err = weft_secret__signer_unlock(ctx, &j.me)))
 		goto leave;
 	for (i = 0; i < j.nuids; i++) {
@@ -609,6 +650,50 @@ leave:
 
 /* ---- revoke ----------------------------------------------------------------------- */
 
+/* Step 2 of weft_revoke_certifications in J's transaction: the target,
+ * the user IDs, my key (found once, kept); in *K how many of the user
+ * IDs carry a certification of mine in force, to be revoked. */
+static gpg_error_t
+revoke_select(job *j, const char *key, const weft_revoke_params *p,
+	      size_t *k)
+{
+	const weft_uidrec *u;
+	const weft_sigrec *last;
+	size_t i, m;
+	gpg_error_t err;
+
+	if ((err = load_target(j, key, false)))
+		return err;
+	if (!j->me.cert &&
+	    (err = weft_secret__signer(j->ctx, j->t, p->by, false, &j->me)))
+		return err;
+	for (i = 0; i < p->nuids; i++) {
+		if ((err = match_uid(j, p->uids[i], &u)) ||
+		    (err = choose(j, u)))
+			return err;
+	}
+	if (!p->nuids)
+		for (i = 0; i < j->target->nuids; i++) {
+			u = &j->target->uids[i];
+			for (m = 0; m < u->sigs.n; m++)
+				if (is_mine(j, &u->sigs.v[m]) &&
+				    is_cert_type(u->sigs.v[m].sig.type))
+					break;
+			if (m < u->sigs.n && (err = choose(j, u)))
+				return err;
+		}
+	if (!j->nuids)
+		return weft_ctx__error(j->ctx, WEFT_ERR(GPG_ERR_NOT_FOUND),
+				       "you have not certified this key");
+	for (i = 0, *k = 0; i < j->nuids; i++) {
+		weft_uidrec *ur = find_uid(j->target, &j->uids[i]);
+
+		last = ur ? my_latest(j, ur) : NULL;
+		*k += last && is_cert_type(last->sig.type);
+	}
+	return 0;
+}
+
 /* 1. Check the reason.
  * 2. The target; the user IDs named, or all that carry my
  *    certification; then my key, unlocked.
@@ -623,7 +708,6 @@ weft_revoke_certifications(weft_ctx *ctx, const char *key,
 {
 	job j;
 	weft_buf extra, reason;
-	const weft_uidrec *u;
 	const weft_sigrec *last;
 	uint8_t code, zero = 0;
 	uint32_t created;
@@ -658,41 +742,21 @@ weft_revoke_certifications(weft_ctx *ctx, const char *key,
 	if ((err = weft_buf_error(&reason)))
 		goto leave;
 
-	/* 2 */
-	if ((err = weft_ctx__txn(ctx, true, &j.t)))
+	/* 2, as weft_certify does: first in a read transaction (the
+	 * passphrase), then again in the write transaction. */
+	if ((err = weft_ctx__txn(ctx, false, &j.t)) ||
+	    (err = revoke_select(&j, key, p, &k)))
 		goto leave;
-	if ((err = load_target(&j, key, false)))
+	if (k && (err = weft_secret__signer_unlock(ctx, &j.me)))
 		goto leave;
-	if ((err = weft_secret__signer(ctx, j.t, p->by, false, &j.me)))
+	weft_txn_abort(j.t);
+	j.t = NULL;
+	job_reset(&j);
+	if ((err = weft_ctx__txn(ctx, true, &j.t)) ||
+	    (err = revoke_select(&j, key, p, &k)))
 		goto leave;
-	for (i = 0; i < p->nuids; i++) {
-		if ((err = match_uid(&j, p->uids[i], &u)) ||
-		    (err = choose(&j, u)))
-			goto leave;
-	}
-	if (!p->nuids)
-		for (i = 0; i < j.target->nuids; i++) {
-			u = &j.target->uids[i];
-			for (k = 0; k < u->sigs.n; k++)
-				if (is_mine(&j, &u->sigs.v[k]) &&
-				    is_cert_type(u->sigs.v[k].sig.type))
-					break;
-			if (k < u->sigs.n && (err = choose(&j, u)))
-				goto leave;
-		}
-	if (!j.nuids) {
-		err = weft_ctx__error(ctx, WEFT_ERR(GPG_ERR_NOT_FOUND),
-				      "you have not certified this key");
-		goto leave;
-	}
 
 	/* 3 */
-	for (i = k = 0; i < j.nuids; i++) {
-		weft_uidrec *ur = find_uid(j.target, &j.uids[i]);
-
-		last = ur ? my_latest(&j, ur) : NULL;
-		k += last && is_cert_type(last->sig.type);
-	}
 	if (k && (err = weft_secret__signer_unlock(ctx, &j.me)))
 		goto leave;
 	for (i = 0; i < j.nuids; i++) {

@@ -88,4 +88,29 @@ wait "$sh"
 check "a shell at its prompt during twenty imports: the file is no bigger ($with vs $plain octets)" \
 	[ "$with" -le $((plain * 11 / 10 + 65536)) ]
 
+# ---- a passphrase being typed does not hold the write lock ----------------------
+# weft certify asks for the passphrase in a read transaction: while it waits
+# (here on a FIFO nobody writes to yet), an import in another process must
+# go through; then the certification is made on the keyring as it is now.
+printf 'pw\n' >"$T/pw"
+WH=$T/pp W --passphrase-fd 3 generate "Me <me@example.org>" 3<"$T/pw" >/dev/null 2>&1
+WH=$T/pp W import "$T/a.pgp" >/dev/null 2>&1
+mkfifo "$T/pwfifo"
+WH=$T/pp W --passphrase-fd 3 certify "$1" 3<"$T/pwfifo" >"$T/cert.out" 2>&1 &
+cer=$!
+exec 8>"$T/pwfifo"
+sleep 1
+timeout 20 "$WEFT" --home "$T/pp" import "$T/b.pgp" >/dev/null 2>&1
+check_eq "an import while certify waits for the passphrase goes through" "$?" 0
+kill -0 "$cer" 2>/dev/null
+check_eq "certify is still waiting for its passphrase" "$?" 0
+echo pw >&8
+exec 8>&-
+wait "$cer"
+check_eq "then certify succeeds" "$?" 0
+check_eq "the keyring holds both imports (6 keys and mine)" \
+	"$(WH=$T/pp W --json list | J 'len(d["keys"])')" 7
+check_eq "and the key carries its self-signature and my certification" \
+	"$("$WEFT" --home "$T/pp" export "$1" | gpg --list-packets 2>/dev/null | grep -c 'sigclass 0x1[0-3]')" 2
+
 finish
