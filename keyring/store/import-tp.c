@@ -441,9 +441,7 @@ weft_import__queue_pending(import *im, const uint8_t keyid[8])
 			goto leave;
 		t->touched = true;
 		err = weft_store_cert_load(im->txn, fpr, len, &t->merged, NULL);
-		if (!err)
-			err = weft_store_cert_load(im->txn, fpr, len, &t->old,
-						   NULL);
+		t->had_old = !err;
 		if (gpg_err_code(err) == GPG_ERR_NOT_FOUND) {
 			/* A stale index entry: fsck reports it. */
 			weft_cert_free(t->merged);
@@ -499,7 +497,7 @@ weft_import__third_party(import *im)
 		uint8_t keyid[8];
 
 		it = &im->items[i];
-		if (it->rejected || it->folded || !it->merged || it->old)
+		if (it->rejected || it->folded || !it->merged || it->had_old)
 			continue;
 		memcpy(keyid, it->merged->primary.keyid, 8);
 		if ((err = weft_import__queue_pending(im, keyid)))
@@ -532,7 +530,7 @@ weft_import__third_party(import *im)
 			continue;
 		im->stats->sigs_verified++;
 		/* A certification that was already stored, waiting. */
-		if (im->items[j->item].old && !j->rec->is_new) {
+		if (im->items[j->item].had_old && !j->rec->is_new) {
 			im->items[j->item].states_changed = true;
 			if (j->rec->state == WEFT_SIG_GOOD)
 				im->stats->certs_resolved++;

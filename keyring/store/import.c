@@ -48,7 +48,8 @@ load_and_merge(import *im, item *it)
 	weft_diag d = { { 0 } };
 	gpg_error_t err;
 
-	err = weft_store_cert_load(im->txn, p->fpr, p->fpr_len, &it->old, &d);
+	err = weft_store_cert_load(im->txn, p->fpr, p->fpr_len, &it->merged,
+				   &d);
 	if (gpg_err_code(err) == GPG_ERR_NOT_FOUND) {
 		it->merged = it->cert;
 		it->cert = NULL;
@@ -57,10 +58,7 @@ load_and_merge(import *im, item *it)
 	if (err)
 		return weft_ctx__error(im->ctx, err,
 				       "keyring record damaged: %s", d.msg);
-	/* A second decoding of the stored record becomes the result. */
-	if ((err = weft_store_cert_load(im->txn, p->fpr, p->fpr_len,
-					&it->merged, &d)))
-		return err;
+	it->had_old = true;
 	if ((err = weft_cert_merge(it->merged, it->cert, &changed)))
 		return err;
 	weft_cert_free(it->cert);
@@ -78,7 +76,7 @@ self_job(void *arg, size_t i)
 
 	if (it->rejected || it->folded || !it->merged)
 		return;
-	it->check_err = weft_cert_check_self(it->merged, it->old != NULL);
+	it->check_err = weft_cert_check_self(it->merged, it->had_old);
 }
 
 void
@@ -93,7 +91,7 @@ static void
 count_new(item *it)
 {
 	const weft_cert *c = it->merged;
-	bool all = it->old == NULL;
+	bool all = !it->had_old;
 	size_t i, j;
 
 	it->new_uids = it->new_subkeys = it->new_sigs = 0;
@@ -153,7 +151,7 @@ after_self(import *im, item *it)
 	im->stats->dropped += dropped;
 	if (note.msg[0] && !it->note.msg[0])
 		it->note = note;
-	if (!it->old && !weft_cert_is_usable(it->merged)) {
+	if (!it->had_old && !weft_cert_is_usable(it->merged)) {
 		it->rejected = true;
 		weft_diag_clear(&it->note);
 		weft_diag_set(&it->note, 0,
@@ -270,6 +268,24 @@ bound_waiting(import *im, item *it)
 	return dropped;
 }
 
+gpg_error_t
+weft_import__put(import *im, item *it)
+{
+	const weft_keyrec *p = &it->merged->primary;
+	weft_cert *old = NULL;
+	gpg_error_t err;
+
+	/* The record is still the one the import started from: every key is
+	 * one item, and this is where it is replaced. */
+	if (it->had_old &&
+	    (err = weft_store_cert_load(im->txn, p->fpr, p->fpr_len, &old,
+					NULL)))
+		return err;
+	err = weft_store_cert_put(im->txn, it->merged, old);
+	weft_cert_free(old);
+	return err;
+}
+
 static gpg_error_t
 write_all(import *im, weft_import_cb cb, void *opaque)
 {
@@ -289,8 +305,7 @@ write_all(import *im, weft_import_cb cb, void *opaque)
 				continue;
 			weft_diag_clear(&note);
 			im->stats->dropped += weft_cert_prune(it->merged, &note);
-			if ((err = weft_store_cert_put(im->txn, it->merged,
-						       it->old)))
+			if ((err = weft_import__put(im, it)))
 				return err;
 			continue;
 		}
@@ -321,14 +336,14 @@ write_all(import *im, weft_import_cb cb, void *opaque)
 				it->note = note;
 		}
 		count_new(it);
-		if (!it->old)
+		if (!it->had_old)
 			st = WEFT_IMPORT_NEW;
 		else if (it->new_uids || it->new_subkeys || it->new_sigs)
 			st = WEFT_IMPORT_UPDATED;
 		else
 			st = WEFT_IMPORT_UNCHANGED;
 		if (st != WEFT_IMPORT_UNCHANGED || it->states_changed) {
-			err = weft_store_cert_put(im->txn, it->merged, it->old);
+			err = weft_import__put(im, it);
 			if (gpg_err_code(err) == GPG_ERR_TOO_LARGE) {
 				it->rejected = true;
 				weft_diag_clear(&it->note);
@@ -383,7 +398,6 @@ import_free(import *im)
 	for (i = 0; i < im->nitems; i++) {
 		weft_cert_free(im->items[i].cert);
 		weft_cert_free(im->items[i].merged);
-		weft_cert_free(im->items[i].old);
 		free(im->items[i].uid_hint);
 	}
 	free(im->items);
@@ -507,7 +521,7 @@ weft_import(weft_ctx *ctx, const void *data, size_t len, const char *source,
 		if (it->rejected || it->folded || !it->merged)
 			continue;
 		stats->sigs_verified += count_self_checked(it->merged,
-							   it->old != NULL);
+							   it->had_old);
 		after_self(&im, it);
 	}
 

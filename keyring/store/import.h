@@ -34,7 +34,10 @@
 typedef struct item {
 	weft_cert *cert;         /* as read from the input */
 	weft_cert *merged;       /* what will be stored */
-	weft_cert *old;          /* what the keyring had, or NULL */
+	bool had_old;            /* the keyring had this key: what it had
+				    is decoded again only to be replaced
+				    (weft_import__put), not held through
+				    the whole import */
 	unsigned block;
 	uint64_t offset;
 	bool rejected;
@@ -110,6 +113,9 @@ gpg_error_t weft_import__push_item(import *im, item **out);
 gpg_error_t weft_import__reject_unread(import *im, unsigned block,
 				       uint64_t offset, const char *why);
 void weft_import__tick(void *opaque, size_t done, size_t total);
+
+/* Store IT's merged certificate, replacing what the keyring had. */
+gpg_error_t weft_import__put(import *im, item *it);
 
 /* import-read.c: steps 1 and 2 */
 gpg_error_t weft_import__read_block(import *im, const uint8_t *data,

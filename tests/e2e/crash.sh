@@ -61,15 +61,22 @@ for k in json.load(sys.stdin)["keys"]:
     if not k["fingerprint"].startswith(sys.argv[1]):
         print(k["fingerprint"]); break' "$ME")
 
-# How long an import of the 100 takes, uninterrupted.
-cp -a "$BASE" "$T/full"
-s=$EPOCHREALTIME
-"$WEFT" --home "$T/full" -q import "$T/more.pgp" >/dev/null 2>&1
-e=$EPOCHREALTIME
+# How long an import of the 100 takes, uninterrupted: the median of three
+# (the machine may be busy with other work; one slow or fast run would
+# put most kills after the end, or all before the commit).
+times=()
+for i in 1 2 3; do
+	rm -rf "$T/full"
+	cp -a "$BASE" "$T/full"
+	s=$EPOCHREALTIME
+	"$WEFT" --home "$T/full" -q import "$T/more.pgp" >/dev/null 2>&1
+	e=$EPOCHREALTIME
+	times+=("$(echo "($e - $s) * 1000 / 1" | bc)")
+done
 N1=$(count "$T/full")
 check_eq "uninterrupted import: 300 keys and mine" "$N1" 301
-FULL_MS=$(echo "($e - $s) * 1000 / 1" | bc)
-echo "an uninterrupted import takes ${FULL_MS} ms"
+FULL_MS=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 2p)
+echo "an uninterrupted import takes ${FULL_MS} ms (median of ${times[*]})"
 
 bad=0 before=0 after=0 inside=0
 for ((r = 1; r <= ROUNDS; r++)); do
@@ -86,7 +93,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
 		pid=$!
 		ms=$((RANDOM % (FULL_MS * 13 / 10 + 1)))
 	fi
-	sleep "$(printf '0.%03d' "$ms")"
+	sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
 	if kill -9 "$pid" 2>/dev/null; then inside=$((inside + 1)); fi
 	wait "$pid" 2>/dev/null
 	# the keyring opens and is consistent
