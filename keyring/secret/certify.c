@@ -427,6 +427,42 @@ cert_subpackets(const cparams *p, uint32_t created, weft_buf *out)
 	return weft_buf_error(out);
 }
 
+/* My key again, in the write transaction: the checks of
+ * weft_secret__signer (alive, not revoked, the secret still there, --by
+ * naming one key) on the keyring as it is now, keeping the key the
+ * first pass unlocked when it is the same one. */
+static gpg_error_t
+signer_again(job *j, const char *by)
+{
+	weft_signer fresh;
+	gpg_error_t err;
+
+	if (!j->me.cert)
+		return weft_secret__signer(j->ctx, j->t, by, false, &j->me);
+	if ((err = weft_secret__signer(j->ctx, j->t, by, false, &fresh)))
+		return err;
+	if (fresh.cert->primary.fpr_len == j->me.cert->primary.fpr_len &&
+	    !memcmp(fresh.cert->primary.fpr, j->me.cert->primary.fpr,
+		    fresh.cert->primary.fpr_len)) {
+		fresh.sk = j->me.sk;
+		j->me.sk = NULL;
+	}
+	weft_secret__signer_free(&j->me);
+	j->me = fresh;
+	return 0;
+}
+
+/* A change needs a keyring opened for writing: say so before asking for
+ * a passphrase. */
+static gpg_error_t
+need_write(weft_ctx *ctx)
+{
+	if (ctx->readonly)
+		return weft_ctx__error(ctx, WEFT_ERR(GPG_ERR_EACCES),
+				       "the keyring was opened read-only");
+	return 0;
+}
+
 /* Steps 2 and 3 of weft_certify up to the signing, in J's transaction:
  * the target, the user IDs to certify, my key (found once, kept), and
  * in *N how many of the user IDs need a new certification. */
@@ -474,8 +510,7 @@ certify_select(job *j, const char *key, const weft_certify_params *p,
 		return weft_ctx__error(j->ctx, WEFT_ERR(GPG_ERR_NO_USER_ID),
 				       "the key has no valid user ID to certify");
 	}
-	if (!j->me.cert &&
-	    (err = weft_secret__signer(j->ctx, j->t, p->by, false, &j->me)))
+	if ((err = signer_again(j, p->by)))
 		return err;
 	if (j->me.cert->primary.fpr_len == j->target->primary.fpr_len &&
 	    !memcmp(j->me.cert->primary.fpr, j->target->primary.fpr,
@@ -593,17 +628,22 @@ weft_certify(weft_ctx *ctx, const char *key, const weft_certify_params *p,
 	/* 2a.  The choice and the passphrase in a read transaction, so that
 	 * no other writer (an import in another terminal) waits while the
 	 * user types it. */
-	if ((err = weft_ctx__txn(ctx, false, &j.t)) ||
+	if ((err = need_write(ctx)) ||
+	    (err = weft_ctx__txn(ctx, false, &j.t)) ||
 	    (err = certify_select(&j, key, p, &cp, &n)))
 		goto leave;
-	if (n && (err = weft_secret__signer_unlock(ctx, &j.me)))
-		goto leave;
+	/* The read transaction ends before the prompt: an open reader
+	 * would keep other processes' writes from reusing pages. */
 	weft_txn_abort(j.t);
 	j.t = NULL;
 	job_reset(&j);
+	if (n && (err = weft_secret__signer_unlock(ctx, &j.me)))
+		goto leave;
 
 	/* 2b, 3.  The same choice again in the write transaction, on what
-	 * the keyring holds now; the key stays unlocked. */
+	 * the keyring holds now; the key stays unlocked.  (Should the
+	 * keyring have changed so that something needs signing only now,
+	 * the passphrase is asked here, in the write transaction.) */
 	if ((err = weft_ctx__txn(ctx, true, &j.t)) ||
 	    (err = certify_select(&j, key, p, &cp, &n)))
 		goto leave;
@@ -664,8 +704,7 @@ revoke_select(job *j, const char *key, const weft_revoke_params *p,
 
 	if ((err = load_target(j, key, false)))
 		return err;
-	if (!j->me.cert &&
-	    (err = weft_secret__signer(j->ctx, j->t, p->by, false, &j->me)))
+	if ((err = signer_again(j, p->by)))
 		return err;
 	for (i = 0; i < p->nuids; i++) {
 		if ((err = match_uid(j, p->uids[i], &u)) ||
@@ -744,14 +783,15 @@ weft_revoke_certifications(weft_ctx *ctx, const char *key,
 
 	/* 2, as weft_certify does: first in a read transaction (the
 	 * passphrase), then again in the write transaction. */
-	if ((err = weft_ctx__txn(ctx, false, &j.t)) ||
+	if ((err = need_write(ctx)) ||
+	    (err = weft_ctx__txn(ctx, false, &j.t)) ||
 	    (err = revoke_select(&j, key, p, &k)))
-		goto leave;
-	if (k && (err = weft_secret__signer_unlock(ctx, &j.me)))
 		goto leave;
 	weft_txn_abort(j.t);
 	j.t = NULL;
 	job_reset(&j);
+	if (k && (err = weft_secret__signer_unlock(ctx, &j.me)))
+		goto leave;
 	if ((err = weft_ctx__txn(ctx, true, &j.t)) ||
 	    (err = revoke_select(&j, key, p, &k)))
 		goto leave;
