@@ -320,21 +320,6 @@ write_all(import *im, weft_import_cb cb, void *opaque)
 				      flooded;
 		if (note.msg[0] && !it->note.msg[0])
 			it->note = note;
-		if (it->merged->secrets.len) {
-			bool stored = false;
-
-			weft_diag_clear(&note);
-			if ((err = weft_secret__import(im->ctx, im->txn,
-						       it->merged, &stored,
-						       &note)))
-				return err;
-			if (stored)
-				im->stats->secret_imported++;
-			else
-				im->stats->secret_skipped++;
-			if (note.msg[0] && !it->note.msg[0])
-				it->note = note;
-		}
 		count_new(it);
 		if (!it->had_old)
 			st = WEFT_IMPORT_NEW;
@@ -356,6 +341,23 @@ write_all(import *im, weft_import_cb cb, void *opaque)
 			}
 			if (err)
 				return err;
+		}
+		/* The secret key after its certificate: a certificate too
+		 * large to store takes its secret with it. */
+		if (it->merged->secrets.len) {
+			bool stored = false;
+
+			weft_diag_clear(&note);
+			if ((err = weft_secret__import(im->ctx, im->txn,
+						       it->merged, &stored,
+						       &note)))
+				return err;
+			if (stored)
+				im->stats->secret_imported++;
+			else
+				im->stats->secret_skipped++;
+			if (note.msg[0] && !it->note.msg[0])
+				it->note = note;
 		}
 		switch (st) {
 		case WEFT_IMPORT_NEW: im->stats->new_keys++; break;
