@@ -57,6 +57,9 @@ struct weft_network {
 	size_t tcap;
 	weft_tedge *edges;
 	size_t nedges, edges_cap;
+	uint32_t *roots;         /* the nodes with a root amount, ascending
+				    (fixed once the network is made) */
+	size_t nroots;
 };
 
 /* ---- nodes -------------------------------------------------------------- */
@@ -526,8 +529,25 @@ weft_network_new(weft_network **out, const weft_tsource *src, uint32_t t,
 		if (amount > n->nodes[idx].root)
 			n->nodes[idx].root = amount;
 	}
+	/* The roots as a list, so that a search does not scan every node
+	 * for them (weft check runs one search per binding). */
+	n->roots = calloc(nroots + 1, sizeof *n->roots);
+	if (!n->roots) {
+		weft_network_free(n);
+		return WEFT_ERR(GPG_ERR_ENOMEM);
+	}
+	for (i = 0; i < n->nnodes; i++)
+		if (n->nodes[i].root)
+			n->roots[n->nroots++] = (uint32_t)i;
 	*out = n;
 	return 0;
+}
+
+const uint32_t *
+weft_network__roots(weft_network *n, size_t *count)
+{
+	*count = n->nroots;
+	return n->roots;
 }
 
 void
@@ -542,6 +562,7 @@ weft_network_free(weft_network *n)
 	free(n->nodes);
 	free(n->table);
 	free(n->edges);
+	free(n->roots);
 	free(n);
 }
 

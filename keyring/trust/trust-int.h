@@ -19,5 +19,7 @@ weft_tedge *weft_network__edge(weft_network *n, uint32_t e);
 unsigned weft_network__flags(weft_network *n);
 uint32_t weft_network__time(weft_network *n);
 size_t weft_network__nnodes(weft_network *n);
+/* The nodes with a root amount, in ascending order (*COUNT of them). */
+const uint32_t *weft_network__roots(weft_network *n, size_t *count);
 
 #endif /* WEFT_TRUST_INT_H */

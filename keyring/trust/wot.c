@@ -463,15 +463,24 @@ paths_push(weft_tpaths *out, weft_tpath *p)
 static gpg_error_t
 collect_roots(search *s, uint32_t **roots, size_t *nroots)
 {
-	size_t i, nn = weft_network__nnodes(s->n), cnt = 0;
-	uint32_t *v = calloc(nn + 1, sizeof *v);
+	size_t i, nn = weft_network__nnodes(s->n), cnt;
+	const uint32_t *r;
+	uint32_t *v;
 
-	if (!v)
-		return WEFT_ERR(GPG_ERR_ENOMEM);
-	for (i = 0; i < nn; i++)
-		if (weft_network_root_amount(s->n, (uint32_t)i) ||
-		    (weft_network__flags(s->n) & WEFT_NET_GOSSIP))
-			v[cnt++] = (uint32_t)i;
+	if (weft_network__flags(s->n) & WEFT_NET_GOSSIP) {
+		if (!(v = calloc(nn + 1, sizeof *v)))
+			return WEFT_ERR(GPG_ERR_ENOMEM);
+		for (i = 0; i < nn; i++)
+			v[i] = (uint32_t)i;
+		cnt = nn;
+	} else {
+		/* The network's list: not a scan of every node per search. */
+		r = weft_network__roots(s->n, &cnt);
+		if (!(v = malloc((cnt + 1) * sizeof *v)))
+			return WEFT_ERR(GPG_ERR_ENOMEM);
+		if (cnt)
+			memcpy(v, r, cnt * sizeof *v);
+	}
 	*roots = v;
 	*nroots = cnt;
 	return 0;
