@@ -314,7 +314,8 @@ def machine(weft):
         ("CPU", cpu), ("cores", sh("nproc")), ("memory", mem),
         ("kernel", sh("uname -srm")),
         ("weft", sh(f"'{weft}' --version | head -n 1") + ", built from commit " +
-         (sh(f"git -C '{HERE}' rev-parse --short HEAD") or "?") +
+         (os.environ.get("WEFT_BENCH_COMMIT") or
+          sh(f"git -C '{HERE}' rev-parse --short HEAD") or "?") +
          " (" + (sh(f"git -C '{HERE}' log -1 --format=%cs") or "?") + ")" +
          (", with uncommitted changes to keyring/, src/ or include/"
           if sh(f"cd '{HERE}/../..' && git status --porcelain -- keyring src include") else "")),
@@ -344,7 +345,7 @@ def plot(rows, png, work):
               f"set output '{png}'",
               "set multiplot layout 2,3 title 'cost against keyring size (log-log; wall seconds, median)'",
               "set logscale xy", "set format y '10^{%T}'", "set xlabel 'keys'",
-              "set ylabel 'seconds'", "set key bottom right font ',8' opaque", "set grid",
+              "set ylabel 'seconds'", "set key top left font ',8' opaque", "set grid",
               f"set xrange [{min(ns) / 1.5}:{max(ns) * 1.5}]",
               "set xtics (" + ", ".join(f"'{fn(n)}' {n}" for n in ns) + ")"]
     for title, series in panels:
