@@ -119,6 +119,9 @@ for ((r = 1; r <= ROUNDS; r++)); do
 done
 echo "rounds: $ROUNDS; killed while running: $inside; found as before: $before, as after: $after"
 check_eq "every one of $ROUNDS killed keyrings opens, passes fsck, and holds all or nothing" "$bad" 0
-check "some kills landed while weft ran (not all before it started or after it ended)" [ "$inside" -gt $((ROUNDS / 2)) ]
+# About three kills in four land while weft runs when the machine is as
+# busy as when the import was timed; a busier or quieter machine moves
+# that, so the check asks for a quarter (still 50 kills in mid-run).
+check "some kills landed while weft ran ($inside of $ROUNDS; not all before it started or after it ended)" [ "$inside" -ge $((ROUNDS / 4)) ]
 check "both outcomes were seen (kills before and after the commit)" [ "$before" -gt 0 -a "$after" -gt 0 ]
 finish
