@@ -281,10 +281,7 @@ json_where(json *j, const weft_mail_sig *s)
 	json_key(j, "unsigned_text");
 	json_bool(j, s->unsigned_text);
 	json_key(j, "micalg");
-	if (s->micalg)
-		json_str(j, s->micalg);
-	else
-		json_null(j);
+	json_str(j, s->micalg);
 	json_key(j, "micalg_mismatch");
 	json_bool(j, s->micalg_mismatch);
 }
@@ -301,10 +298,7 @@ json_from(json *j, const weft_mail_from *fr, bool no_trust)
 	json_key(j, "matches");
 	json_bool(j, fr->matches);
 	json_key(j, "userid");
-	if (fr->uid)
-		json_str(j, fr->uid);
-	else
-		json_null(j);
+	json_str(j, fr->uid);
 	json_key(j, "amount");
 	json_int(j, no_trust ? 0 : fr->amount);
 	json_key(j, "authenticated");
@@ -325,25 +319,13 @@ json_smime(json *j, const weft_mail_sig *s, bool no_trust)
 	json_key(j, "ok");
 	json_bool(j, m->ok);
 	json_key(j, "problem");
-	if (m->problem)
-		json_str(j, m->problem);
-	else
-		json_null(j);
+	json_str(j, m->problem);
 	json_key(j, "subject");
-	if (m->subject)
-		json_str(j, m->subject);
-	else
-		json_null(j);
+	json_str(j, m->subject);
 	json_key(j, "issuer");
-	if (m->issuer)
-		json_str(j, m->issuer);
-	else
-		json_null(j);
+	json_str(j, m->issuer);
 	json_key(j, "serial");
-	if (m->serial)
-		json_str(j, m->serial);
-	else
-		json_null(j);
+	json_str(j, m->serial);
 	json_key(j, "fingerprint");
 	if (m->fingerprint[0])
 		json_str(j, m->fingerprint);
@@ -367,10 +349,7 @@ json_smime(json *j, const weft_mail_sig *s, bool no_trust)
 	json_key(j, "certificate_expired");
 	json_bool(j, m->cert_expired);
 	json_key(j, "ca_status");
-	if (m->ca_status)
-		json_str(j, m->ca_status);
-	else
-		json_null(j);
+	json_str(j, m->ca_status);
 	json_key(j, "authenticated");
 	json_bool(j, !no_trust && m->authenticated);
 	json_from(j, s->from, no_trust);

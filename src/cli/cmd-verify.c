@@ -365,10 +365,7 @@ verify_json_sig(json *j, const weft_sig_info *s, bool no_trust)
 	json_key(j, "ok");
 	json_bool(j, s->ok);
 	json_key(j, "problem");
-	if (s->problem)
-		json_str(j, s->problem);
-	else
-		json_null(j);
+	json_str(j, s->problem);
 	json_key(j, "issuer");
 	json_str(j, s->issuer);
 	json_key(j, "key");
@@ -405,10 +402,7 @@ verify_json_sig(json *j, const weft_sig_info *s, bool no_trust)
 	json_key(j, "key_revoked");
 	json_time(j, s->key_revoked);
 	json_key(j, "signers_userid");
-	if (s->signers_uid)
-		json_str(j, s->signers_uid);
-	else
-		json_null(j);
+	json_str(j, s->signers_uid);
 	json_key(j, "userid");
 	if (s->uid)
 		json_strn(j, s->uid, s->uid_len);
@@ -421,10 +415,7 @@ verify_json_sig(json *j, const weft_sig_info *s, bool no_trust)
 	json_key(j, "validity");
 	json_str(j, weft_validity_name(s->validity));
 	json_key(j, "path");
-	if (s->path)
-		json_str(j, s->path);
-	else
-		json_null(j);
+	json_str(j, s->path);
 	json_end_obj(j);
 }
 
