@@ -103,7 +103,8 @@ static gpg_error_t
 add_sigs(builder *b, const weft_sigvec *v, uint16_t comp,
 	 const weft_pkt_key *bound)
 {
-	size_t i, k;
+	const uint8_t *re;
+	size_t i, k, re_len;
 	gpg_error_t err;
 
 	for (i = 0; i < v->n; i++) {
@@ -163,11 +164,11 @@ add_sigs(builder *b, const weft_sigvec *v, uint16_t comp,
 			t->depth = s->trust_depth;
 			t->amount = s->trust_amount;
 			t->regex = (uint16_t)b->nregexes;
-			for (k = 0; k < s->nregex && b->nregexes < 0xffff; k++) {
-				weft_buf_put_u32(&b->regexes,
-						 (uint32_t)s->regex_len[k]);
-				weft_buf_put(&b->regexes, s->regex[k],
-					     s->regex_len[k]);
+			for (k = 0; b->nregexes < 0xffff &&
+				    weft_pkt_sig_regex(s, (unsigned)k, &re,
+						       &re_len); k++) {
+				weft_buf_put_u32(&b->regexes, (uint32_t)re_len);
+				weft_buf_put(&b->regexes, re, re_len);
 				b->nregexes++;
 				t->nregex++;
 			}

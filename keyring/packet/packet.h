@@ -312,9 +312,11 @@ typedef struct weft_pkt_sig {
 	bool has_trust;
 	uint8_t trust_depth;
 	uint8_t trust_amount;
-	unsigned nregex;         /* regex bodies, NUL terminator excluded */
-	const uint8_t *regex[WEFT_MAX_REGEXES];
-	size_t regex_len[WEFT_MAX_REGEXES];
+	/* Regular expression subpackets in the hashed area (at most
+	 * WEFT_MAX_REGEXES count); weft_pkt_sig_regex() gives each.  Not
+	 * kept here: trust signatures are rare, and two arrays of them made
+	 * every signature of a keyring 256 octets larger. */
+	unsigned nregex;
 	bool has_key_flags;
 	uint8_t key_flags;
 	bool primary_uid;
@@ -342,6 +344,11 @@ typedef struct weft_pkt_sig {
  * certificate layer rejects such signatures). */
 gpg_error_t weft_pkt_sig_parse(weft_pkt_sig *s, const uint8_t *body,
 			       size_t len, weft_diag *diag);
+
+/* The Ith regular expression of S (I < S->nregex), its NUL terminator
+ * excluded; false when there is no such one. */
+bool weft_pkt_sig_regex(const weft_pkt_sig *s, unsigned i,
+			const uint8_t **re, size_t *len);
 
 /* Is this signature by the key with fingerprint FPR (or, lacking an issuer
  * fingerprint subpacket, key ID KEYID)?  True when no issuer is named. */

@@ -185,16 +185,8 @@ decode_subpacket(weft_pkt_sig *s, const weft_subpacket *sp, weft_diag *diag)
 		s->trust_amount = sp->data[1];
 		break;
 	case WEFT_SUB_REGEX:
-		if (s->nregex < WEFT_MAX_REGEXES) {
-			size_t n = sp->len;
-			/* The body is NUL-terminated; tolerate a missing NUL
-			 * (some old implementations omit it). */
-			if (n && sp->data[n - 1] == 0)
-				n--;
-			s->regex[s->nregex] = sp->data;
-			s->regex_len[s->nregex] = n;
+		if (s->nregex < WEFT_MAX_REGEXES)
 			s->nregex++;
-		}
 		break;
 	case WEFT_SUB_KEY_FLAGS:
 		s->has_key_flags = true;
@@ -233,6 +225,32 @@ bad:
 	return weft_diag_set(diag, WEFT_ERR(GPG_ERR_INV_PACKET),
 		"signature: malformed %s subpacket (%zu octets)", what,
 		sp->len);
+}
+
+bool
+weft_pkt_sig_regex(const weft_pkt_sig *s, unsigned i, const uint8_t **re,
+		   size_t *len)
+{
+	weft_subpacket_iter it;
+	weft_subpacket sp;
+	unsigned k = 0;
+
+	if (i >= s->nregex)
+		return false;
+	/* The area was parsed whole before: the walk meets no error. */
+	weft_subpacket_iter_init(&it, s->hashed, s->hashed_len, true);
+	while (!weft_subpacket_next(&it, &sp)) {
+		if (sp.type != WEFT_SUB_REGEX || k++ != i)
+			continue;
+		*re = sp.data;
+		*len = sp.len;
+		/* The body is NUL-terminated; tolerate a missing NUL (some
+		 * old implementations omit it). */
+		if (*len && sp.data[*len - 1] == 0)
+			(*len)--;
+		return true;
+	}
+	return false;
 }
 
 static gpg_error_t

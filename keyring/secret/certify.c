@@ -341,10 +341,12 @@ domain_ok(const char *d)
 static void
 sig_regexes(const weft_pkt_sig *s, weft_buf *out)
 {
+	const uint8_t *re;
+	size_t len;
 	unsigned i;
 
-	for (i = 0; i < s->nregex; i++) {
-		weft_buf_put(out, s->regex[i], s->regex_len[i]);
+	for (i = 0; weft_pkt_sig_regex(s, i, &re, &len); i++) {
+		weft_buf_put(out, re, len);
 		weft_buf_put_u8(out, 0);
 	}
 }

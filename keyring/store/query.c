@@ -309,7 +309,8 @@ is_cert_or_rev(uint8_t t)
 static gpg_error_t
 describe_certs(weft_uid_info *ui, const weft_uidrec *u, issuer_cache *ic)
 {
-	size_t i, j, n = 0;
+	const uint8_t *re;
+	size_t i, j, n = 0, re_len;
 	weft_certification_info *ci;
 
 	for (i = 0; i < u->sigs.n; i++)
@@ -335,8 +336,8 @@ describe_certs(weft_uid_info *ui, const weft_uidrec *u, issuer_cache *ic)
 		ci->level = ci->revocation ? 0 : s->type - WEFT_SIG_GENERIC_CERT;
 		ci->trust_depth = s->has_trust ? s->trust_depth : -1;
 		ci->trust_amount = s->has_trust ? s->trust_amount : 0;
-		if (s->has_trust && s->nregex)
-			ci->regex = dupn(s->regex[0], s->regex_len[0]);
+		if (s->has_trust && weft_pkt_sig_regex(s, 0, &re, &re_len))
+			ci->regex = dupn(re, re_len);
 		ci->hash = weft_hash_algo_name(s->hash_algo);
 		ci->policy_ok = weft_policy_sig_ok(s, WEFT_SEC_COLLISION,
 						   ic->now);

@@ -31,6 +31,8 @@ static void
 check_sig(const uint8_t *body, size_t len, unsigned depth)
 {
 	weft_pkt_sig s;
+	const uint8_t *re;
+	size_t re_len;
 	weft_subpacket_iter it;
 	weft_subpacket sp;
 	weft_diag diag;
@@ -68,7 +70,8 @@ check_sig(const uint8_t *body, size_t len, unsigned depth)
 		     s.mpis[i].bits > WEFT_MAX_MPI_BITS))
 			abort();
 	for (i = 0; i < s.nregex; i++)
-		if (!inside(s.regex[i], s.regex_len[i], body, len))
+		if (!weft_pkt_sig_regex(&s, (unsigned)i, &re, &re_len) ||
+		    !inside(re, re_len, body, len))
 			abort();
 	/* The areas parsed, so they iterate to a clean end. */
 	weft_subpacket_iter_init(&it, s.hashed, s.hashed_len, true);

@@ -49,6 +49,8 @@ static void
 check_sig(const uint8_t *body, size_t len, unsigned depth)
 {
 	weft_pkt_sig s;
+	const uint8_t *re;
+	size_t re_len;
 	weft_subpacket_iter it;
 	weft_subpacket sp;
 	gpg_error_t err = weft_pkt_sig_parse(&s, body, len, NULL);
@@ -81,7 +83,8 @@ check_sig(const uint8_t *body, size_t len, unsigned depth)
 			problem("signature: value outside the body", cur_file,
 				cur_mut, cur_pos, 0);
 	for (i = 0; i < s.nregex; i++)
-		if (!inside(s.regex[i], s.regex_len[i], body, len))
+		if (!weft_pkt_sig_regex(&s, (unsigned)i, &re, &re_len) ||
+		    !inside(re, re_len, body, len))
 			problem("signature: regex outside the body", cur_file,
 				cur_mut, cur_pos, 0);
 	/* The areas parsed, so iterating them again must end cleanly. */
