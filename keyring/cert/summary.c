@@ -763,9 +763,13 @@ weft_summary_issuer(const weft_summary *s, const weft_tsig *sig)
 
 /* ---- state ---------------------------------------------------------------------- */
 
-/* The signatures of component COMP: [*first, *end). */
-static void
-comp_range(const weft_summary *s, uint16_t comp, size_t *first, size_t *end)
+/* The first signature of component COMP (or nsigs).  Its range runs on
+ * while the component number is COMP; the self-signatures come first in
+ * it, so the walks below stop at the first third-party one instead of
+ * finding the end (a key certified by thousands has thousands after
+ * them, and its state is asked for again and again). */
+static size_t
+comp_first(const weft_summary *s, uint16_t comp)
 {
 	size_t lo = 0, hi = s->nsigs, mid;
 
@@ -776,10 +780,15 @@ comp_range(const weft_summary *s, uint16_t comp, size_t *first, size_t *end)
 		else
 			hi = mid;
 	}
-	*first = lo;
-	for (hi = lo; hi < s->nsigs && s->sigs[hi].comp == comp; hi++)
-		;
-	*end = hi;
+	return lo;
+}
+
+/* Is signature I a self-signature of component COMP? */
+static bool
+comp_self(const weft_summary *s, uint16_t comp, size_t i)
+{
+	return i < s->nsigs && s->sigs[i].comp == comp &&
+	       s->sigs[i].issuer == 0;
 }
 
 static bool
@@ -821,10 +830,9 @@ static const weft_tsig *
 find_binding(const weft_summary *s, uint16_t comp, type_fn binding_type,
 	     weft_hash_security sec, uint32_t x, uint32_t p, bool policy)
 {
-	size_t i, first, end;
+	size_t i;
 
-	comp_range(s, comp, &first, &end);
-	for (i = first; i < end && s->sigs[i].issuer == 0; i++) {
+	for (i = comp_first(s, comp); comp_self(s, comp, i); i++) {
 		const weft_tsig *t = &s->sigs[i];
 
 		if (!binding_type(t->type) || !tsig_live(t, x))
@@ -844,10 +852,9 @@ revocation_state(const weft_summary *s, uint16_t comp, uint8_t rev_type,
 		 weft_tstate *out)
 {
 	uint32_t bt = binding ? binding->created : 0;
-	size_t i, first, end;
+	size_t i;
 
-	comp_range(s, comp, &first, &end);
-	for (i = first; i < end && s->sigs[i].issuer == 0; i++) {
+	for (i = comp_first(s, comp); comp_self(s, comp, i); i++) {
 		const weft_tsig *t = &s->sigs[i];
 		bool hard = (t->flags & WEFT_TSF_HARD) != 0;
 

@@ -689,20 +689,27 @@ free_path(weft_path_info *p)
 	free(p->hops);
 }
 
+static void
+free_binding(weft_binding_info *b)
+{
+	size_t j;
+
+	for (j = 0; j < b->npaths; j++)
+		free_path(&b->paths[j]);
+	free(b->paths);
+	free(b->uid);
+	free(b->x509);
+}
+
 void
 weft_binding_list_free(weft_binding_list *l)
 {
-	size_t i, j;
+	size_t i;
 
 	if (!l)
 		return;
-	for (i = 0; i < l->n; i++) {
-		for (j = 0; j < l->v[i].npaths; j++)
-			free_path(&l->v[i].paths[j]);
-		free(l->v[i].paths);
-		free(l->v[i].uid);
-		free(l->v[i].x509);
-	}
+	for (i = 0; i < l->n; i++)
+		free_binding(&l->v[i]);
 	free(l->v);
 	free(l);
 }
@@ -1127,6 +1134,8 @@ all_bindings(question *q, const char *pattern, weft_binding_list *l,
 					stats->authenticated++;
 				else if (bi->amount > 0)
 					stats->partially++;
+				/* Counted: a check keeps no list. */
+				free_binding(&l->v[--l->n]);
 			}
 		}
 		free(b);

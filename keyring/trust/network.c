@@ -45,6 +45,9 @@ typedef struct tnode {
 	int root;                /* root amount, 0 if not a root */
 	uint32_t *redges;        /* incoming edges (indices) */
 	size_t nredges;
+	uint32_t *tredges;       /* those of depth 1 or more, in that order
+				    (NULL when none) */
+	size_t ntredges;
 } tnode;
 
 struct weft_network {
@@ -60,6 +63,7 @@ struct weft_network {
 	uint32_t *roots;         /* the nodes with a root amount, ascending
 				    (fixed once the network is made) */
 	size_t nroots;
+	weft_scratch scratch;    /* for the searches (wot.c) */
 };
 
 /* ---- nodes -------------------------------------------------------------- */
@@ -489,12 +493,41 @@ weft_network__redges(weft_network *n, uint32_t i, const uint32_t **edges,
 	}
 	if (count > 1)
 		qsort_r(list, count, sizeof *list, redge_cmp, n);
+	for (u = 0; u < count; u++)
+		n->nodes[i].ntredges += n->edges[list[u]].depth > 0;
+	if (n->nodes[i].ntredges) {
+		uint32_t *t = malloc(n->nodes[i].ntredges * sizeof *t);
+		size_t w = 0;
+
+		if (!t) {
+			n->nodes[i].ntredges = 0;
+			free(list);
+			return WEFT_ERR(GPG_ERR_ENOMEM);
+		}
+		for (u = 0; u < count; u++)
+			if (n->edges[list[u]].depth > 0)
+				t[w++] = list[u];
+		n->nodes[i].tredges = t;
+	}
 	n->nodes[i].redges = list;
 	n->nodes[i].nredges = count;
 	n->nodes[i].redges_done = true;
 	*edges = list;
 	*nedges = count;
 	return 0;
+}
+
+gpg_error_t
+weft_network__tredges(weft_network *n, uint32_t i, const uint32_t **edges,
+		      size_t *nedges)
+{
+	gpg_error_t err = weft_network__redges(n, i, edges, nedges);
+
+	if (!err) {
+		*edges = n->nodes[i].tredges;
+		*nedges = n->nodes[i].ntredges;
+	}
+	return err;
 }
 
 /* ---- the network ------------------------------------------------------------- */
@@ -557,13 +590,23 @@ weft_network_free(weft_network *n)
 
 	if (!n)
 		return;
-	for (i = 0; i < n->nnodes; i++)
+	for (i = 0; i < n->nnodes; i++) {
 		free(n->nodes[i].redges);
+		free(n->nodes[i].tredges);
+	}
 	free(n->nodes);
 	free(n->table);
 	free(n->edges);
 	free(n->roots);
+	free(n->scratch.stamp);
+	free(n->scratch.next);
 	free(n);
+}
+
+weft_scratch *
+weft_network__scratch(weft_network *n)
+{
+	return &n->scratch;
 }
 
 void

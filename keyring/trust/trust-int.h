@@ -14,6 +14,10 @@ weft_rev_kind weft_network__node_rev(weft_network *n, uint32_t i,
  * fingerprint.  The array stays valid until the network is freed. */
 gpg_error_t weft_network__redges(weft_network *n, uint32_t i,
 				 const uint32_t **edges, size_t *nedges);
+/* The incoming edges of node I that can be inner hops of a path (depth
+ * of 1 or more: trust signatures), in the order of __redges. */
+gpg_error_t weft_network__tredges(weft_network *n, uint32_t i,
+				  const uint32_t **edges, size_t *nedges);
 /* Edge E (valid until the next edge is added: copy it). */
 weft_tedge *weft_network__edge(weft_network *n, uint32_t e);
 unsigned weft_network__flags(weft_network *n);
@@ -21,5 +25,18 @@ uint32_t weft_network__time(weft_network *n);
 size_t weft_network__nnodes(weft_network *n);
 /* The nodes with a root amount, in ascending order (*COUNT of them). */
 const uint32_t *weft_network__roots(weft_network *n, size_t *count);
+
+/* The searches' forward pointers (wot.c), kept by the network from one
+ * search to the next: each pass stamps the slots it sets with a number
+ * no earlier pass used, so a search starts without clearing anything.
+ * (A fresh array per search cost a memset over every node for every
+ * binding: weft check was quadratic.) */
+typedef struct weft_scratch {
+	uint32_t *stamp;
+	int32_t *next;           /* edge index, or -1 for the end */
+	size_t cap;
+	uint32_t pass;
+} weft_scratch;
+weft_scratch *weft_network__scratch(weft_network *n);
 
 #endif /* WEFT_TRUST_INT_H */

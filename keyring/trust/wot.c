@@ -61,11 +61,9 @@ typedef struct search {
 	int target_uid;          /* index, or -1 when not a user ID of it */
 	suppress *sup;
 	size_t nsup, sup_cap;
-	/* per pass: forward pointers, stamped with the pass number */
-	uint32_t *stamp;
-	int32_t *next;           /* edge index, or -1 for the end */
-	size_t cap;
-	uint32_t pass;
+	/* per pass: forward pointers, stamped with the pass number (the
+	 * network's, shared by one search after another) */
+	weft_scratch *fp;
 	bool self_signed;
 	weft_tedge selfsig;      /* the synthesised last hop */
 } search;
@@ -108,38 +106,52 @@ edge_of(search *s, int32_t e)
 static gpg_error_t
 ensure(search *s)
 {
+	weft_scratch *f = s->fp;
 	size_t need = weft_network__nnodes(s->n), ncap;
 	uint32_t *stamp;
 	int32_t *next;
 
-	if (need <= s->cap)
+	if (need <= f->cap)
 		return 0;
 	ncap = need + need / 2 + 64;
-	stamp = realloc(s->stamp, ncap * sizeof *stamp);
+	stamp = realloc(f->stamp, ncap * sizeof *stamp);
 	if (!stamp)
 		return WEFT_ERR(GPG_ERR_ENOMEM);
-	s->stamp = stamp;
-	next = realloc(s->next, ncap * sizeof *next);
+	f->stamp = stamp;
+	next = realloc(f->next, ncap * sizeof *next);
 	if (!next)
 		return WEFT_ERR(GPG_ERR_ENOMEM);
-	s->next = next;
+	f->next = next;
 	/* New slots carry no pointer of any pass (passes start at 1). */
-	memset(s->stamp + s->cap, 0, (ncap - s->cap) * sizeof *stamp);
-	s->cap = ncap;
+	memset(f->stamp + f->cap, 0, (ncap - f->cap) * sizeof *stamp);
+	f->cap = ncap;
 	return 0;
+}
+
+/* A pass number no slot carries yet. */
+static void
+next_pass(search *s)
+{
+	weft_scratch *f = s->fp;
+
+	if (++f->pass == 0) {
+		/* Wrapped after four billion passes: start over. */
+		memset(f->stamp, 0, f->cap * sizeof *f->stamp);
+		f->pass = 1;
+	}
 }
 
 static bool
 has_fp(const search *s, uint32_t i)
 {
-	return i < s->cap && s->stamp[i] == s->pass;
+	return i < s->fp->cap && s->fp->stamp[i] == s->fp->pass;
 }
 
 static void
 set_fp(search *s, uint32_t i, int32_t e)
 {
-	s->stamp[i] = s->pass;
-	s->next[i] = e;
+	s->fp->stamp[i] = s->fp->pass;
+	s->fp->next[i] = e;
 }
 
 typedef struct cost {
@@ -155,7 +167,7 @@ fp_cost(search *s, uint32_t i)
 	int32_t e;
 	int a;
 
-	while ((e = s->next[i]) >= 0) {
+	while ((e = s->fp->next[i]) >= 0) {
 		const weft_tedge *ed = edge_of(s, e);
 
 		a = usable(s, ed->issuer, ed->target, ed->amount);
@@ -287,9 +299,9 @@ propagate(search *s)
 	uint32_t signee;
 	gpg_error_t err = 0;
 
-	s->pass++;
 	if ((err = ensure(s)))
 		return err;
+	next_pass(s);
 	set_fp(s, s->target, -1);
 	if ((err = q_push(n, &q, s->self_signed ? 1 : 0, s->target)))
 		goto leave;
@@ -298,13 +310,22 @@ propagate(search *s)
 		size_t nre, k;
 		cost sc;
 
-		if ((err = weft_network__redges(n, signee, &re, &nre)))
+		sc = fp_cost(s, signee);
+		/* Beyond the first hop only trust signatures can carry a
+		 * path: the plain certifications of a key certified by
+		 * thousands (most of its incoming edges) are not looked at
+		 * again for every key it certified.  Same edges, same order,
+		 * as the depth test below would leave. */
+		if (sc.depth > 0 && !(weft_network__flags(n) & WEFT_NET_GOSSIP))
+			err = weft_network__tredges(n, signee, &re, &nre);
+		else
+			err = weft_network__redges(n, signee, &re, &nre);
+		if (err)
 			goto leave;
 		if (!nre)
 			continue;
 		if ((err = ensure(s)))
 			goto leave;
-		sc = fp_cost(s, signee);
 		for (k = 0; k < nre; k++) {
 			const weft_tedge *e = weft_network__edge(n, re[k]);
 			uint32_t issuer = e->issuer;
@@ -368,7 +389,7 @@ path_of(search *s, uint32_t root, weft_tpath *out)
 		out->amount = a;
 		return 0;
 	}
-	while ((e = s->next[i]) >= 0) {
+	while ((e = s->fp->next[i]) >= 0) {
 		const weft_tedge *ed = edge_of(s, e);
 
 		if ((err = weft_grow((void **)&edges, &cap, n + 2,
@@ -490,8 +511,6 @@ static void
 search_free(search *s)
 {
 	free(s->sup);
-	free(s->stamp);
-	free(s->next);
 }
 
 /* Gossip: every node that reaches the target gives its path; nothing is
@@ -547,6 +566,7 @@ weft_network_authenticate(weft_network *n, const uint8_t *fpr, size_t fpr_len,
 	memset(out, 0, sizeof *out);
 	memset(&s, 0, sizeof s);
 	s.n = n;
+	s.fp = weft_network__scratch(n);
 	s.uid = uid;
 	s.uid_len = uid_len;
 	err = weft_network_node(n, fpr, fpr_len, &s.target);
