@@ -1,8 +1,8 @@
 /* weft/store.h - changing the keyring: import, export, fsck.
  *
- * Every change is one LMDB write transaction: an import either lands
- * completely or not at all, and concurrent readers see the keyring
- * before or after it, never in between.
+ * Every change is one LMDB write transaction, which lands completely or
+ * not at all; concurrent readers see the keyring before or after it,
+ * never in between.  A large import is several (WEFT_IMPORT_CHUNK).
  */
 #ifndef WEFT_STORE_H
 #define WEFT_STORE_H
@@ -66,6 +66,15 @@ typedef struct weft_import_stats {
  * newest WEFT_MAX_WAITING of the rest; the import says so. */
 #define WEFT_MAX_WAITING 1000
 
+/* Keys an import commits at a time.  An input of at most this many keys
+ * is one transaction: it lands completely or not at all.  A larger one
+ * (a keyserver dump, a whole web of trust) is imported in chunks of this
+ * many keys, each one transaction, so that its memory stays that of a
+ * chunk, whatever the size of the input: interrupted, the keyring holds
+ * the whole keys of the chunks committed before (every index consistent
+ * with them), and importing the input again adds the rest. */
+#define WEFT_IMPORT_CHUNK 1000
+
 typedef void (*weft_import_cb)(void *opaque, const weft_import_event *ev);
 
 /* Import everything in DATA (binary or armored, one or many keys,
@@ -74,7 +83,11 @@ typedef void (*weft_import_cb)(void *opaque, const weft_import_event *ev);
  * their packets, as gpg does); signatures are verified once, in parallel,
  * and third-party certifications are verified as soon as their issuer is
  * present.  A key that cannot be used is rejected and the import goes on
- * with the next.  All changes are committed in one transaction.
+ * with the next.  The changes are committed in one transaction, or in
+ * one per WEFT_IMPORT_CHUNK keys for a larger input.  A certification
+ * whose issuer comes later in the input than the key it certifies waits
+ * for it as it would across two imports, and is verified when the
+ * issuer's chunk arrives.
  *   0                 the input was read to its end (rejections are
  *                     reported through CB and STATS, not as errors)
  *   GPG_ERR_NO_DATA   no OpenPGP data in the input
@@ -85,7 +98,9 @@ typedef void (*weft_import_cb)(void *opaque, const weft_import_event *ev);
  *                     imported, and the damage was reported through CB as
  *                     a rejection (weft_ctx_error() is then empty: there
  *                     is nothing more to say)
- *   GPG_ERR_EACCES    the keyring is read-only */
+ *   GPG_ERR_EACCES    the keyring is read-only
+ * Any other error (out of memory or disk) undoes the chunk it happened
+ * in; weft_ctx_error() says how many keys earlier chunks stored. */
 gpg_error_t weft_import(weft_ctx *ctx, const void *data, size_t len,
 			const char *source, weft_import_cb cb, void *opaque,
 			weft_import_stats *stats);

@@ -53,46 +53,69 @@ damaged_packet_starts_key(const weft_reader *r)
 	return tag == WEFT_PKT_PUBLIC_KEY || tag == WEFT_PKT_SECRET_KEY;
 }
 
-gpg_error_t
-weft_import__read_block(import *im, const uint8_t *data, size_t len, unsigned block)
+void
+weft_import__cursor_init(read_cursor *c, const uint8_t *data, size_t len,
+			 unsigned block)
 {
-	weft_reader r;
+	memset(c, 0, sizeof *c);
+	weft_reader_init(&c->r, data, len);
+	c->block = block;
+}
+
+void
+weft_import__cursor_free(read_cursor *c)
+{
+	if (c->have)
+		weft_cert_builder_free(&c->b);
+	c->have = false;
+	c->done = true;
+}
+
+/* Read keys from C's block until IM holds MAX items or the block ends
+ * (C->done).  The key being built when MAX is reached stays in C's
+ * builder for the next call: a key is complete only at the next primary
+ * key packet or at the end. */
+gpg_error_t
+weft_import__read_some(import *im, read_cursor *c, size_t max)
+{
 	weft_packet pkt;
-	weft_cert_builder b;
 	weft_diag diag = { { 0 } }, d2;
-	bool have = false, skipping = false;
-	uint64_t start = 0;
 	stray *s;
 	gpg_error_t err, e2;
 
-	memset(&b, 0, sizeof b);
-	weft_reader_init(&r, data, len);
-	while (!(err = weft_packet_next(&r, &pkt, &diag))) {
+	while (im->nitems < max &&
+	       !(err = weft_packet_next(&c->r, &pkt, &diag))) {
 		if (pkt.tag == WEFT_PKT_PUBLIC_KEY ||
 		    pkt.tag == WEFT_PKT_SECRET_KEY) {
-			if (have && (e2 = finish_cert(im, &b, block, start))) {
-				weft_packet_release(&pkt);
-				return e2;
+			if (c->have) {
+				c->have = false;
+				if ((e2 = finish_cert(im, &c->b, c->block,
+						      c->start))) {
+					weft_packet_release(&pkt);
+					c->done = true;
+					return e2;
+				}
 			}
-			have = false;
 			weft_diag_clear(&d2);
-			start = pkt.offset;
-			e2 = weft_cert_builder_start(&b, &pkt, &d2);
+			c->start = pkt.offset;
+			e2 = weft_cert_builder_start(&c->b, &pkt, &d2);
 			if (gpg_err_code(e2) == GPG_ERR_ENOMEM) {
 				weft_packet_release(&pkt);
+				c->done = true;
 				return e2;
 			}
 			if (e2) {
 				im->stats->keys++;
-				skipping = true;
-				e2 = weft_import__reject_unread(im, block, pkt.offset, d2.msg);
+				c->skipping = true;
+				e2 = weft_import__reject_unread(im, c->block,
+							pkt.offset, d2.msg);
 			} else {
-				have = true;
-				skipping = false;
+				c->have = true;
+				c->skipping = false;
 			}
-		} else if (have) {
-			e2 = weft_cert_builder_add(&b, &pkt);
-		} else if (pkt.tag == WEFT_PKT_SIGNATURE && !skipping) {
+		} else if (c->have) {
+			e2 = weft_cert_builder_add(&c->b, &pkt);
+		} else if (pkt.tag == WEFT_PKT_SIGNATURE && !c->skipping) {
 			e2 = weft_grow((void **)&im->strays, &im->strays_cap,
 				       im->nstrays + 1, sizeof *im->strays);
 			if (!e2) {
@@ -103,7 +126,7 @@ weft_import__read_block(import *im, const uint8_t *data, size_t len, unsigned bl
 				} else {
 					memcpy(s->body, pkt.body, pkt.body_len);
 					s->len = pkt.body_len;
-					s->block = block;
+					s->block = c->block;
 					s->offset = pkt.offset;
 					im->nstrays++;
 				}
@@ -113,13 +136,18 @@ weft_import__read_block(import *im, const uint8_t *data, size_t len, unsigned bl
 		}
 		weft_packet_release(&pkt);
 		if (e2) {
-			weft_cert_builder_free(&b);
+			weft_import__cursor_free(c);
 			return e2;
 		}
 	}
+	if (im->nitems >= max)
+		return 0;
+	c->done = true;
 	if (gpg_err_code(err) == GPG_ERR_EOF) {
-		if (have)
-			return finish_cert(im, &b, block, start);
+		if (c->have) {
+			c->have = false;
+			return finish_cert(im, &c->b, c->block, c->start);
+		}
 		return 0;
 	}
 	/* Damaged framing: nothing after the damage can be trusted.  If the
@@ -127,17 +155,89 @@ weft_import__read_block(import *im, const uint8_t *data, size_t len, unsigned bl
 	 * so far is complete and kept; otherwise the damage is inside it, so
 	 * it is rejected whole. */
 	im->input_err = err;
-	if (have && damaged_packet_starts_key(&r)) {
-		if ((e2 = finish_cert(im, &b, block, start)))
+	if (c->have && damaged_packet_starts_key(&c->r)) {
+		c->have = false;
+		if ((e2 = finish_cert(im, &c->b, c->block, c->start)))
 			return e2;
-		have = false;
 	}
-	if (have) {
-		weft_cert_builder_free(&b);
+	if (c->have) {
+		weft_import__cursor_free(c);
 		im->stats->keys++;
-		return weft_import__reject_unread(im, block, start, diag.msg);
+		return weft_import__reject_unread(im, c->block, c->start,
+						  diag.msg);
 	}
-	return weft_import__reject_unread(im, block, r.off, diag.msg);
+	return weft_import__reject_unread(im, c->block, c->r.off, diag.msg);
+}
+
+static int
+keyid_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, 8);
+}
+
+/* Add the key IDs of every primary key and subkey of the block to
+ * IM->input_keyids (sorted by weft_import__input_keyids_done). */
+gpg_error_t
+weft_import__collect_keyids(import *im, const uint8_t *data, size_t len)
+{
+	weft_reader r;
+	weft_packet pkt;
+	weft_pkt_key k;
+	uint8_t fpr[WEFT_FPR_MAX];
+	size_t fpr_len;
+	gpg_error_t err = 0;
+
+	weft_reader_init(&r, data, len);
+	while (!err && !weft_packet_next(&r, &pkt, NULL)) {
+		if ((pkt.tag == WEFT_PKT_PUBLIC_KEY ||
+		     pkt.tag == WEFT_PKT_SECRET_KEY ||
+		     pkt.tag == WEFT_PKT_PUBLIC_SUBKEY ||
+		     pkt.tag == WEFT_PKT_SECRET_SUBKEY) &&
+		    !weft_pkt_key_parse(&k, pkt.tag, pkt.body, pkt.body_len,
+					NULL) &&
+		    !weft_key_fingerprint(&k, fpr, &fpr_len) &&
+		    !(err = weft_grow((void **)&im->input_keyids,
+				      &im->input_keyids_cap,
+				      im->ninput_keyids + 1, 8)))
+			weft_keyid_from_fpr(fpr, fpr_len,
+					    im->input_keyids[im->ninput_keyids++]);
+		weft_packet_release(&pkt);
+	}
+	return err;
+}
+
+void
+weft_import__input_keyids_done(import *im)
+{
+	if (im->ninput_keyids)
+		qsort(im->input_keyids, im->ninput_keyids, 8, keyid_cmp);
+}
+
+bool
+weft_import__in_input(const import *im, const uint8_t keyid[8])
+{
+	return im->ninput_keyids &&
+	       bsearch(keyid, im->input_keyids, im->ninput_keyids, 8,
+		       keyid_cmp);
+}
+
+/* How many keys (primary key packets) the block holds, read from the
+ * packet headers alone; it stops quietly at damage, which the reading
+ * proper reports. */
+size_t
+weft_import__count_keys(const uint8_t *data, size_t len)
+{
+	weft_reader r;
+	weft_packet pkt;
+	size_t n = 0;
+
+	weft_reader_init(&r, data, len);
+	while (!weft_packet_next(&r, &pkt, NULL)) {
+		n += pkt.tag == WEFT_PKT_PUBLIC_KEY ||
+		     pkt.tag == WEFT_PKT_SECRET_KEY;
+		weft_packet_release(&pkt);
+	}
+	return n;
 }
 
 /* ---- 2. duplicates and revocation certificates ------------------------------ */

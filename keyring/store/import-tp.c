@@ -90,6 +90,25 @@ map_put(fpr_map *m, const uint8_t *fpr, size_t len, uint32_t val)
 	return 0;
 }
 
+gpg_error_t
+weft_import__remember(import *im, const weft_cert *c, bool new_key)
+{
+	return map_put(&im->run_map, c->primary.fpr, c->primary.fpr_len,
+		       new_key);
+}
+
+bool
+weft_import__remembered(const import *im, const weft_cert *c, bool *new_key)
+{
+	uint32_t v = 0;
+	bool r = map_get(&im->run_map, c->primary.fpr, c->primary.fpr_len,
+			 &v);
+
+	if (new_key)
+		*new_key = r && v;
+	return r;
+}
+
 static bool
 item_live(const item *it)
 {
@@ -440,6 +459,7 @@ weft_import__queue_pending(import *im, const uint8_t keyid[8])
 		if ((err = weft_import__push_item(im, &t)))
 			goto leave;
 		t->touched = true;
+		weft_import__breathe(im);
 		err = weft_store_cert_load(im->txn, fpr, len, &t->merged, NULL);
 		t->had_old = !err;
 		if (gpg_err_code(err) == GPG_ERR_NOT_FOUND) {
@@ -511,6 +531,7 @@ weft_import__third_party(import *im)
 		it = &im->items[i];
 		if (it->rejected || it->folded || !it->merged)
 			continue;
+		weft_import__breathe(im);
 		if ((err = queue_cert_tps(im, i)))
 			return err;
 	}
@@ -532,7 +553,19 @@ weft_import__third_party(import *im)
 		/* A certification that was already stored, waiting. */
 		if (im->items[j->item].had_old && !j->rec->is_new) {
 			im->items[j->item].states_changed = true;
-			if (j->rec->state == WEFT_SIG_GOOD)
+			bool new_key = false;
+
+			if (weft_import__remembered(im, j->target, &new_key) &&
+			    j->uid && im->stats->certs_pending) {
+				/* Stored by an earlier chunk of this import,
+				 * which counted it as waiting: it waits no
+				 * more. */
+				im->stats->certs_pending--;
+			}
+			/* What waited before this import began and is
+			 * verified now (a key new in this import brought
+			 * all its certifications with it). */
+			if (!new_key && j->rec->state == WEFT_SIG_GOOD)
 				im->stats->certs_resolved++;
 		}
 	}

@@ -38,6 +38,20 @@ weft_import__reject_unread(import *im, unsigned block, uint64_t offset, const ch
 	return 0;
 }
 
+/* Every 256 keys a large import reads or writes, its mapping of the
+ * keyring's pages is dropped (weft_store_release_pages): they stay in the
+ * page cache, but do not pile up in the process (the kernel maps a whole
+ * folio on each fault, so random lookups soon map the whole file).  More
+ * often costs time: every drop is paid for in faults. */
+#define BREATHE_EVERY 256
+
+void
+weft_import__breathe(import *im)
+{
+	if (im->chunked && ++im->touches % BREATHE_EVERY == 0)
+		weft_store_release_pages(im->ctx->store);
+}
+
 /* ---- 3. merge with the keyring ------------------------------------------------- */
 
 static gpg_error_t
@@ -83,8 +97,26 @@ void
 weft_import__tick(void *opaque, size_t done, size_t total)
 {
 	import *im = opaque;
+	size_t n = im->nitems;
 
-	weft_ctx__progress(im->ctx, im->phase, done, total);
+	if (!im->chunked) {
+		weft_ctx__progress(im->ctx, im->phase, done, total);
+		return;
+	}
+	/* One bar for the whole input: this chunk's share of it, each of
+	 * its phases a third of that. */
+	if (!total || !im->keys_total)
+		return;
+	if (!strcmp(im->phase, "verifying keys"))
+		done = done * n / total / 3;
+	else if (!strcmp(im->phase, "verifying certifications"))
+		done = n / 3 + done * n / total / 3;
+	else
+		done = 2 * n / 3 + done * n / total / 3;
+	done += im->keys_done;
+	weft_ctx__progress(im->ctx, "importing",
+			   done < im->keys_total ? done : im->keys_total,
+			   im->keys_total);
 }
 
 static void
@@ -220,14 +252,20 @@ waiting_cmp(const void *a, const void *b)
 }
 
 static void
-collect_waiting(weft_sigvec *v, waiting_ref **refs, size_t *n, size_t *cap)
+collect_waiting(const import *im, weft_sigvec *v, waiting_ref **refs,
+		size_t *n, size_t *cap)
 {
+	uint8_t keyid[8];
 	size_t i;
 
 	for (i = 0; i < v->n; i++) {
 		weft_sigrec *r = &v->v[i];
 
 		if (r->self || r->state != WEFT_SIG_UNCHECKED)
+			continue;
+		/* Its issuer is in a later chunk of this input. */
+		if (im->ninput_keyids && weft_sigrec_issuer_keyid(r, keyid) &&
+		    weft_import__in_input(im, keyid))
 			continue;
 		if (weft_grow((void **)refs, cap, *n + 1, sizeof **refs))
 			return;     /* out of memory: keep them all */
@@ -246,9 +284,9 @@ bound_waiting(import *im, item *it)
 	waiting_ref *refs = NULL;
 	size_t n = 0, cap = 0, i, dropped = 0;
 
-	collect_waiting(&c->primary.sigs, &refs, &n, &cap);
+	collect_waiting(im, &c->primary.sigs, &refs, &n, &cap);
 	for (i = 0; i < c->nuids; i++)
-		collect_waiting(&c->uids[i].sigs, &refs, &n, &cap);
+		collect_waiting(im, &c->uids[i].sigs, &refs, &n, &cap);
 	if (n > WEFT_MAX_WAITING) {
 		flood_now = weft_ctx__now(im->ctx);
 		qsort(refs, n, sizeof *refs, waiting_cmp);
@@ -300,6 +338,7 @@ write_all(import *im, weft_import_cb cb, void *opaque)
 
 		if (it->folded)
 			continue;
+		weft_import__breathe(im);
 		if (it->touched) {
 			if (it->rejected || !it->states_changed)
 				continue;
@@ -342,6 +381,11 @@ write_all(import *im, weft_import_cb cb, void *opaque)
 			if (err)
 				return err;
 		}
+		it->earlier_chunk = weft_import__remembered(im, it->merged,
+							    NULL);
+		if (!it->earlier_chunk &&
+		    (err = weft_import__remember(im, it->merged, !it->had_old)))
+			return err;
 		/* The secret key after its certificate: a certificate too
 		 * large to store takes its secret with it. */
 		if (it->merged->secrets.len) {
@@ -368,7 +412,7 @@ write_all(import *im, weft_import_cb cb, void *opaque)
 		im->stats->new_subkeys += it->new_subkeys;
 		im->stats->new_sigs += it->new_sigs;
 		report(im, it, st, cb, opaque);
-		weft_ctx__progress(im->ctx, im->phase, i + 1, im->nitems);
+		weft_import__tick(im, i + 1, im->nitems);
 	}
 	return 0;
 }
@@ -380,20 +424,26 @@ count_pending(import *im)
 
 	for (i = 0; i < im->nitems; i++) {
 		item *it = &im->items[i];
+		bool counted;
 
 		if (it->rejected || it->folded || !it->merged || it->touched)
 			continue;
+		/* A key stored by an earlier chunk had its waiting ones
+		 * counted then; only what this chunk added is new. */
+		counted = it->earlier_chunk;
 		for (j = 0; j < it->merged->nuids; j++)
 			for (k = 0; k < it->merged->uids[j].sigs.n; k++) {
 				const weft_sigrec *r = &it->merged->uids[j].sigs.v[k];
-				if (!r->self && r->state == WEFT_SIG_UNCHECKED)
+				if (!r->self && r->state == WEFT_SIG_UNCHECKED &&
+				    (!counted || r->is_new))
 					im->stats->certs_pending++;
 			}
 	}
 }
 
+/* What one chunk held; the strays and run_map stay for the next. */
 static void
-import_free(import *im)
+chunk_free(import *im)
 {
 	size_t i;
 
@@ -403,15 +453,33 @@ import_free(import *im)
 		free(im->items[i].uid_hint);
 	}
 	free(im->items);
-	for (i = 0; i < im->nstrays; i++)
-		free(im->strays[i].body);
-	free(im->strays);
+	im->items = NULL;
+	im->nitems = im->items_cap = 0;
 	free(im->jobs);
+	im->jobs = NULL;
+	im->njobs = im->jobs_cap = 0;
 	free(im->cands);
+	im->cands = NULL;
+	im->ncands = im->cands_cap = 0;
 	for (i = 0; i < im->nloaded; i++)
 		weft_cert_free(im->loaded[i]);
 	free(im->loaded);
+	im->loaded = NULL;
+	im->nloaded = im->loaded_cap = 0;
 	weft_import__tp_free(im);
+}
+
+static void
+import_free(import *im)
+{
+	size_t i;
+
+	chunk_free(im);
+	for (i = 0; i < im->nstrays; i++)
+		free(im->strays[i].body);
+	free(im->strays);
+	free(im->run_map.v);
+	free(im->input_keyids);
 }
 
 /* Steps 5 and 6 without input: the certificates waiting for these key
@@ -445,6 +513,85 @@ weft_import_resolve_pending(weft_ctx *ctx, weft_txn *txn,
 	return err;
 }
 
+/* Armor labels of blocks that carry keys (or revocations). */
+static bool
+keys_label(const char *label)
+{
+	return !strcmp(label, "PGP PUBLIC KEY BLOCK") ||
+	       !strcmp(label, "PGP PRIVATE KEY BLOCK") ||
+	       !strcmp(label, "PGP SIGNATURE") ||
+	       !strcmp(label, "PGP ARMORED FILE");
+}
+
+/* Steps 2 to 6 for the items read so far (LAST: and the revocation
+ * certificates), in one write transaction. */
+static gpg_error_t
+run_chunk(import *im, bool last, weft_import_cb cb, void *opaque)
+{
+	weft_import_stats *stats = im->stats;
+	size_t i, n;
+	gpg_error_t err;
+
+	if (!im->nitems && !(last && im->nstrays))
+		return 0;
+	if ((err = weft_ctx__txn(im->ctx, true, &im->txn)))
+		return err;
+
+	/* 2. */
+	if ((err = weft_import__fold_duplicates(im)) ||
+	    (last && (err = weft_import__attach_revocations(im))))
+		return err;
+
+	/* 3. */
+	for (i = 0; i < im->nitems; i++) {
+		item *it = &im->items[i];
+
+		if (it->rejected || it->folded)
+			continue;
+		if ((err = load_and_merge(im, it)))
+			return err;
+		weft_import__breathe(im);
+	}
+
+	/* 4. */
+	im->phase = "verifying keys";
+	weft_parallel(im->nitems, weft_ctx__threads(im->ctx), self_job, im,
+		      weft_import__tick, im);
+	for (i = 0; i < im->nitems; i++) {
+		item *it = &im->items[i];
+
+		if (it->rejected || it->folded || !it->merged)
+			continue;
+		stats->sigs_verified += count_self_checked(it->merged,
+							   it->had_old);
+		after_self(im, it);
+	}
+
+	/* 5. */
+	n = im->nitems;
+	if ((err = weft_import__third_party(im)))
+		return err;
+
+	/* 6. */
+	if ((err = write_all(im, cb, opaque)))
+		return err;
+	count_pending(im);
+	err = weft_txn_commit(im->txn);
+	im->txn = NULL;
+	if (err)
+		return weft_ctx__error(im->ctx, err,
+				       "%s: could not commit the import: %s",
+				       im->source, gpg_strerror(err));
+	im->chunks_committed++;
+	im->keys_done += n;
+	chunk_free(im);
+	/* The pages this chunk read stay in the page cache, for whoever
+	 * reads them next, but leave this process's memory. */
+	if (im->chunked && !last)
+		weft_store_release_pages(im->ctx->store);
+	return 0;
+}
+
 gpg_error_t
 weft_import(weft_ctx *ctx, const void *data, size_t len, const char *source,
 	    weft_import_cb cb, void *opaque, weft_import_stats *stats)
@@ -452,11 +599,14 @@ weft_import(weft_ctx *ctx, const void *data, size_t len, const char *source,
 	import im;
 	weft_import_stats local;
 	weft_armor_list blocks = { NULL, 0 };
+	weft_armor_block whole;
 	weft_diag diag = { { 0 } };
+	read_cursor cur;
 	size_t i;
-	gpg_error_t err;
+	gpg_error_t err = 0;
 
 	memset(&im, 0, sizeof im);
+	memset(&cur, 0, sizeof cur);
 	if (!stats)
 		stats = &local;
 	memset(stats, 0, sizeof *stats);
@@ -471,77 +621,51 @@ weft_import(weft_ctx *ctx, const void *data, size_t len, const char *source,
 	if (len && (uint64_t)len <= WEFT_MAX_INPUT &&
 	    !(len >= 3 && ((const uint8_t *)data)[0] == 0xef) &&
 	    weft_armor_is_binary(data, len)) {
-		if ((err = weft_import__read_block(&im, data, len, 0)))
-			goto leave;
+		memset(&whole, 0, sizeof whole);
+		whole.data = (uint8_t *)data;
+		whole.len = len;
+		blocks.blocks = &whole;
+		blocks.n = 1;
 	} else if ((err = weft_armor_decode(data, len, &blocks, &diag))) {
 		return weft_ctx__error(ctx, err, "%s: %s", im.source,
 				       diag.msg[0] ? diag.msg : gpg_strerror(err));
 	}
+	for (i = 0; i < blocks.n; i++)
+		if (!blocks.blocks[i].label || keys_label(blocks.blocks[i].label))
+			im.keys_total += weft_import__count_keys(
+				blocks.blocks[i].data, blocks.blocks[i].len);
+	im.chunked = im.keys_total > WEFT_IMPORT_CHUNK;
+	for (i = 0; im.chunked && i < blocks.n; i++)
+		if ((!blocks.blocks[i].label ||
+		     keys_label(blocks.blocks[i].label)) &&
+		    (err = weft_import__collect_keyids(&im,
+				blocks.blocks[i].data, blocks.blocks[i].len)))
+			goto leave;
+	weft_import__input_keyids_done(&im);
+
 	for (i = 0; i < blocks.n; i++) {
 		const weft_armor_block *b = &blocks.blocks[i];
 
-		if (b->label && strcmp(b->label, "PGP PUBLIC KEY BLOCK") &&
-		    strcmp(b->label, "PGP PRIVATE KEY BLOCK") &&
-		    strcmp(b->label, "PGP SIGNATURE") &&
-		    strcmp(b->label, "PGP ARMORED FILE")) {
+		if (b->label && !keys_label(b->label))
 			continue; /* a message or something else: not keys */
+		weft_import__cursor_init(&cur, b->data, b->len,
+				b->label ? (unsigned)i + 1 : 0);
+		while (!cur.done) {
+			if ((err = weft_import__read_some(&im, &cur,
+						WEFT_IMPORT_CHUNK)))
+				goto leave;
+			if (im.nitems >= WEFT_IMPORT_CHUNK &&
+			    (err = run_chunk(&im, false, cb, opaque)))
+				goto leave;
 		}
-		if ((err = weft_import__read_block(&im, b->data, b->len,
-				      b->label ? (unsigned)i + 1 : 0)))
-			goto leave;
 	}
-	if (!im.nitems && !im.nstrays) {
+	if (!im.nitems && !im.nstrays && !im.chunks_committed) {
 		err = weft_ctx__error(ctx, WEFT_ERR(GPG_ERR_NO_DATA),
 				      "%s: no keys found", im.source);
 		goto leave;
 	}
-
-	if ((err = weft_ctx__txn(ctx, true, &im.txn)))
+	if ((err = run_chunk(&im, true, cb, opaque)))
 		goto leave;
-
-	/* 2. */
-	if ((err = weft_import__fold_duplicates(&im)) || (err = weft_import__attach_revocations(&im)))
-		goto leave;
-
-	/* 3. */
-	for (i = 0; i < im.nitems; i++) {
-		item *it = &im.items[i];
-
-		if (it->rejected || it->folded)
-			continue;
-		if ((err = load_and_merge(&im, it)))
-			goto leave;
-	}
-
-	/* 4. */
-	im.phase = "verifying keys";
-	weft_parallel(im.nitems, weft_ctx__threads(ctx), self_job, &im,
-		      weft_import__tick, &im);
-	for (i = 0; i < im.nitems; i++) {
-		item *it = &im.items[i];
-
-		if (it->rejected || it->folded || !it->merged)
-			continue;
-		stats->sigs_verified += count_self_checked(it->merged,
-							   it->had_old);
-		after_self(&im, it);
-	}
-
-	/* 5. */
-	if ((err = weft_import__third_party(&im)))
-		goto leave;
-
-	/* 6. */
-	if ((err = write_all(&im, cb, opaque)))
-		goto leave;
-	count_pending(&im);
-	err = weft_txn_commit(im.txn);
-	im.txn = NULL;
-	if (err) {
-		weft_ctx__error(ctx, err, "%s: could not commit the import: %s",
-				im.source, gpg_strerror(err));
-		goto leave;
-	}
 	/* Damaged input was reported as a rejection (one line, with the
 	 * detail); the error code tells the caller, without a second line. */
 	if (im.input_err)
@@ -550,8 +674,18 @@ leave:
 	if (err && im.txn && !ctx->error[0])
 		weft_ctx__error(ctx, err, "%s: import failed: %s", im.source,
 				gpg_strerror(err));
+	if (err && im.txn && im.chunks_committed) {
+		/* Say what stays: the chunks committed before. */
+		size_t l = strlen(ctx->error);
+
+		snprintf(ctx->error + l, sizeof ctx->error - l,
+			 " (the first %zu keys of %s were stored; importing it again adds the rest)",
+			 im.keys_done, im.source);
+	}
 	weft_txn_abort(im.txn);
+	weft_import__cursor_free(&cur);
 	import_free(&im);
-	weft_armor_list_free(&blocks);
+	if (blocks.blocks != &whole)
+		weft_armor_list_free(&blocks);
 	return err;
 }

@@ -1,11 +1,14 @@
 /* import.h - importing certificates: the state shared by the steps.
  *
- * The import runs in one write transaction, in these steps:
+ * The input is read, and imported, in chunks of WEFT_IMPORT_CHUNK keys;
+ * each chunk is one write transaction, so an input of at most that many
+ * keys lands completely or not at all, and a larger one in whole chunks
+ * (memory stays bounded by a chunk, not the input).  For each chunk:
  *   1. Decode the armor (or take binary input as it is) and split the
  *      packet stream into transferable keys.  A key whose packets cannot
  *      be read is rejected; stand-alone signatures are kept aside as
- *      revocation certificates.
- *   2. Fold duplicates of one key within the input together, and attach
+ *      revocation certificates, attached in the last chunk.
+ *   2. Fold duplicates of one key within the chunk together, and attach
  *      each revocation certificate to the key it revokes (from the input
  *      or from the keyring).
  *   3. Load what the keyring already has of each key and merge the input
@@ -15,9 +18,10 @@
  *      Drop what does not verify; reject keys left without a valid user
  *      ID or direct-key signature.
  *   5. Verify third-party certifications whose issuer is now known: the
- *      unchecked ones on the imported keys (issuer from the input or the
+ *      unchecked ones on the imported keys (issuer from the chunk or the
  *      keyring), and those waiting in the keyring for an issuer that this
- *      import brings ("pending").  Again on every core.  A certification
+ *      chunk brings ("pending": an issuer later in the input than the
+ *      key it certified, too).  Again on every core.  A certification
  *      that does not verify against its issuer is dropped.
  *   6. Write every changed certificate with its indexes, report each key
  *      in input order, and commit.
@@ -44,6 +48,8 @@ typedef struct item {
 	bool folded;             /* merged into an earlier item */
 	bool touched;            /* keyring-only: pending certifications */
 	bool states_changed;     /* third-party verification changed it */
+	bool earlier_chunk;      /* stored by an earlier chunk of this
+				    import, which counted what waits on it */
 	gpg_error_t check_err;
 	char *uid_hint;          /* first user ID as read, for reports */
 	weft_diag note;
@@ -85,6 +91,17 @@ typedef struct keyid_ent {
 	uint32_t item;
 } keyid_ent;
 
+/* Where the reading of one block stopped (import-read.c). */
+typedef struct read_cursor {
+	weft_reader r;
+	weft_cert_builder b;
+	bool have;               /* b holds a key being read */
+	bool skipping;           /* inside a key whose primary was unreadable */
+	bool done;
+	uint64_t start;
+	unsigned block;
+} read_cursor;
+
 typedef struct import {
 	weft_ctx *ctx;
 	weft_txn *txn;
@@ -106,6 +123,15 @@ typedef struct import {
 	weft_import_stats *stats;
 	const char *phase;
 	gpg_error_t input_err;
+	/* Across chunks: */
+	fpr_map run_map;         /* keys stored by an earlier chunk */
+	bool chunked;            /* more than one chunk */
+	size_t keys_total;       /* in the input, for the progress bar */
+	size_t keys_done;        /* in the chunks before this one */
+	size_t chunks_committed;
+	size_t touches;          /* keys read or written, for __breathe */
+	uint8_t (*input_keyids)[8]; /* chunked: every key of the input */
+	size_t ninput_keyids, input_keyids_cap;
 } import;
 
 /* import.c */
@@ -114,12 +140,23 @@ gpg_error_t weft_import__reject_unread(import *im, unsigned block,
 				       uint64_t offset, const char *why);
 void weft_import__tick(void *opaque, size_t done, size_t total);
 
+void weft_import__breathe(import *im);
+
 /* Store IT's merged certificate, replacing what the keyring had. */
 gpg_error_t weft_import__put(import *im, item *it);
 
 /* import-read.c: steps 1 and 2 */
-gpg_error_t weft_import__read_block(import *im, const uint8_t *data,
-				    size_t len, unsigned block);
+void weft_import__cursor_init(read_cursor *c, const uint8_t *data, size_t len,
+			      unsigned block);
+void weft_import__cursor_free(read_cursor *c);
+gpg_error_t weft_import__read_some(import *im, read_cursor *c, size_t max);
+size_t weft_import__count_keys(const uint8_t *data, size_t len);
+/* A chunked import knows every key ID of its input: a certification by a
+ * key of a later chunk waits for it, and is no flooding. */
+gpg_error_t weft_import__collect_keyids(import *im, const uint8_t *data,
+					size_t len);
+void weft_import__input_keyids_done(import *im);
+bool weft_import__in_input(const import *im, const uint8_t keyid[8]);
 gpg_error_t weft_import__fold_duplicates(import *im);
 gpg_error_t weft_import__attach_revocations(import *im);
 
@@ -130,6 +167,12 @@ item *weft_import__item_by_fpr(import *im, const uint8_t *fpr, size_t len);
 gpg_error_t weft_import__queue_pending(import *im, const uint8_t keyid[8]);
 gpg_error_t weft_import__third_party(import *im);
 void weft_import__tp_free(import *im);
+/* The keys of the run stored so far (run_map). */
+gpg_error_t weft_import__remember(import *im, const weft_cert *c,
+				  bool new_key);
+/* Stored by this import (*NEW_KEY: and new to the keyring then)? */
+bool weft_import__remembered(const import *im, const weft_cert *c,
+			     bool *new_key);
 
 /* import.c: keys that become known without an import (the X.509
  * bridge's derived keys, keyring/x509/): verify the certifications

@@ -2,6 +2,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <lmdb.h>
@@ -19,6 +21,8 @@ struct weft_store {
 	MDB_env *env;
 	MDB_dbi dbi[WEFT_DB_COUNT];
 	bool readonly;
+	bool map_looked;         /* weft_store_release_pages */
+	uint8_t *map;
 };
 
 struct weft_txn {
@@ -253,6 +257,66 @@ weft_txn_commit(weft_txn *t)
 	return map_err(rc, NULL);
 }
 
+/* The map is shared and read-only (no MDB_WRITEMAP), so the pages a
+ * process has read are in the page cache; dropping this process's
+ * mapping of them frees nothing the keyring needs (a later read maps
+ * them again, from the cache: pointers into the map stay valid) but
+ * keeps a long import or check from holding every page of the keyring it
+ * ever touched.  The kernel maps up to 16 neighbouring cached pages on
+ * each fault, so a few thousand random lookups map the whole file.
+ * LMDB does not say where its map is (mdb_env_info's me_mapaddr is only
+ * set for MDB_FIXEDMAP): it is found once in /proc/self/maps by the data
+ * file's inode. */
+static void
+find_map(weft_store *s)
+{
+	struct stat st;
+	unsigned long lo, hi, ino;
+	char line[512];
+	FILE *f;
+	int fd;
+
+	s->map_looked = true;
+	if (mdb_env_get_fd(s->env, &fd) || fstat(fd, &st) ||
+	    !(f = fopen("/proc/self/maps", "r")))
+		return;
+	while (fgets(line, sizeof line, f)) {
+		if (sscanf(line, "%lx-%lx %*s %*s %*s %lu", &lo, &hi, &ino) == 3 &&
+		    ino == (unsigned long)st.st_ino && hi > lo &&
+		    hi - lo == MAP_SIZE) {
+			s->map = (uint8_t *)lo;
+			break;
+		}
+		/* A line longer than the buffer: skip its rest. */
+		while (!strchr(line, '\n') && fgets(line, sizeof line, f))
+			;
+	}
+	fclose(f);
+}
+
+void
+weft_store_release_pages(weft_store *s)
+{
+	MDB_envinfo info;
+	MDB_stat st;
+
+	if (!s)
+		return;
+	if (!s->map_looked)
+		find_map(s);
+	if (!s->map || mdb_env_info(s->env, &info) || mdb_env_stat(s->env, &st))
+		return;
+	(void)madvise(s->map, ((size_t)info.me_last_pgno + 1) * st.ms_psize,
+		      MADV_DONTNEED);
+}
+
+void
+weft_txn_release_pages(weft_txn *t)
+{
+	if (t && t->store)
+		weft_store_release_pages(t->store);
+}
+
 void
 weft_txn_abort(weft_txn *t)
 {
@@ -329,6 +393,7 @@ weft_store_each(weft_txn *t, int db, const void *key, size_t klen,
 	MDB_cursor *cur = NULL;
 	MDB_val k = { klen, (void *)key }, v;
 	MDB_cursor_op op;
+	size_t seen = 0;
 	int rc;
 	gpg_error_t err = 0;
 
@@ -349,6 +414,9 @@ weft_store_each(weft_txn *t, int db, const void *key, size_t klen,
 			break;
 		if (key && !(dbs[db].flags & MDB_DUPSORT))
 			break; /* one value per key: MDB_NEXT_DUP would move on */
+		/* A walk over a whole database maps all of it otherwise. */
+		if (++seen % 1024 == 0)
+			weft_store_release_pages(t->store);
 		rc = mdb_cursor_get(cur, &k, &v, op);
 	}
 	mdb_cursor_close(cur);

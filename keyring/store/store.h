@@ -86,7 +86,11 @@ void weft_store_close(weft_store *s);
 /* A NULL store gives transactions over an empty keyring. */
 gpg_error_t weft_txn_begin(weft_store *s, bool write, weft_txn **out);
 gpg_error_t weft_txn_commit(weft_txn *t);   /* frees T, also on error */
-void weft_txn_abort(weft_txn *t);           /* accepts NULL */
+void weft_txn_abort(weft_txn *t);
+/* Drop this process's mapping of the keyring pages it has read (they
+ * stay in the page cache); between the chunks of a large import. */
+void weft_store_release_pages(weft_store *s);
+void weft_txn_release_pages(weft_txn *t);           /* accepts NULL */
 
 /* Raw access. */
 gpg_error_t weft_store_get(weft_txn *t, int db, const void *key, size_t klen,

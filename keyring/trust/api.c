@@ -80,6 +80,10 @@ source_get(void *opaque, const uint8_t *fpr, size_t len,
 	}
 	ss->held[ss->nheld++] = s;
 	*out = s;
+	/* Decoded: the pages read for it need not stay mapped (a search
+	 * loads thousands of summaries from all over the keyring). */
+	if (ss->nheld % 1024 == 0)
+		weft_txn_release_pages(ss->txn);
 	return 0;
 }
 

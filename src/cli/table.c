@@ -58,7 +58,8 @@ const command weft_commands[] = {
 	  "\n"
 	  "Prints, per file, how many keys were new, updated, unchanged and\n"
 	  "rejected; every rejection names the file, the key and the reason.  -v\n"
-	  "lists every key.  The whole import is one transaction.\n"
+	  "lists every key.  Up to 1,000 keys are one transaction; a larger\n"
+	  "input commits 1,000 keys at a time (interrupted, import it again).\n"
 	  "\n"
 	  "Exit status: 0 all keys imported, 1 some were rejected, 2 an input\n"
 	  "could not be read or is damaged (keys before the damage are kept).",
