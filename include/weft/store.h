@@ -105,6 +105,16 @@ gpg_error_t weft_import(weft_ctx *ctx, const void *data, size_t len,
 			const char *source, weft_import_cb cb, void *opaque,
 			weft_import_stats *stats);
 
+/* As weft_import, for DATA mapped read-only from a regular file (mmap,
+ * PROT_READ, MAP_PRIVATE or MAP_SHARED, at the address mmap returned):
+ * the pages of a large input are let go once read or once the keys on
+ * them are committed, so the input need not stay in memory as a whole.
+ * Nothing is written to DATA.  (The caller answers for the file not
+ * shrinking meanwhile: reading a page past its end raises SIGBUS.) */
+gpg_error_t weft_import_mapped(weft_ctx *ctx, const void *data, size_t len,
+			       const char *source, weft_import_cb cb,
+			       void *opaque, weft_import_stats *stats);
+
 enum {
 	WEFT_EXPORT_ARMOR = 1,
 	WEFT_EXPORT_LOCAL = 2,    /* include non-exportable certifications */

@@ -2,6 +2,8 @@
  * folding duplicates, attaching revocation certificates (see import.h). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "import.h"
 #include "../util/mem.h"
@@ -175,10 +177,8 @@ keyid_cmp(const void *a, const void *b)
 	return memcmp(a, b, 8);
 }
 
-/* Add the key IDs of every primary key and subkey of the block to
- * IM->input_keyids (sorted by weft_import__input_keyids_done). */
 gpg_error_t
-weft_import__collect_keyids(import *im, const uint8_t *data, size_t len)
+weft_import__scan(import *im, const uint8_t *data, size_t len)
 {
 	weft_reader r;
 	weft_packet pkt;
@@ -189,6 +189,8 @@ weft_import__collect_keyids(import *im, const uint8_t *data, size_t len)
 
 	weft_reader_init(&r, data, len);
 	while (!err && !weft_packet_next(&r, &pkt, NULL)) {
+		im->keys_total += pkt.tag == WEFT_PKT_PUBLIC_KEY ||
+				  pkt.tag == WEFT_PKT_SECRET_KEY;
 		if ((pkt.tag == WEFT_PKT_PUBLIC_KEY ||
 		     pkt.tag == WEFT_PKT_SECRET_KEY ||
 		     pkt.tag == WEFT_PKT_PUBLIC_SUBKEY ||
@@ -202,15 +204,24 @@ weft_import__collect_keyids(import *im, const uint8_t *data, size_t len)
 			weft_keyid_from_fpr(fpr, fpr_len,
 					    im->input_keyids[im->ninput_keyids++]);
 		weft_packet_release(&pkt);
+		weft_import__input_release(im, weft_reader_pos(&r), false);
 	}
 	return err;
 }
 
 void
-weft_import__input_keyids_done(import *im)
+weft_import__scan_done(import *im)
 {
-	if (im->ninput_keyids)
+	im->chunked = im->keys_total > WEFT_IMPORT_CHUNK;
+	if (!im->chunked) {
+		/* One transaction: a certification whose issuer is in the
+		 * input was verified, whatever the order. */
+		free(im->input_keyids);
+		im->input_keyids = NULL;
+		im->ninput_keyids = im->input_keyids_cap = 0;
+	} else if (im->ninput_keyids) {
 		qsort(im->input_keyids, im->ninput_keyids, 8, keyid_cmp);
+	}
 }
 
 bool
@@ -221,23 +232,30 @@ weft_import__in_input(const import *im, const uint8_t keyid[8])
 		       keyid_cmp);
 }
 
-/* How many keys (primary key packets) the block holds, read from the
- * packet headers alone; it stops quietly at damage, which the reading
- * proper reports. */
-size_t
-weft_import__count_keys(const uint8_t *data, size_t len)
-{
-	weft_reader r;
-	weft_packet pkt;
-	size_t n = 0;
+/* How much of a mapped input is let go at a time: small beside a large
+ * input, large beside a page. */
+#define RELEASE_STEP ((size_t)8 << 20)
 
-	weft_reader_init(&r, data, len);
-	while (!weft_packet_next(&r, &pkt, NULL)) {
-		n += pkt.tag == WEFT_PKT_PUBLIC_KEY ||
-		     pkt.tag == WEFT_PKT_SECRET_KEY;
-		weft_packet_release(&pkt);
-	}
-	return n;
+void
+weft_import__input_release(import *im, const uint8_t *upto, bool always)
+{
+	size_t end, page = (size_t)sysconf(_SC_PAGESIZE);
+
+	if (!im->map)
+		return;
+	if (!upto)
+		end = im->map_len;
+	else if (upto >= im->map && upto <= im->map + im->map_len)
+		end = (size_t)(upto - im->map);
+	else
+		return; /* not in the map: a decoded armor block */
+	end -= end % page;
+	if (end <= im->map_released ||
+	    (!always && end - im->map_released < RELEASE_STEP))
+		return;
+	(void)madvise((void *)(im->map + im->map_released),
+		      end - im->map_released, MADV_DONTNEED);
+	im->map_released = upto ? end : 0;
 }
 
 /* ---- 2. duplicates and revocation certificates ------------------------------ */

@@ -253,7 +253,8 @@ add_store_cand(void *opaque, const uint8_t *key, size_t klen,
 		return 0; /* the imported version is used instead */
 	c = loaded_find(im, val, vlen);
 	if (!c) {
-		if ((err = weft_store_cert_load(im->txn, val, vlen, &c, NULL)))
+		if ((err = weft_store_cert_load_primary(im->txn, val, vlen, &c,
+							NULL)))
 			return gpg_err_code(err) == GPG_ERR_NOT_FOUND ? 0 : err;
 		if ((err = weft_grow((void **)&im->loaded, &im->loaded_cap,
 				     im->nloaded + 1, sizeof *im->loaded))) {

@@ -38,18 +38,15 @@ weft_import__reject_unread(import *im, unsigned block, uint64_t offset, const ch
 	return 0;
 }
 
-/* Every 256 keys a large import reads or writes, its mapping of the
- * keyring's pages is dropped (weft_store_release_pages): they stay in the
- * page cache, but do not pile up in the process (the kernel maps a whole
- * folio on each fault, so random lookups soon map the whole file).  More
- * often costs time: every drop is paid for in faults. */
-#define BREATHE_EVERY 256
-
+/* Between the steps of a large import, its mapping of the keyring is
+ * kept within a budget (weft_store_breathe; every read of the map does
+ * the same): the pages stay in the page cache but do not pile up in the
+ * process, as random lookups over a large keyring would make them. */
 void
 weft_import__breathe(import *im)
 {
-	if (im->chunked && ++im->touches % BREATHE_EVERY == 0)
-		weft_store_release_pages(im->ctx->store);
+	if (im->chunked)
+		weft_store_breathe(im->ctx->store);
 }
 
 /* ---- 3. merge with the keyring ------------------------------------------------- */
@@ -592,9 +589,10 @@ run_chunk(import *im, bool last, weft_import_cb cb, void *opaque)
 	return 0;
 }
 
-gpg_error_t
-weft_import(weft_ctx *ctx, const void *data, size_t len, const char *source,
-	    weft_import_cb cb, void *opaque, weft_import_stats *stats)
+static gpg_error_t
+import_run(weft_ctx *ctx, const void *data, size_t len, bool mapped,
+	   const char *source, weft_import_cb cb, void *opaque,
+	   weft_import_stats *stats)
 {
 	import im;
 	weft_import_stats local;
@@ -613,6 +611,10 @@ weft_import(weft_ctx *ctx, const void *data, size_t len, const char *source,
 	im.ctx = ctx;
 	im.stats = stats;
 	im.source = source ? source : "input";
+	if (mapped) {
+		im.map = data;
+		im.map_len = len;
+	}
 	ctx->error[0] = 0;
 
 	/* 1.  Binary input is read where it lies: a copy would double the
@@ -631,17 +633,14 @@ weft_import(weft_ctx *ctx, const void *data, size_t len, const char *source,
 				       diag.msg[0] ? diag.msg : gpg_strerror(err));
 	}
 	for (i = 0; i < blocks.n; i++)
-		if (!blocks.blocks[i].label || keys_label(blocks.blocks[i].label))
-			im.keys_total += weft_import__count_keys(
-				blocks.blocks[i].data, blocks.blocks[i].len);
-	im.chunked = im.keys_total > WEFT_IMPORT_CHUNK;
-	for (i = 0; im.chunked && i < blocks.n; i++)
 		if ((!blocks.blocks[i].label ||
 		     keys_label(blocks.blocks[i].label)) &&
-		    (err = weft_import__collect_keyids(&im,
-				blocks.blocks[i].data, blocks.blocks[i].len)))
+		    (err = weft_import__scan(&im, blocks.blocks[i].data,
+					     blocks.blocks[i].len)))
 			goto leave;
-	weft_import__input_keyids_done(&im);
+	weft_import__scan_done(&im);
+	/* Read from the start again (armored: decoded already). */
+	weft_import__input_release(&im, NULL, true);
 
 	for (i = 0; i < blocks.n; i++) {
 		const weft_armor_block *b = &blocks.blocks[i];
@@ -657,6 +656,10 @@ weft_import(weft_ctx *ctx, const void *data, size_t len, const char *source,
 			if (im.nitems >= WEFT_IMPORT_CHUNK &&
 			    (err = run_chunk(&im, false, cb, opaque)))
 				goto leave;
+			/* The keys before the one being read are stored. */
+			if (!im.nitems)
+				weft_import__input_release(&im,
+					b->data + cur.start, false);
 		}
 	}
 	if (!im.nitems && !im.nstrays && !im.chunks_committed) {
@@ -688,4 +691,19 @@ leave:
 	if (blocks.blocks != &whole)
 		weft_armor_list_free(&blocks);
 	return err;
+}
+
+gpg_error_t
+weft_import(weft_ctx *ctx, const void *data, size_t len, const char *source,
+	    weft_import_cb cb, void *opaque, weft_import_stats *stats)
+{
+	return import_run(ctx, data, len, false, source, cb, opaque, stats);
+}
+
+gpg_error_t
+weft_import_mapped(weft_ctx *ctx, const void *data, size_t len,
+		   const char *source, weft_import_cb cb, void *opaque,
+		   weft_import_stats *stats)
+{
+	return import_run(ctx, data, len, true, source, cb, opaque, stats);
 }

@@ -129,9 +129,12 @@ typedef struct import {
 	size_t keys_total;       /* in the input, for the progress bar */
 	size_t keys_done;        /* in the chunks before this one */
 	size_t chunks_committed;
-	size_t touches;          /* keys read or written, for __breathe */
 	uint8_t (*input_keyids)[8]; /* chunked: every key of the input */
 	size_t ninput_keyids, input_keyids_cap;
+	/* weft_import_mapped: the input's map, and how much of it was let
+	 * go (weft_import__input_release). */
+	const uint8_t *map;
+	size_t map_len, map_released;
 } import;
 
 /* import.c */
@@ -150,12 +153,21 @@ void weft_import__cursor_init(read_cursor *c, const uint8_t *data, size_t len,
 			      unsigned block);
 void weft_import__cursor_free(read_cursor *c);
 gpg_error_t weft_import__read_some(import *im, read_cursor *c, size_t max);
-size_t weft_import__count_keys(const uint8_t *data, size_t len);
-/* A chunked import knows every key ID of its input: a certification by a
- * key of a later chunk waits for it, and is no flooding. */
-gpg_error_t weft_import__collect_keyids(import *im, const uint8_t *data,
-					size_t len);
-void weft_import__input_keyids_done(import *im);
+/* One walk over a block's packet headers: count its keys (primary key
+ * packets; it stops quietly at damage, which the reading proper reports)
+ * into IM->keys_total, and add the key IDs of every primary key and
+ * subkey to IM->input_keyids.  A chunked import knows every key ID of
+ * its input: a certification by a key of a later chunk waits for it, and
+ * is no flooding. */
+gpg_error_t weft_import__scan(import *im, const uint8_t *data, size_t len);
+/* After the scan: chunked or not, and the key IDs sorted (or freed). */
+void weft_import__scan_done(import *im);
+/* A mapped input: let go of its pages below UPTO (all of them when UPTO
+ * is NULL), once at least a few MiB are behind the last time (ALWAYS:
+ * whatever is behind).  Nothing is lost: a page read again comes back
+ * from the file. */
+void weft_import__input_release(import *im, const uint8_t *upto,
+				bool always);
 bool weft_import__in_input(const import *im, const uint8_t keyid[8]);
 gpg_error_t weft_import__fold_duplicates(import *im);
 gpg_error_t weft_import__attach_revocations(import *im);

@@ -1,5 +1,7 @@
 /* store.c - LMDB environment, transactions, certificates and indexes. */
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +12,7 @@
 
 #include "store.h"
 #include "../util/buf.h"
+#include "../util/mem.h"
 #include "../cert/summary.h"
 #include "../util/text.h"
 
@@ -21,8 +24,16 @@ struct weft_store {
 	MDB_env *env;
 	MDB_dbi dbi[WEFT_DB_COUNT];
 	bool readonly;
-	bool map_looked;         /* weft_store_release_pages */
 	uint8_t *map;
+	unsigned calls;          /* weft_store_breathe */
+	uint64_t resident_base;  /* file-backed memory when opened */
+	/* weft_txn_keep_mapped: page ranges a release leaves alone. */
+	pthread_mutex_t keep_lock;
+	struct keep_range {
+		uintptr_t lo, hi;
+	} *keep;
+	size_t nkeep, keep_cap;
+	uint64_t keep_bytes;
 };
 
 struct weft_txn {
@@ -52,6 +63,10 @@ static const struct {
 	[WEFT_DB_X509IDX] = { "x509idx", MDB_DUPSORT },
 	[WEFT_DB_X509KEYS] = { "x509keys", 0 },
 };
+
+static void find_map(weft_store *s);
+static void keep_clear(weft_store *s);
+static uint64_t file_resident(void);
 
 const char *
 weft_store_db_name(int db)
@@ -157,6 +172,7 @@ weft_store_open(weft_store **out, const char *dir, bool readonly,
 	s = calloc(1, sizeof *s);
 	if (!s)
 		return WEFT_ERR(GPG_ERR_ENOMEM);
+	pthread_mutex_init(&s->keep_lock, NULL);
 	s->readonly = readonly;
 	if ((rc = mdb_env_create(&s->env)) ||
 	    (rc = mdb_env_set_maxdbs(s->env, WEFT_DB_COUNT + 4)) ||
@@ -203,6 +219,8 @@ weft_store_open(weft_store **out, const char *dir, bool readonly,
 	if (s->dbi[WEFT_DB_META] != (MDB_dbi)-1 &&
 	    (err = check_schema(s, diag)))
 		goto leave;
+	find_map(s);
+	s->resident_base = file_resident();
 	*out = s;
 	s = NULL;
 leave:
@@ -219,6 +237,8 @@ weft_store_close(weft_store *s)
 		return;
 	if (s->env)
 		mdb_env_close(s->env);
+	pthread_mutex_destroy(&s->keep_lock);
+	free(s->keep);
 	free(s);
 }
 
@@ -253,6 +273,7 @@ weft_txn_commit(weft_txn *t)
 
 	if (t->txn)
 		rc = mdb_txn_commit(t->txn);
+	keep_clear(t->store);
 	free(t);
 	return map_err(rc, NULL);
 }
@@ -276,7 +297,6 @@ find_map(weft_store *s)
 	FILE *f;
 	int fd;
 
-	s->map_looked = true;
 	if (mdb_env_get_fd(s->env, &fd) || fstat(fd, &st) ||
 	    !(f = fopen("/proc/self/maps", "r")))
 		return;
@@ -294,20 +314,141 @@ find_map(weft_store *s)
 	fclose(f);
 }
 
+/* Octets of this process's memory mapped from files (the keyring's map,
+ * the program and its libraries): the third field of /proc/self/statm,
+ * in pages.  0 when it cannot be read. */
+static uint64_t
+file_resident(void)
+{
+	char buf[128];
+	unsigned long size, resident, shared;
+	ssize_t n;
+	int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	if (sscanf(buf, "%lu %lu %lu", &size, &resident, &shared) != 3)
+		return 0;
+	return (uint64_t)shared * (uint64_t)sysconf(_SC_PAGESIZE);
+}
+
+/* Every BREATHE_EVERY reads of the map (a record of 64 KiB or more
+ * counts one more per 64 KiB), look at how much of it this
+ * process has mapped, and let go of it past MAP_BUDGET.  Letting go is
+ * cheap but every page read after it faults again (the inner pages of
+ * the B-trees first): a budget, rather than a fixed rhythm, lets it
+ * happen only when random lookups have spread over the file. */
+#define BREATHE_EVERY 64
+#define MAP_BUDGET ((uint64_t)64 << 20)
+
+static void
+breathe(weft_store *s, unsigned weight)
+{
+	unsigned before, after;
+	uint64_t now;
+
+	if (!s)
+		return;
+	after = __atomic_add_fetch(&s->calls, weight, __ATOMIC_RELAXED);
+	before = after - weight;
+	if (before / BREATHE_EVERY == after / BREATHE_EVERY)
+		return;
+	now = file_resident();
+	if (now > __atomic_load_n(&s->resident_base, __ATOMIC_RELAXED) +
+			  MAP_BUDGET)
+		weft_store_release_pages(s);
+}
+
+void
+weft_store_breathe(weft_store *s)
+{
+	breathe(s, 1);
+}
+
+void
+weft_txn_breathe(weft_txn *t)
+{
+	if (t)
+		weft_store_breathe(t->store);
+}
+
+/* At most this much of the map is kept mapped through releases. */
+#define KEEP_MAX ((uint64_t)16 << 20)
+
+static int
+keep_cmp(const void *a, const void *b)
+{
+	const struct keep_range *x = a, *y = b;
+
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+void
+weft_txn_keep_mapped(weft_txn *t, const void *p, size_t len)
+{
+	weft_store *s = t ? t->store : NULL;
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), lo, hi;
+
+	if (!s || !s->map || !len || (const uint8_t *)p < s->map ||
+	    (const uint8_t *)p >= s->map + MAP_SIZE)
+		return;
+	lo = (uintptr_t)p & ~(page - 1);
+	hi = ((uintptr_t)p + len + page - 1) & ~(page - 1);
+	pthread_mutex_lock(&s->keep_lock);
+	if (s->keep_bytes + (hi - lo) <= KEEP_MAX &&
+	    !weft_grow((void **)&s->keep, &s->keep_cap, s->nkeep + 1,
+		       sizeof *s->keep)) {
+		s->keep[s->nkeep].lo = lo;
+		s->keep[s->nkeep++].hi = hi;
+		s->keep_bytes += hi - lo;
+		qsort(s->keep, s->nkeep, sizeof *s->keep, keep_cmp);
+	}
+	pthread_mutex_unlock(&s->keep_lock);
+}
+
+static void
+keep_clear(weft_store *s)
+{
+	if (!s || !s->nkeep)
+		return;
+	pthread_mutex_lock(&s->keep_lock);
+	s->nkeep = 0;
+	s->keep_bytes = 0;
+	pthread_mutex_unlock(&s->keep_lock);
+}
+
 void
 weft_store_release_pages(weft_store *s)
 {
 	MDB_envinfo info;
 	MDB_stat st;
+	uintptr_t cur, end;
+	size_t i;
 
 	if (!s)
 		return;
-	if (!s->map_looked)
-		find_map(s);
 	if (!s->map || mdb_env_info(s->env, &info) || mdb_env_stat(s->env, &st))
 		return;
-	(void)madvise(s->map, ((size_t)info.me_last_pgno + 1) * st.ms_psize,
-		      MADV_DONTNEED);
+	cur = (uintptr_t)s->map;
+	end = cur + ((size_t)info.me_last_pgno + 1) * st.ms_psize;
+	pthread_mutex_lock(&s->keep_lock);
+	/* The gaps between the kept ranges (sorted; they may overlap). */
+	for (i = 0; i < s->nkeep && cur < end; i++) {
+		if (s->keep[i].lo > cur)
+			(void)madvise((void *)cur, (s->keep[i].lo < end ?
+					s->keep[i].lo : end) - cur,
+				      MADV_DONTNEED);
+		if (s->keep[i].hi > cur)
+			cur = s->keep[i].hi;
+	}
+	if (cur < end)
+		(void)madvise((void *)cur, end - cur, MADV_DONTNEED);
+	pthread_mutex_unlock(&s->keep_lock);
 }
 
 void
@@ -324,6 +465,7 @@ weft_txn_abort(weft_txn *t)
 		return;
 	if (t->txn)
 		mdb_txn_abort(t->txn);
+	keep_clear(t->store);
 	free(t);
 }
 
@@ -344,8 +486,14 @@ weft_store_get(weft_txn *t, int db, const void *key, size_t klen,
 	*vlen = 0;
 	if (!usable(t, db))
 		return WEFT_ERR(GPG_ERR_NOT_FOUND);
+	weft_store_breathe(t->store);
 	if ((rc = mdb_get(t->txn, t->store->dbi[db], &k, &v)))
 		return map_err(rc, NULL);
+	/* A large record (a well-known key's thousands of certifications)
+	 * weighs as many lookups as the folios it spans: its reader maps
+	 * them all. */
+	if (v.mv_size >= 65536)
+		breathe(t->store, (unsigned)(v.mv_size >> 16));
 	*val = v.mv_data;
 	*vlen = v.mv_size;
 	return 0;
@@ -362,6 +510,7 @@ weft_store_put(weft_txn *t, int db, const void *key, size_t klen,
 		return WEFT_ERR(GPG_ERR_EACCES);
 	if (klen == 0 || klen > 511)
 		return WEFT_ERR(GPG_ERR_TOO_LARGE);
+	weft_store_breathe(t->store);
 	rc = mdb_put(t->txn, t->store->dbi[db], &k, &v,
 		     (dbs[db].flags & MDB_DUPSORT) ? MDB_NODUPDATA : 0);
 	if (rc == MDB_KEYEXIST)
@@ -380,6 +529,7 @@ weft_store_del(weft_txn *t, int db, const void *key, size_t klen,
 		return WEFT_ERR(GPG_ERR_EACCES);
 	if (klen == 0 || klen > 511)
 		return 0;
+	weft_store_breathe(t->store);
 	rc = mdb_del(t->txn, t->store->dbi[db], &k, val ? &v : NULL);
 	if (rc == MDB_NOTFOUND)
 		return 0;
@@ -393,7 +543,6 @@ weft_store_each(weft_txn *t, int db, const void *key, size_t klen,
 	MDB_cursor *cur = NULL;
 	MDB_val k = { klen, (void *)key }, v;
 	MDB_cursor_op op;
-	size_t seen = 0;
 	int rc;
 	gpg_error_t err = 0;
 
@@ -415,8 +564,7 @@ weft_store_each(weft_txn *t, int db, const void *key, size_t klen,
 		if (key && !(dbs[db].flags & MDB_DUPSORT))
 			break; /* one value per key: MDB_NEXT_DUP would move on */
 		/* A walk over a whole database maps all of it otherwise. */
-		if (++seen % 1024 == 0)
-			weft_store_release_pages(t->store);
+		weft_store_breathe(t->store);
 		rc = mdb_cursor_get(cur, &k, &v, op);
 	}
 	mdb_cursor_close(cur);
@@ -450,6 +598,7 @@ weft_store_each_prefix(weft_txn *t, int db, const void *prefix, size_t plen,
 		if ((err = cb(opaque, k.mv_data, k.mv_size, v.mv_data,
 			      v.mv_size)))
 			break;
+		weft_store_breathe(t->store);
 		rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
 	}
 	mdb_cursor_close(cur);
@@ -482,6 +631,7 @@ weft_store_has(weft_txn *t, int db, const void *key, size_t klen,
 	}
 	if ((rc = mdb_cursor_open(t->txn, t->store->dbi[db], &cur)))
 		return map_err(rc, NULL);
+	weft_store_breathe(t->store);
 	rc = mdb_cursor_get(cur, &k, &v, MDB_GET_BOTH);
 	mdb_cursor_close(cur);
 	return map_err(rc, NULL);
@@ -520,33 +670,78 @@ get_be32(const uint8_t *p)
 	       ((uint32_t)p[2] << 8) | p[3];
 }
 
+/* Where a record's parts are: NSIGS states at VAL + REC_HEADER, the
+ * issuers table at *IOFF (*ILEN octets), the packets from *POFF on. */
+static gpg_error_t
+record_parts(const uint8_t *val, size_t vlen, size_t *nsigs, size_t *ioff,
+	     size_t *ilen, size_t *poff, weft_diag *diag)
+{
+	size_t off;
+
+	if (vlen < REC_HEADER + 4 || val[0] != REC_MAGIC0 ||
+	    val[1] != REC_MAGIC1 || val[2] != REC_FORMAT)
+		goto damaged;
+	*nsigs = get_be32(val + 4);
+	if (*nsigs > vlen - REC_HEADER - 4)
+		goto damaged;
+	off = REC_HEADER + *nsigs;
+	*ilen = get_be32(val + off);
+	off += 4;
+	if (*ilen > vlen - off)
+		goto damaged;
+	*ioff = off;
+	*poff = off + *ilen;
+	if (vlen == *poff)
+		return weft_diag_set(diag, WEFT_ERR(GPG_ERR_INV_DATA),
+				     "damaged certificate record (no packets)");
+	return 0;
+damaged:
+	return weft_diag_set(diag, WEFT_ERR(GPG_ERR_INV_DATA),
+			     "damaged certificate record");
+}
+
 gpg_error_t
 weft_store_cert_decode(const uint8_t *val, size_t vlen, weft_cert **out,
 		       weft_diag *diag)
 {
-	size_t nsigs, ilen, off;
+	size_t nsigs, ioff, ilen, poff;
+	gpg_error_t err;
 
 	*out = NULL;
-	if (vlen < REC_HEADER + 4 || val[0] != REC_MAGIC0 ||
-	    val[1] != REC_MAGIC1 || val[2] != REC_FORMAT)
-		goto damaged;
-	nsigs = get_be32(val + 4);
-	if (nsigs > vlen - REC_HEADER - 4)
-		goto damaged;
-	off = REC_HEADER + nsigs;
-	ilen = get_be32(val + off);
-	off += 4;
-	if (ilen > vlen - off)
-		goto damaged;
-	if (vlen == off + ilen)
-		return weft_diag_set(diag, WEFT_ERR(GPG_ERR_INV_DATA),
-				     "damaged certificate record (no packets)");
-	return weft_cert_from_bytes(out, val + off + ilen, vlen - off - ilen,
-				    val + REC_HEADER, nsigs, val + off, ilen,
+	if ((err = record_parts(val, vlen, &nsigs, &ioff, &ilen, &poff, diag)))
+		return err;
+	return weft_cert_from_bytes(out, val + poff, vlen - poff,
+				    val + REC_HEADER, nsigs, val + ioff, ilen,
 				    diag);
-damaged:
-	return weft_diag_set(diag, WEFT_ERR(GPG_ERR_INV_DATA),
-			     "damaged certificate record");
+}
+
+gpg_error_t
+weft_store_cert_load_primary(weft_txn *t, const uint8_t *fpr, size_t fpr_len,
+			     weft_cert **out, weft_diag *diag)
+{
+	const uint8_t *val;
+	size_t vlen, nsigs, ioff, ilen, poff;
+	weft_reader r;
+	weft_packet pkt;
+	gpg_error_t err;
+
+	*out = NULL;
+	if ((err = weft_store_get(t, WEFT_DB_CERTS, fpr, fpr_len, &val, &vlen)) ||
+	    (err = record_parts(val, vlen, &nsigs, &ioff, &ilen, &poff, diag)))
+		return err;
+	/* The packets are canonical: the primary key comes first, with a
+	 * definite length. */
+	weft_reader_init(&r, val + poff, vlen - poff);
+	memset(&pkt, 0, sizeof pkt);
+	if ((err = weft_packet_next(&r, &pkt, diag)))
+		return err;
+	if (pkt.owned || pkt.indeterminate) {
+		weft_packet_release(&pkt);
+		return weft_store_cert_decode(val, vlen, out, diag);
+	}
+	return weft_cert_from_bytes(out, val + poff,
+				    pkt.header_len + pkt.body_len, NULL, 0,
+				    NULL, 0, diag);
 }
 
 gpg_error_t

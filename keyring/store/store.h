@@ -91,6 +91,18 @@ void weft_txn_abort(weft_txn *t);
  * stay in the page cache); between the chunks of a large import. */
 void weft_store_release_pages(weft_store *s);
 void weft_txn_release_pages(weft_txn *t);           /* accepts NULL */
+/* Called on every read of the map (get, and each step of a walk); now
+ * and then it looks at how much of the keyring this process has mapped
+ * and lets go of it past a budget (64 MiB).  Long runs of lookups that
+ * do not go through weft_store_get may call it too.  Any thread. */
+void weft_store_breathe(weft_store *s);
+void weft_txn_breathe(weft_txn *t);                 /* accepts NULL */
+/* Keep the pages of P (LEN octets, in the map) mapped through releases
+ * until the transaction ends: the records a long question reads over and
+ * over (the trust roots' and introducers' summaries in weft check), which
+ * would otherwise be faulted in again after every release.  At most 16
+ * MiB in all; beyond that (or outside the map) it does nothing. */
+void weft_txn_keep_mapped(weft_txn *t, const void *p, size_t len);
 
 /* Raw access. */
 gpg_error_t weft_store_get(weft_txn *t, int db, const void *key, size_t klen,
@@ -130,6 +142,12 @@ gpg_error_t weft_store_count(weft_txn *t, int db, uint64_t *n);
 gpg_error_t weft_store_cert_load(weft_txn *t, const uint8_t *fpr,
 				 size_t fpr_len, weft_cert **out,
 				 weft_diag *diag);
+/* Load only its primary key (no user IDs, subkeys or signatures): what
+ * verifying a certification it made needs, without decoding the
+ * thousands of certifications a well-known key carries. */
+gpg_error_t weft_store_cert_load_primary(weft_txn *t, const uint8_t *fpr,
+					 size_t fpr_len, weft_cert **out,
+					 weft_diag *diag);
 /* Parse a stored record. */
 gpg_error_t weft_store_cert_decode(const uint8_t *val, size_t vlen,
 				   weft_cert **out, weft_diag *diag);

@@ -124,6 +124,18 @@ int cli_usage(cli *c, const command *cmd, const char *fmt, ...)
 
 /* Read a whole file ("-" = stdin) into memory.  Prints the error. */
 int cli_read_file(cli *c, const char *path, uint8_t **data, size_t *len);
+/* A regular file of more than CLI_MAP_MIN octets is mapped (read-only,
+ * private) rather than read: the engine can then let go of what it has
+ * read (weft_import_mapped).  Others are read as cli_read_file does.
+ * Prints the error. */
+#define CLI_MAP_MIN ((size_t)64 << 10)
+typedef struct cli_input {
+	uint8_t *data;
+	size_t len;
+	bool mapped;
+} cli_input;
+int cli_input_open(cli *c, const char *path, cli_input *in);
+void cli_input_close(cli_input *in);
 /* A stream reader (the engine's read callback) over the file descriptor
  * *(int *)OPAQUE: up to N octets, retried on EINTR; *GOT = 0 at the end. */
 gpg_error_t cli_fd_read(void *opaque, uint8_t *buf, size_t n, size_t *got);

@@ -1,6 +1,8 @@
 /* cmd-import.c - weft import [FILE...|-] */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -10,6 +12,27 @@ typedef struct import_run {
 	json *j;
 	uint64_t rejected;
 } import_run;
+
+/* A mapped input file that shrinks while it is read raises SIGBUS on
+ * the first page past its new end.  Say so and leave: the chunks
+ * committed before stay, the one in hand is never committed. */
+static const char *volatile mapped_name;
+
+static void
+on_sigbus(int sig)
+{
+	static const char a[] = "weft: ", b[] =
+		": the file shrank while it was read; keys stored before "
+		"are kept, import it again when it is whole\n";
+	const char *n = mapped_name;
+
+	(void)sig;
+	if (write(2, a, sizeof a - 1) < 0 ||
+	    (n && write(2, n, strlen(n)) < 0) ||
+	    write(2, b, sizeof b - 1) < 0)
+		_exit(EXIT_ERROR);
+	_exit(EXIT_ERROR);
+}
 
 static const char *
 status_name(weft_import_status st)
@@ -136,8 +159,8 @@ cmd_import(cli *c, const opt_result *r)
 	weft_import_stats st, total;
 	import_run run;
 	json j;
-	uint8_t *data;
-	size_t len;
+	cli_input in;
+	struct sigaction sa, old_sa;
 	gpg_error_t err;
 
 	memset(&total, 0, sizeof total);
@@ -151,7 +174,7 @@ cmd_import(cli *c, const opt_result *r)
 	for (i = 0; i < nfiles; i++) {
 		const char *name = strcmp(files[i], "-") ? files[i] : "stdin";
 
-		if ((frc = cli_read_file(c, files[i], &data, &len))) {
+		if ((frc = cli_input_open(c, files[i], &in))) {
 			rc = EXIT_ERROR;
 			continue;
 		}
@@ -159,8 +182,21 @@ cmd_import(cli *c, const opt_result *r)
 		run.c = c;
 		run.file = name;
 		run.j = c->json ? &j : NULL;
-		err = weft_import(c->ctx, data, len, name, on_event, &run, &st);
-		free(data);
+		if (in.mapped) {
+			mapped_name = name;
+			memset(&sa, 0, sizeof sa);
+			sa.sa_handler = on_sigbus;
+			sigemptyset(&sa.sa_mask);
+			sigaction(SIGBUS, &sa, &old_sa);
+			err = weft_import_mapped(c->ctx, in.data, in.len, name,
+						 on_event, &run, &st);
+			sigaction(SIGBUS, &old_sa, NULL);
+			mapped_name = NULL;
+		} else {
+			err = weft_import(c->ctx, in.data, in.len, name,
+					  on_event, &run, &st);
+		}
+		cli_input_close(&in);
 		cli_progress_done(c);
 		if (err) {
 			/* Damage inside the packets was already reported as a

@@ -1,8 +1,10 @@
 /* util.c - errors, reading input files, the progress bar. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -133,6 +135,41 @@ fail:
 	if (!is_stdin)
 		fclose(f);
 	return EXIT_ERROR;
+}
+
+int
+cli_input_open(cli *c, const char *path, cli_input *in)
+{
+	struct stat st;
+	void *p;
+	int fd;
+
+	memset(in, 0, sizeof *in);
+	if (strcmp(path, "-") && (fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+		if (!fstat(fd, &st) && S_ISREG(st.st_mode) &&
+		    (uint64_t)st.st_size > CLI_MAP_MIN &&
+		    (uint64_t)st.st_size < (uint64_t)2 << 30 &&
+		    (p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
+			      fd, 0)) != MAP_FAILED) {
+			close(fd);
+			in->data = p;
+			in->len = (size_t)st.st_size;
+			in->mapped = true;
+			return EXIT_OK;
+		}
+		close(fd);
+	}
+	return cli_read_file(c, path, &in->data, &in->len);
+}
+
+void
+cli_input_close(cli_input *in)
+{
+	if (in->mapped)
+		munmap(in->data, in->len);
+	else
+		free(in->data);
+	memset(in, 0, sizeof *in);
 }
 
 /* ---- progress ----------------------------------------------------------------- */
