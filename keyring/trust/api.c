@@ -80,11 +80,27 @@ source_get(void *opaque, const uint8_t *fpr, size_t len,
 	}
 	ss->held[ss->nheld++] = s;
 	*out = s;
-	/* Decoded: the pages read for it need not stay mapped (a search
-	 * loads thousands of summaries from all over the keyring). */
-	if (ss->nheld % 1024 == 0)
-		weft_txn_release_pages(ss->txn);
 	return 0;
+}
+
+static void
+source_idle(void *opaque)
+{
+	store_source *ss = opaque;
+
+	weft_txn_breathe(ss->txn);
+}
+
+static void
+source_keep(void *opaque, const uint8_t *fpr, size_t len)
+{
+	store_source *ss = opaque;
+	const uint8_t *rec;
+	size_t rlen;
+
+	if (!overlay_find(ss, fpr, len) &&
+	    !weft_store_summary_get(ss->txn, fpr, len, &rec, &rlen))
+		weft_txn_keep_mapped(ss->txn, rec, rlen);
 }
 
 static void
@@ -93,6 +109,8 @@ source_init(store_source *ss, weft_txn *txn)
 	memset(ss, 0, sizeof *ss);
 	ss->src.opaque = ss;
 	ss->src.get = source_get;
+	ss->src.idle = source_idle;
+	ss->src.keep = source_keep;
 	ss->txn = txn;
 }
 
@@ -1109,10 +1127,27 @@ all_bindings(question *q, const char *pattern, weft_binding_list *l,
 	if ((err = weft_store_each(q->txn, WEFT_DB_TNODES, NULL, 0,
 				   add_key_to_set, &set)))
 		goto leave;
+	/* Every node, then which of them a root reaches: a search per
+	 * binding then walks only the part of the web that can carry a path
+	 * (without it, each search walked all the trust signatures behind
+	 * its target, roots or not, and check grew faster than the web). */
+	if (!q->gnupg && !pattern) {
+		for (i = 0; i < set.n && !err; i++) {
+			err = q_node(q, set.v[i] + 1, set.v[i][0], &node);
+			if (gpg_err_code(err) == GPG_ERR_NOT_FOUND)
+				err = 0;
+			weft_txn_breathe(q->txn);
+		}
+		if (err || (err = weft_network_reach(q->net)))
+			goto leave;
+	}
 	for (i = 0; i < set.n && !err; i++) {
 		const weft_summary *s;
 
 		weft_ctx__progress(q->ctx, "authenticating", i, set.n);
+		/* The summaries point into the map; what a search read of it
+		 * need not stay mapped. */
+		weft_txn_breathe(q->txn);
 		if (stats)
 			stats->keys++;
 		err = q_node(q, set.v[i] + 1, set.v[i][0], &node);

@@ -63,6 +63,10 @@ struct weft_network {
 	uint32_t *roots;         /* the nodes with a root amount, ascending
 				    (fixed once the network is made) */
 	size_t nroots;
+	uint8_t *reach;          /* weft_network_reach: 1 for the nodes a
+				    path from a root can pass through; NULL
+				    when not computed */
+	size_t nreach;           /* nodes it covers (later ones: maybe) */
 	weft_scratch scratch;    /* for the searches (wot.c) */
 };
 
@@ -576,6 +580,99 @@ weft_network_new(weft_network **out, const weft_tsource *src, uint32_t t,
 	return 0;
 }
 
+/* The nodes a path from a root can pass through, short of its target:
+ * every hop but the last is a trust signature (depth 1 or more), so they
+ * are the roots and the nodes that chains of trust signatures lead to
+ * from a root.  The edges followed here are all the incoming edges of
+ * depth 1 or more (weft_network__tredges), whatever their amount,
+ * regexes or what the depth left by the chain allows: more than any
+ * search may use, never less.  A search from a target then leaves out
+ * certifiers that no root reaches, and what lies behind them (which no
+ * root reaches either: a trust signature by a reached key would reach
+ * it), without changing any answer.  Needs every node's edges: for the
+ * questions over every binding, after loading every node. */
+gpg_error_t
+weft_network_reach(weft_network *n)
+{
+	size_t nn = n->nnodes, i, k, ne = 0, head = 0, tail = 0;
+	uint32_t *start = NULL, *adj = NULL, *queue = NULL, *fill = NULL;
+	uint8_t *reach = NULL;
+	const uint32_t *te;
+	size_t nte;
+	gpg_error_t err = 0;
+
+	if (n->flags & WEFT_NET_GOSSIP)
+		return 0;
+	/* Every node's edges first (this may add nodes: issuers). */
+	for (i = 0; i < n->nnodes; i++) {
+		if ((err = weft_network__tredges(n, (uint32_t)i, &te, &nte)))
+			return err;
+		if (n->src->idle)
+			n->src->idle(n->src->opaque);
+	}
+	nn = n->nnodes;
+	for (i = 0; i < nn; i++)
+		ne += n->nodes[i].ntredges;
+	start = calloc(nn + 1, sizeof *start);
+	fill = calloc(nn + 1, sizeof *fill);
+	adj = malloc((ne ? ne : 1) * sizeof *adj);
+	queue = malloc((nn ? nn : 1) * sizeof *queue);
+	reach = calloc(nn ? nn : 1, 1);
+	if (!start || !fill || !adj || !queue || !reach) {
+		err = WEFT_ERR(GPG_ERR_ENOMEM);
+		goto leave;
+	}
+	/* Outgoing trust edges, issuer by issuer. */
+	for (i = 0; i < nn; i++)
+		for (k = 0; k < n->nodes[i].ntredges; k++)
+			start[n->edges[n->nodes[i].tredges[k]].issuer + 1]++;
+	for (i = 0; i < nn; i++)
+		start[i + 1] += start[i];
+	for (i = 0; i < nn; i++)
+		for (k = 0; k < n->nodes[i].ntredges; k++) {
+			uint32_t is = n->edges[n->nodes[i].tredges[k]].issuer;
+
+			adj[start[is] + fill[is]++] = (uint32_t)i;
+		}
+	for (i = 0; i < n->nroots; i++)
+		if (n->roots[i] < nn && !reach[n->roots[i]]) {
+			reach[n->roots[i]] = 1;
+			queue[tail++] = n->roots[i];
+		}
+	while (head < tail) {
+		uint32_t v = queue[head++];
+
+		for (k = start[v]; k < start[v + 1]; k++)
+			if (!reach[adj[k]]) {
+				reach[adj[k]] = 1;
+				queue[tail++] = adj[k];
+			}
+	}
+	/* What every search reads: the summaries of the nodes that carry
+	 * paths (roots first: the queue is in the order they were
+	 * reached). */
+	for (i = 0; n->src->keep && i < tail; i++)
+		n->src->keep(n->src->opaque, n->nodes[queue[i]].fpr,
+			     n->nodes[queue[i]].fpr_len);
+	free(n->reach);
+	n->reach = reach;
+	n->nreach = nn;
+	reach = NULL;
+leave:
+	free(start);
+	free(fill);
+	free(adj);
+	free(queue);
+	free(reach);
+	return err;
+}
+
+bool
+weft_network__may_carry(weft_network *n, uint32_t i)
+{
+	return !n->reach || i >= n->nreach || n->reach[i];
+}
+
 const uint32_t *
 weft_network__roots(weft_network *n, size_t *count)
 {
@@ -598,6 +695,7 @@ weft_network_free(weft_network *n)
 	free(n->table);
 	free(n->edges);
 	free(n->roots);
+	free(n->reach);
 	free(n->scratch.stamp);
 	free(n->scratch.next);
 	free(n);

@@ -23,6 +23,9 @@ weft_tedge *weft_network__edge(weft_network *n, uint32_t e);
 unsigned weft_network__flags(weft_network *n);
 uint32_t weft_network__time(weft_network *n);
 size_t weft_network__nnodes(weft_network *n);
+/* Can node I be on a path from a root, short of its target?  (Always
+ * true until weft_network_reach has run.) */
+bool weft_network__may_carry(weft_network *n, uint32_t i);
 /* The nodes with a root amount, in ascending order (*COUNT of them). */
 const uint32_t *weft_network__roots(weft_network *n, size_t *count);
 

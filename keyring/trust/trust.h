@@ -29,6 +29,13 @@ typedef struct weft_tsource {
 	void *opaque;
 	gpg_error_t (*get)(void *opaque, const uint8_t *fpr, size_t len,
 			   const weft_summary **out);
+	/* Optional: called now and then during long walks over every node
+	 * (the store's source lets go of the keyring pages it has mapped:
+	 * summaries point into them). */
+	void (*idle)(void *opaque);
+	/* Optional: the summary of FPR will be read over and over (a root or
+	 * an introducer): keep it at hand. */
+	void (*keep)(void *opaque, const uint8_t *fpr, size_t len);
 } weft_tsource;
 
 #define WEFT_FULL 120
@@ -84,6 +91,11 @@ gpg_error_t weft_network_new(weft_network **out, const weft_tsource *src,
 			     uint32_t t, const weft_troot *roots, size_t nroots,
 			     unsigned flags);
 void weft_network_free(weft_network *n);
+/* For questions over every binding: work out, once, which nodes a path
+ * from a root can pass through, so that each search leaves the others
+ * out (network.c says why no answer changes).  Computes the edges of
+ * every node in the network; load them all first. */
+gpg_error_t weft_network_reach(weft_network *n);
 
 /* Node index of FPR (loading it); GPG_ERR_NOT_FOUND when the certificate
  * is unknown or not valid at the reference time. */

@@ -329,10 +329,15 @@ propagate(search *s)
 		for (k = 0; k < nre; k++) {
 			const weft_tedge *e = weft_network__edge(n, re[k]);
 			uint32_t issuer = e->issuer;
-			int a = usable(s, issuer, e->target, e->amount);
-			int d = edge_depth(s, e);
+			int a, d;
 			cost prop, cur;
 
+			/* No root reaches it: nothing behind it can lead
+			 * to one (weft_network_reach). */
+			if (!weft_network__may_carry(n, issuer))
+				continue;
+			a = usable(s, issuer, e->target, e->amount);
+			d = edge_depth(s, e);
 			if (a == 0)
 				continue;
 			if (!s->self_signed && signee == s->target &&

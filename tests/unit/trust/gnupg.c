@@ -272,7 +272,7 @@ fake_get(void *opaque, const uint8_t *fpr, size_t len,
 static gpg_error_t
 w_run_at(uint32_t t, int marginals, int completes, int depth, int level)
 {
-	weft_tsource src = { NULL, fake_get };
+	weft_tsource src = { NULL, fake_get, NULL, NULL };
 	weft_troot all[MAXK];
 	weft_gnupg_params p = { marginals, completes, depth, level };
 	size_t i;
@@ -895,7 +895,7 @@ bad_params(void)
 static void
 source_gaps(void)
 {
-	weft_tsource src = { NULL, fake_get };
+	weft_tsource src = { NULL, fake_get, NULL, NULL };
 	weft_troot all[3];
 	int u, a;
 
@@ -1058,7 +1058,7 @@ unescape(const char *s, char *out)
 static void
 web(void)
 {
-	weft_tsource src = { NULL, file_get };
+	weft_tsource src = { NULL, file_get, NULL, NULL };
 	weft_troot all[128];
 	weft_gnupg_owner owners[128];
 	size_t nowners = 0, i, len, nparams = 0, nkeys = 0, nuids = 0;
