@@ -156,14 +156,14 @@ add_sig(weft_cert *c, weft_sigvec *v, const uint8_t *body, size_t len,
 
 	if (out)
 		*out = NULL;
-	if ((err = weft_pkt_sig_parse(&sig, body, len, diag)))
+	/* Parsed over the copy, so every pointer is ours and what was
+	 * checked is what is kept (the input may be a file's map, which
+	 * another program could rewrite meanwhile). */
+	if ((err = weft_cert__keep(c, body, len, &copy)) ||
+	    (err = weft_pkt_sig_parse(&sig, copy, len, diag)) ||
+	    (err = sigvec_push(v, &rec)))
 		return err;
-	if ((err = weft_cert__keep(c, body, len, &copy)))
-		return err;
-	if ((err = sigvec_push(v, &rec)))
-		return err;
-	/* Re-parse over the copy so every pointer is ours. */
-	weft_pkt_sig_parse(&rec->sig, copy, len, NULL);
+	rec->sig = sig;
 	rec->state = state;
 	rec->self = names_primary(c, &rec->sig);
 	if (out)

@@ -245,8 +245,9 @@ weft_import__input_release(import *im, const uint8_t *upto, bool always)
 		return;
 	if (!upto)
 		end = im->map_len;
-	else if (upto >= im->map && upto <= im->map + im->map_len)
-		end = (size_t)(upto - im->map);
+	else if ((uintptr_t)upto >= (uintptr_t)im->map &&
+		 (uintptr_t)upto <= (uintptr_t)im->map + im->map_len)
+		end = (size_t)((uintptr_t)upto - (uintptr_t)im->map);
 	else
 		return; /* not in the map: a decoded armor block */
 	end -= end % page;

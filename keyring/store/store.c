@@ -359,9 +359,18 @@ breathe(weft_store *s, unsigned weight)
 	if (before / BREATHE_EVERY == after / BREATHE_EVERY)
 		return;
 	now = file_resident();
-	if (now > __atomic_load_n(&s->resident_base, __ATOMIC_RELAXED) +
+	if (now <= __atomic_load_n(&s->resident_base, __ATOMIC_RELAXED) +
 			  MAP_BUDGET)
-		weft_store_release_pages(s);
+		return;
+	weft_store_release_pages(s);
+	/* What a release cannot let go of (another file this process maps,
+	 * such as a large import's input, or the kept ranges) raises the
+	 * floor: otherwise every check would release again. */
+	now = file_resident();
+	if (now > __atomic_load_n(&s->resident_base, __ATOMIC_RELAXED) +
+			  MAP_BUDGET / 2)
+		__atomic_store_n(&s->resident_base, now - MAP_BUDGET / 2,
+				 __ATOMIC_RELAXED);
 }
 
 void
@@ -394,8 +403,8 @@ weft_txn_keep_mapped(weft_txn *t, const void *p, size_t len)
 	weft_store *s = t ? t->store : NULL;
 	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), lo, hi;
 
-	if (!s || !s->map || !len || (const uint8_t *)p < s->map ||
-	    (const uint8_t *)p >= s->map + MAP_SIZE)
+	if (!s || !s->map || !len || (uintptr_t)p < (uintptr_t)s->map ||
+	    (uintptr_t)p >= (uintptr_t)s->map + MAP_SIZE)
 		return;
 	lo = (uintptr_t)p & ~(page - 1);
 	hi = ((uintptr_t)p + len + page - 1) & ~(page - 1);
@@ -414,7 +423,7 @@ weft_txn_keep_mapped(weft_txn *t, const void *p, size_t len)
 static void
 keep_clear(weft_store *s)
 {
-	if (!s || !s->nkeep)
+	if (!s)
 		return;
 	pthread_mutex_lock(&s->keep_lock);
 	s->nkeep = 0;

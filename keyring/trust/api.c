@@ -1131,7 +1131,7 @@ all_bindings(question *q, const char *pattern, weft_binding_list *l,
 	 * binding then walks only the part of the web that can carry a path
 	 * (without it, each search walked all the trust signatures behind
 	 * its target, roots or not, and check grew faster than the web). */
-	if (!q->gnupg && !pattern) {
+	if (!q->gnupg && !pattern && !(q->flags & WEFT_TRUST_GOSSIP)) {
 		for (i = 0; i < set.n && !err; i++) {
 			err = q_node(q, set.v[i] + 1, set.v[i][0], &node);
 			if (gpg_err_code(err) == GPG_ERR_NOT_FOUND)

@@ -15,20 +15,28 @@ typedef struct import_run {
 
 /* A mapped input file that shrinks while it is read raises SIGBUS on
  * the first page past its new end.  Say so and leave: the chunks
- * committed before stay, the one in hand is never committed. */
+ * committed before stay, the one in hand is never committed.  A SIGBUS
+ * elsewhere (the keyring's map on a failing disk) is not ours: it gets
+ * the default action. */
 static const char *volatile mapped_name;
+static const uint8_t *volatile mapped_lo, *volatile mapped_hi;
 
 static void
-on_sigbus(int sig)
+on_sigbus(int sig, siginfo_t *si, void *uctx)
 {
 	static const char a[] = "weft: ", b[] =
 		": the file shrank while it was read; keys stored before "
 		"are kept, import it again when it is whole\n";
 	const char *n = mapped_name;
+	uintptr_t at = (uintptr_t)si->si_addr;
 
-	(void)sig;
-	if (write(2, a, sizeof a - 1) < 0 ||
-	    (n && write(2, n, strlen(n)) < 0) ||
+	(void)uctx;
+	if (!n || at < (uintptr_t)mapped_lo || at >= (uintptr_t)mapped_hi) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
+	if (write(2, a, sizeof a - 1) < 0 || write(2, n, strlen(n)) < 0 ||
 	    write(2, b, sizeof b - 1) < 0)
 		_exit(EXIT_ERROR);
 	_exit(EXIT_ERROR);
@@ -183,14 +191,20 @@ cmd_import(cli *c, const opt_result *r)
 		run.file = name;
 		run.j = c->json ? &j : NULL;
 		if (in.mapped) {
+			bool caught;
+
 			mapped_name = name;
+			mapped_lo = in.data;
+			mapped_hi = in.data + in.len;
 			memset(&sa, 0, sizeof sa);
-			sa.sa_handler = on_sigbus;
+			sa.sa_sigaction = on_sigbus;
+			sa.sa_flags = SA_SIGINFO;
 			sigemptyset(&sa.sa_mask);
-			sigaction(SIGBUS, &sa, &old_sa);
+			caught = !sigaction(SIGBUS, &sa, &old_sa);
 			err = weft_import_mapped(c->ctx, in.data, in.len, name,
 						 on_event, &run, &st);
-			sigaction(SIGBUS, &old_sa, NULL);
+			if (caught)
+				sigaction(SIGBUS, &old_sa, NULL);
 			mapped_name = NULL;
 		} else {
 			err = weft_import(c->ctx, in.data, in.len, name,

@@ -145,7 +145,10 @@ cli_input_open(cli *c, const char *path, cli_input *in)
 	int fd;
 
 	memset(in, 0, sizeof *in);
-	if (strcmp(path, "-") && (fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+	/* stat first: opening a FIFO twice would lose its writer. */
+	if (strcmp(path, "-") && !stat(path, &st) && S_ISREG(st.st_mode) &&
+	    (uint64_t)st.st_size > CLI_MAP_MIN &&
+	    (fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) >= 0) {
 		if (!fstat(fd, &st) && S_ISREG(st.st_mode) &&
 		    (uint64_t)st.st_size > CLI_MAP_MIN &&
 		    (uint64_t)st.st_size < (uint64_t)2 << 30 &&

@@ -32,6 +32,8 @@
 #     file): truncated after the first chunk was committed, the import
 #     stops with exit 2 and a one-line error naming the file, fsck
 #     passes and the keyring holds whole chunks.
+#  7. The web through a named pipe: imported whole (weft must not open
+#     it twice to find out it is not a regular file).
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 GEN=$here/../bench/genkeyring.py
@@ -333,4 +335,12 @@ if [ "$shrunk" = 1 ]; then
 else
 	pass "S: SKIPPED: in $tries attempts the import ended before the file was truncated"
 fi
+
+# --- 7. a named pipe (not mapped, opened once) --------------------------------
+mkfifo "$T/pipe"
+cat "$T/web.pgp" >"$T/pipe" &
+WK "$T/P" -q import "$T/pipe" >/dev/null 2>&1
+check_eq "P: import from a named pipe: exit 0" "$?" 0
+wait
+check_eq "P: every key of the pipe" "$(count "$T/P")" "$NKEYS"
 finish
