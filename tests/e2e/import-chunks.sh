@@ -205,6 +205,14 @@ check_diff "C: export byte-identical to A" "$T/a.exp" "$T/c.exp"
 check_diff "C: show --json of every key identical to A" "$T/a.show" "$T/c.show"
 check_diff "C: check --json identical to A" "$T/a.check" "$T/c.check"
 
+# wait_chunk HOME PID: until HOME holds a chunk's keys or PID has ended
+wait_chunk() {
+	while kill -0 "$2" 2>/dev/null; do
+		[ "$(count "$1")" -ge "$N" ] && break
+		sleep 0.02
+	done
+}
+
 # --- 4. killed after the first chunk ------------------------------------------------
 # Start the import, poll the key count, SIGKILL it as soon as a chunk is
 # there.  The kill is "mid-import" when weft was still running and the
@@ -216,10 +224,7 @@ for tries in 1 2 3; do
 	rm -rf "$D"
 	"$WEFT" --home "$D" -q import "$T/web.pgp" >/dev/null 2>&1 &
 	pid=$!
-	while kill -0 "$pid" 2>/dev/null; do
-		[ "$(count "$D")" -ge "$N" ] && break
-		sleep 0.02
-	done
+	wait_chunk "$D" "$pid"
 	killed=0
 	kill -9 "$pid" 2>/dev/null && killed=1
 	wait "$pid" 2>/dev/null
@@ -308,10 +313,7 @@ for tries in 1 2 3; do
 	cp "$T/web.pgp" "$T/shrink.pgp"
 	"$WEFT" --home "$S" -q import "$T/shrink.pgp" >"$T/shrink.out" 2>"$T/shrink.err" &
 	pid=$!
-	while kill -0 "$pid" 2>/dev/null; do
-		[ "$(count "$S")" -ge "$N" ] && break
-		sleep 0.02
-	done
+	wait_chunk "$S" "$pid"
 	running=0
 	kill -0 "$pid" 2>/dev/null && running=1
 	: >"$T/shrink.pgp"
