@@ -208,4 +208,26 @@ weft_rev_kind weft_summary_revocation(const weft_summary *s, uint32_t x,
 const weft_tbytes *weft_summary_issuer(const weft_summary *s,
 				       const weft_tsig *sig);
 
+/* A certificate's state, for asking several questions of it: each
+ * weft_cert_*_state summarises the whole certificate anew (describing a
+ * key with three user IDs did it six times).  Open once, ask, close. */
+typedef struct weft_cert_view {
+	const weft_cert *c;
+	weft_buf buf;
+	weft_summary s;
+	bool ok;                       /* else every state is empty */
+} weft_cert_view;
+
+void weft_cert_view_open(weft_cert_view *v, const weft_cert *c);
+void weft_cert_view_close(weft_cert_view *v);
+void weft_cert_view_uid_state(const weft_cert_view *v, const weft_uidrec *u,
+			      uint32_t t, weft_binding_state *out);
+void weft_cert_view_primary_state(const weft_cert_view *v, uint32_t t,
+				  weft_key_state *out);
+void weft_cert_view_subkey_state(const weft_cert_view *v,
+				 const weft_keyrec *k, uint32_t t,
+				 weft_key_state *out);
+const weft_uidrec *weft_cert_view_primary_uid(const weft_cert_view *v,
+					      uint32_t t);
+
 #endif /* WEFT_CERT_SUMMARY_H */

@@ -366,35 +366,29 @@ weft_revocation_is_hard(const weft_pkt_sig *rev)
 
 /* ---- state at a reference time: summary.c answers, these map back -------- */
 
-/* The summary of C and the record behind each of its signatures. */
-typedef struct mapped {
-	weft_buf buf;
-	weft_summary s;
-	bool ok;
-} mapped;
-
-static void
-map_open(mapped *m, const weft_cert *c)
+void
+weft_cert_view_open(weft_cert_view *v, const weft_cert *c)
 {
-	weft_buf_init(&m->buf);
-	m->ok = weft_summary_of(c, &m->buf, &m->s) == 0;
+	v->c = c;
+	weft_buf_init(&v->buf);
+	v->ok = weft_summary_of(c, &v->buf, &v->s) == 0;
 }
 
-static void
-map_close(mapped *m)
+void
+weft_cert_view_close(weft_cert_view *v)
 {
-	weft_summary_free(&m->s);
-	weft_buf_free(&m->buf);
+	weft_summary_free(&v->s);
+	weft_buf_free(&v->buf);
 }
 
 static const weft_sigrec *
-rec_of(const mapped *m, const weft_tsig *t)
+rec_of(const weft_cert_view *m, const weft_tsig *t)
 {
 	return t ? m->s.recs[t - m->s.sigs] : NULL;
 }
 
 static void
-to_binding_state(const mapped *m, const weft_tstate *ts,
+to_binding_state(const weft_cert_view *m, const weft_tstate *ts,
 		 weft_binding_state *out)
 {
 	out->binding = rec_of(m, ts->binding);
@@ -407,7 +401,7 @@ to_binding_state(const mapped *m, const weft_tstate *ts,
 }
 
 static void
-to_key_state(const mapped *m, const weft_tkey_state *ts, weft_key_state *out)
+to_key_state(const weft_cert_view *m, const weft_tkey_state *ts, weft_key_state *out)
 {
 	to_binding_state(m, &ts->b, &out->b);
 	out->created = ts->created;
@@ -418,62 +412,95 @@ to_key_state(const mapped *m, const weft_tkey_state *ts, weft_key_state *out)
 }
 
 void
-weft_cert_uid_state(const weft_cert *c, const weft_uidrec *u, uint32_t t,
-		    weft_binding_state *out)
+weft_cert_view_uid_state(const weft_cert_view *v, const weft_uidrec *u,
+			 uint32_t t, weft_binding_state *out)
 {
-	mapped m;
 	weft_tstate ts;
 
 	memset(out, 0, sizeof *out);
-	map_open(&m, c);
-	if (m.ok) {
-		weft_summary_uid_state(&m.s, (size_t)(u - c->uids), t, t, &ts);
-		to_binding_state(&m, &ts, out);
+	if (v->ok) {
+		weft_summary_uid_state(&v->s, (size_t)(u - v->c->uids), t, t,
+				       &ts);
+		to_binding_state(v, &ts, out);
 	}
-	map_close(&m);
+}
+
+const weft_uidrec *
+weft_cert_view_primary_uid(const weft_cert_view *v, uint32_t t)
+{
+	int i = v->ok ? weft_summary_primary_uid(&v->s, t, t) : -1;
+
+	return i < 0 ? NULL : &v->c->uids[i];
+}
+
+void
+weft_cert_view_primary_state(const weft_cert_view *v, uint32_t t,
+			     weft_key_state *out)
+{
+	weft_tkey_state ts;
+
+	memset(out, 0, sizeof *out);
+	if (v->ok) {
+		weft_summary_primary_state(&v->s, t, t, &ts);
+		to_key_state(v, &ts, out);
+	}
+}
+
+void
+weft_cert_view_subkey_state(const weft_cert_view *v, const weft_keyrec *k,
+			    uint32_t t, weft_key_state *out)
+{
+	weft_tkey_state ts;
+
+	memset(out, 0, sizeof *out);
+	if (v->ok) {
+		weft_summary_subkey_state(&v->s, (size_t)(k - v->c->subkeys),
+					  t, t, &ts);
+		to_key_state(v, &ts, out);
+	}
+}
+
+/* One question each: the view for it alone. */
+void
+weft_cert_uid_state(const weft_cert *c, const weft_uidrec *u, uint32_t t,
+		    weft_binding_state *out)
+{
+	weft_cert_view v;
+
+	weft_cert_view_open(&v, c);
+	weft_cert_view_uid_state(&v, u, t, out);
+	weft_cert_view_close(&v);
 }
 
 const weft_uidrec *
 weft_cert_primary_uid(const weft_cert *c, uint32_t t)
 {
-	mapped m;
-	int i = -1;
+	weft_cert_view v;
+	const weft_uidrec *u;
 
-	map_open(&m, c);
-	if (m.ok)
-		i = weft_summary_primary_uid(&m.s, t, t);
-	map_close(&m);
-	return i < 0 ? NULL : &c->uids[i];
+	weft_cert_view_open(&v, c);
+	u = weft_cert_view_primary_uid(&v, t);
+	weft_cert_view_close(&v);
+	return u;
 }
 
 void
 weft_cert_primary_state(const weft_cert *c, uint32_t t, weft_key_state *out)
 {
-	mapped m;
-	weft_tkey_state ts;
+	weft_cert_view v;
 
-	memset(out, 0, sizeof *out);
-	map_open(&m, c);
-	if (m.ok) {
-		weft_summary_primary_state(&m.s, t, t, &ts);
-		to_key_state(&m, &ts, out);
-	}
-	map_close(&m);
+	weft_cert_view_open(&v, c);
+	weft_cert_view_primary_state(&v, t, out);
+	weft_cert_view_close(&v);
 }
 
 void
 weft_cert_subkey_state(const weft_cert *c, const weft_keyrec *k, uint32_t t,
 		       weft_key_state *out)
 {
-	mapped m;
-	weft_tkey_state ts;
+	weft_cert_view v;
 
-	memset(out, 0, sizeof *out);
-	map_open(&m, c);
-	if (m.ok) {
-		weft_summary_subkey_state(&m.s, (size_t)(k - c->subkeys), t, t,
-					  &ts);
-		to_key_state(&m, &ts, out);
-	}
-	map_close(&m);
+	weft_cert_view_open(&v, c);
+	weft_cert_view_subkey_state(&v, k, t, out);
+	weft_cert_view_close(&v);
 }

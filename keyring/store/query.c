@@ -6,6 +6,7 @@
 #include "../ctx.h"
 #include "../util/mem.h"
 #include "../util/text.h"
+#include "../cert/summary.h"
 
 /* ---- sets of fingerprints -------------------------------------------------- */
 
@@ -384,7 +385,7 @@ binding_validity(bool revoked, bool expired)
 }
 
 static gpg_error_t
-describe_uid(weft_uid_info *ui, const weft_cert *c, const weft_uidrec *u,
+describe_uid(weft_uid_info *ui, const weft_cert_view *v, const weft_uidrec *u,
 	     const weft_key_state *ks, uint32_t t, unsigned flags,
 	     issuer_cache *ic)
 {
@@ -392,7 +393,7 @@ describe_uid(weft_uid_info *ui, const weft_cert *c, const weft_uidrec *u,
 	char email[256];
 	char tmp[64];
 
-	weft_cert_uid_state(c, u, t, &st);
+	weft_cert_view_uid_state(v, u, t, &st);
 	if (u->tag == WEFT_PKT_USER_ATTR) {
 		ui->is_attribute = true;
 		snprintf(tmp, sizeof tmp, "[attribute of %zu bytes]", u->len);
@@ -420,9 +421,10 @@ describe_uid(weft_uid_info *ui, const weft_cert *c, const weft_uidrec *u,
 }
 
 static gpg_error_t
-describe(weft_key_info *ki, const weft_cert *c, uint32_t t, unsigned flags,
-	 issuer_cache *ic)
+describe_view(weft_key_info *ki, const weft_cert_view *v, uint32_t t,
+	      unsigned flags, issuer_cache *ic)
 {
+	const weft_cert *c = v->c;
 	weft_key_state ks, ss;
 	const weft_uidrec *pu;
 	size_t i, n;
@@ -430,7 +432,7 @@ describe(weft_key_info *ki, const weft_cert *c, uint32_t t, unsigned flags,
 
 	describe_key(&c->primary, ki->fpr, ki->keyid, &ki->version, &ki->algo,
 		     &ki->pk_algo, &ki->bits, &ki->curve);
-	weft_cert_primary_state(c, t, &ks);
+	weft_cert_view_primary_state(v, t, &ks);
 	ki->created = ks.created;
 	ki->expires = ks.expires;
 	ki->expired = ks.expired;
@@ -448,14 +450,14 @@ describe(weft_key_info *ki, const weft_cert *c, uint32_t t, unsigned flags,
 	else if (!ks.b.policy_ok)
 		ki->policy = weft_policy_hash_reason(ks.b.binding->sig.hash_algo);
 
-	pu = weft_cert_primary_uid(c, t);
+	pu = weft_cert_view_primary_uid(v, t);
 	if (c->nuids) {
 		ki->uids = calloc(c->nuids, sizeof *ki->uids);
 		if (!ki->uids)
 			return WEFT_ERR(GPG_ERR_ENOMEM);
 	}
 	n = 0;
-	if (pu && (err = describe_uid(&ki->uids[n++], c, pu, &ks, t, flags,
+	if (pu && (err = describe_uid(&ki->uids[n++], v, pu, &ks, t, flags,
 				      ic)))
 		return err;
 	if (pu)
@@ -463,7 +465,7 @@ describe(weft_key_info *ki, const weft_cert *c, uint32_t t, unsigned flags,
 	for (i = 0; i < c->nuids; i++) {
 		if (&c->uids[i] == pu)
 			continue;
-		if ((err = describe_uid(&ki->uids[n++], c, &c->uids[i], &ks, t,
+		if ((err = describe_uid(&ki->uids[n++], v, &c->uids[i], &ks, t,
 					flags, ic)))
 			return err;
 	}
@@ -488,7 +490,7 @@ describe(weft_key_info *ki, const weft_cert *c, uint32_t t, unsigned flags,
 
 		describe_key(&c->subkeys[i], si->fpr, si->keyid, &si->version,
 			     &si->algo, &si->pk_algo, &si->bits, &si->curve);
-		weft_cert_subkey_state(c, &c->subkeys[i], t, &ss);
+		weft_cert_view_subkey_state(v, &c->subkeys[i], t, &ss);
 		si->created = ss.created;
 		si->expires = ss.expires;
 		/* A subkey of an expired or revoked key is too (gpg and
@@ -504,6 +506,19 @@ describe(weft_key_info *ki, const weft_cert *c, uint32_t t, unsigned flags,
 		ki->nsubkeys++;
 	}
 	return 0;
+}
+
+static gpg_error_t
+describe(weft_key_info *ki, const weft_cert *c, uint32_t t, unsigned flags,
+	 issuer_cache *ic)
+{
+	weft_cert_view v;
+	gpg_error_t err;
+
+	weft_cert_view_open(&v, c);
+	err = describe_view(ki, &v, t, flags, ic);
+	weft_cert_view_close(&v);
+	return err;
 }
 
 static void
@@ -541,12 +556,11 @@ weft_key_list_free(weft_key_list *l)
 }
 
 gpg_error_t
-weft_store__keys_find(weft_ctx *ctx, const char *query, unsigned flags,
-		      weft_key_list **out)
+weft_store__keys_each(weft_ctx *ctx, weft_txn *txn, const char *query,
+		      unsigned flags, weft_store__key_fn fn, void *arg)
 {
-	weft_txn *txn = NULL;
 	weft_fprset set = { NULL, 0, 0 };
-	weft_key_list *l;
+	weft_key_info ki;
 	weft_cert *c;
 	issuer_cache ic;
 	weft_diag d;
@@ -554,23 +568,13 @@ weft_store__keys_find(weft_ctx *ctx, const char *query, unsigned flags,
 	size_t i;
 	gpg_error_t err;
 
-	*out = NULL;
 	ctx->error[0] = 0;
 	memset(&ic, 0, sizeof ic);
-	l = calloc(1, sizeof *l);
-	if (!l)
-		return WEFT_ERR(GPG_ERR_ENOMEM);
-	if ((err = weft_ctx__txn(ctx, false, &txn)))
-		goto leave;
 	ic.txn = txn;
 	ic.now = now;
 	if ((err = weft_query_resolve(txn, query, flags, &set)))
 		goto leave;
 	weft_fprset_sort(&set);
-	if (set.n && !(l->keys = calloc(set.n, sizeof *l->keys))) {
-		err = WEFT_ERR(GPG_ERR_ENOMEM);
-		goto leave;
-	}
 	for (i = 0; i < set.n; i++) {
 		weft_diag_clear(&d);
 		err = weft_store_cert_load(txn, set.v[i] + 1, set.v[i][0], &c,
@@ -583,22 +587,20 @@ weft_store__keys_find(weft_ctx *ctx, const char *query, unsigned flags,
 					d.msg[0] ? d.msg : gpg_strerror(err));
 			goto leave;
 		}
-		err = describe(&l->keys[l->n++], c, now, flags, &ic);
+		memset(&ki, 0, sizeof ki);
+		err = describe(&ki, c, now, flags, &ic);
 		weft_cert_free(c);
+		if (!err)
+			err = fn(arg, &ki);
+		free_info(&ki);
 		if (err)
 			goto leave;
 	}
-	if (!l->n && query && *query)
+	if (!set.n && query && *query)
 		err = weft_ctx__error(ctx, WEFT_ERR(GPG_ERR_NOT_FOUND),
 				      "no key matches \"%s\"", query);
 leave:
 	issuer_cache_free(&ic);
 	weft_fprset_free(&set);
-	weft_txn_abort(txn);
-	if (err && gpg_err_code(err) != GPG_ERR_NOT_FOUND) {
-		weft_key_list_free(l);
-		return err;
-	}
-	*out = l;
 	return err;
 }

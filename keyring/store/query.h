@@ -21,10 +21,16 @@ void weft_fprset_free(weft_fprset *s);
 gpg_error_t weft_query_resolve(weft_txn *txn, const char *query,
 			       unsigned flags, weft_fprset *out);
 
-/* weft_keys_find without trust: validity is "unknown" unless expired or
- * revoked, amounts are 0 (the trust layer fills them in). */
-gpg_error_t weft_store__keys_find(weft_ctx *ctx, const char *query,
-				  unsigned flags, weft_key_list **out);
+/* weft_keys_each without trust, in TXN: FN gets each key matching
+ * QUERY, by fingerprint, to fill in and use (it is freed after FN
+ * returns; an error from FN stops the walk and is returned).  Validity
+ * is "unknown" unless expired or revoked and amounts are 0: the trust
+ * layer fills them in.
+ *   GPG_ERR_NOT_FOUND  a non-empty QUERY matches nothing */
+typedef gpg_error_t (*weft_store__key_fn)(void *arg, weft_key_info *k);
+gpg_error_t weft_store__keys_each(weft_ctx *ctx, weft_txn *txn,
+				  const char *query, unsigned flags,
+				  weft_store__key_fn fn, void *arg);
 
 /* The last step of every export: BIN as it is, or armored with LABEL
  * (nothing for an empty BIN), handed to the caller as *OUT (freed with

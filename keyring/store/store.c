@@ -27,6 +27,7 @@ struct weft_store {
 	uint8_t *map;
 	unsigned calls;          /* weft_store_breathe */
 	uint64_t resident_base;  /* file-backed memory when opened */
+	int statm;               /* /proc/self/statm, or -1 */
 	/* weft_txn_keep_mapped: page ranges a release leaves alone. */
 	pthread_mutex_t keep_lock;
 	struct keep_range {
@@ -66,7 +67,7 @@ static const struct {
 
 static void find_map(weft_store *s);
 static void keep_clear(weft_store *s);
-static uint64_t file_resident(void);
+static uint64_t file_resident(weft_store *s);
 
 const char *
 weft_store_db_name(int db)
@@ -173,6 +174,7 @@ weft_store_open(weft_store **out, const char *dir, bool readonly,
 	if (!s)
 		return WEFT_ERR(GPG_ERR_ENOMEM);
 	pthread_mutex_init(&s->keep_lock, NULL);
+	s->statm = -1;
 	s->readonly = readonly;
 	if ((rc = mdb_env_create(&s->env)) ||
 	    (rc = mdb_env_set_maxdbs(s->env, WEFT_DB_COUNT + 4)) ||
@@ -220,7 +222,8 @@ weft_store_open(weft_store **out, const char *dir, bool readonly,
 	    (err = check_schema(s, diag)))
 		goto leave;
 	find_map(s);
-	s->resident_base = file_resident();
+	s->statm = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+	s->resident_base = file_resident(s);
 	*out = s;
 	s = NULL;
 leave:
@@ -237,6 +240,8 @@ weft_store_close(weft_store *s)
 		return;
 	if (s->env)
 		mdb_env_close(s->env);
+	if (s->statm >= 0)
+		close(s->statm);
 	pthread_mutex_destroy(&s->keep_lock);
 	free(s->keep);
 	free(s);
@@ -318,17 +323,15 @@ find_map(weft_store *s)
  * the program and its libraries): the third field of /proc/self/statm,
  * in pages.  0 when it cannot be read. */
 static uint64_t
-file_resident(void)
+file_resident(weft_store *s)
 {
 	char buf[128];
 	unsigned long size, resident, shared;
 	ssize_t n;
-	int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0)
+	if (s->statm < 0)
 		return 0;
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
+	n = pread(s->statm, buf, sizeof buf - 1, 0);
 	if (n <= 0)
 		return 0;
 	buf[n] = 0;
@@ -358,7 +361,7 @@ breathe(weft_store *s, unsigned weight)
 	before = after - weight;
 	if (before / BREATHE_EVERY == after / BREATHE_EVERY)
 		return;
-	now = file_resident();
+	now = file_resident(s);
 	if (now <= __atomic_load_n(&s->resident_base, __ATOMIC_RELAXED) +
 			  MAP_BUDGET)
 		return;
@@ -366,7 +369,7 @@ breathe(weft_store *s, unsigned weight)
 	/* What a release cannot let go of (another file this process maps,
 	 * such as a large import's input, or the kept ranges) raises the
 	 * floor: otherwise every check would release again. */
-	now = file_resident();
+	now = file_resident(s);
 	if (now > __atomic_load_n(&s->resident_base, __ATOMIC_RELAXED) +
 			  MAP_BUDGET / 2)
 		__atomic_store_n(&s->resident_base, now - MAP_BUDGET / 2,
@@ -386,22 +389,19 @@ weft_txn_breathe(weft_txn *t)
 		weft_store_breathe(t->store);
 }
 
-/* At most this much of the map is kept mapped through releases. */
+/* At most this much of the map is kept mapped through releases, in at
+ * most this many ranges (a release makes a call per gap between them:
+ * thousands of scattered one-page ranges made releasing cost more than
+ * the faults it saves; what is asked first is what is kept). */
 #define KEEP_MAX ((uint64_t)16 << 20)
-
-static int
-keep_cmp(const void *a, const void *b)
-{
-	const struct keep_range *x = a, *y = b;
-
-	return x->lo < y->lo ? -1 : x->lo > y->lo;
-}
+#define KEEP_RANGES 256
 
 void
 weft_txn_keep_mapped(weft_txn *t, const void *p, size_t len)
 {
 	weft_store *s = t ? t->store : NULL;
-	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), lo, hi;
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), lo, hi, was;
+	size_t i, j, a, b;
 
 	if (!s || !s->map || !len || (uintptr_t)p < (uintptr_t)s->map ||
 	    (uintptr_t)p >= (uintptr_t)s->map + MAP_SIZE)
@@ -409,14 +409,47 @@ weft_txn_keep_mapped(weft_txn *t, const void *p, size_t len)
 	lo = (uintptr_t)p & ~(page - 1);
 	hi = ((uintptr_t)p + len + page - 1) & ~(page - 1);
 	pthread_mutex_lock(&s->keep_lock);
-	if (s->keep_bytes + (hi - lo) <= KEEP_MAX &&
-	    !weft_grow((void **)&s->keep, &s->keep_cap, s->nkeep + 1,
-		       sizeof *s->keep)) {
-		s->keep[s->nkeep].lo = lo;
-		s->keep[s->nkeep++].hi = hi;
-		s->keep_bytes += hi - lo;
-		qsort(s->keep, s->nkeep, sizeof *s->keep, keep_cmp);
+	/* The first range that ends at or after LO (sorted, disjoint). */
+	a = 0;
+	b = s->nkeep;
+	while (a < b) {
+		size_t m = a + (b - a) / 2;
+
+		if (s->keep[m].hi < lo)
+			a = m + 1;
+		else
+			b = m;
 	}
+	i = a;
+	/* Ranges that touch [LO, HI) are merged with it. */
+	for (j = i, was = 0; j < s->nkeep && s->keep[j].lo <= hi; j++) {
+		was += s->keep[j].hi - s->keep[j].lo;
+		if (s->keep[j].lo < lo)
+			lo = s->keep[j].lo;
+		if (s->keep[j].hi > hi)
+			hi = s->keep[j].hi;
+	}
+	if (s->keep_bytes - was + (hi - lo) > KEEP_MAX)
+		goto leave;
+	if (j > i) {
+		s->keep[i].lo = lo;
+		s->keep[i].hi = hi;
+		memmove(&s->keep[i + 1], &s->keep[j],
+			(s->nkeep - j) * sizeof *s->keep);
+		s->nkeep -= j - i - 1;
+	} else if (s->nkeep < KEEP_RANGES &&
+		   !weft_grow((void **)&s->keep, &s->keep_cap, s->nkeep + 1,
+			      sizeof *s->keep)) {
+		memmove(&s->keep[i + 1], &s->keep[i],
+			(s->nkeep - i) * sizeof *s->keep);
+		s->keep[i].lo = lo;
+		s->keep[i].hi = hi;
+		s->nkeep++;
+	} else {
+		goto leave;
+	}
+	s->keep_bytes = s->keep_bytes - was + (hi - lo);
+leave:
 	pthread_mutex_unlock(&s->keep_lock);
 }
 
@@ -446,7 +479,7 @@ weft_store_release_pages(weft_store *s)
 	cur = (uintptr_t)s->map;
 	end = cur + ((size_t)info.me_last_pgno + 1) * st.ms_psize;
 	pthread_mutex_lock(&s->keep_lock);
-	/* The gaps between the kept ranges (sorted; they may overlap). */
+	/* The gaps between the kept ranges (sorted, disjoint). */
 	for (i = 0; i < s->nkeep && cur < end; i++) {
 		if (s->keep[i].lo > cur)
 			(void)madvise((void *)cur, (s->keep[i].lo < end ?
@@ -458,13 +491,6 @@ weft_store_release_pages(weft_store *s)
 	if (cur < end)
 		(void)madvise((void *)cur, end - cur, MADV_DONTNEED);
 	pthread_mutex_unlock(&s->keep_lock);
-}
-
-void
-weft_txn_release_pages(weft_txn *t)
-{
-	if (t && t->store)
-		weft_store_release_pages(t->store);
 }
 
 void

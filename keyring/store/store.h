@@ -90,7 +90,6 @@ void weft_txn_abort(weft_txn *t);
 /* Drop this process's mapping of the keyring pages it has read (they
  * stay in the page cache); between the chunks of a large import. */
 void weft_store_release_pages(weft_store *s);
-void weft_txn_release_pages(weft_txn *t);           /* accepts NULL */
 /* Called on every read of the map (get, and each step of a walk); now
  * and then it looks at how much of the keyring this process has mapped
  * and lets go of it past a budget (64 MiB).  Long runs of lookups that

@@ -362,6 +362,8 @@ typedef struct question {
 	uint32_t t;
 	int request;
 	unsigned flags;
+	bool amount_only;        /* bindings without their paths (a listing
+				    or check shows none) */
 } question;
 
 static gpg_error_t
@@ -666,11 +668,13 @@ add_binding(question *q, weft_binding_list *l, size_t *cap, uint32_t node,
 		goto leave;
 	}
 	for (i = 0; i < paths.n; i++) {
+		if (!paths.v[i].nedges && paths.v[i].root == node)
+			own_root = true;
+		if (q->amount_only)
+			continue;
 		if ((err = convert_path(q, &paths.v[i], &b->paths[i])))
 			goto leave;
 		b->npaths++;
-		if (!paths.v[i].nedges && paths.v[i].root == node)
-			own_root = true;
 	}
 	if (u < 0)
 		for (i = 0; i < s->nuids; i++)
@@ -1112,6 +1116,39 @@ pattern_matches(question *q, const weft_tuid *tu, const char *pattern)
 	return memchr(a, '@', n) && weft_text_contains_ci(a, n, pattern);
 }
 
+/* The nodes of the keyring (SET from db tnodes) for a question about
+ * all of them: load every node, then find which of them a root reaches;
+ * a search per binding then walks only the part of the web that can
+ * carry a path (without it, each search walked all the trust signatures
+ * behind its target, roots or not, and check grew faster than the web).
+ * Not for GnuPG's model or gossip, which have no use for it. */
+static gpg_error_t
+q_preload(question *q, const weft_fprset *set)
+{
+	uint32_t node;
+	size_t i;
+	gpg_error_t err = 0;
+
+	if (q->gnupg || (q->flags & WEFT_TRUST_GOSSIP))
+		return 0;
+	for (i = 0; i < set->n && !err; i++) {
+		weft_ctx__progress(q->ctx, "reading the web", i, set->n);
+		err = q_node(q, set->v[i] + 1, set->v[i][0], &node);
+		if (gpg_err_code(err) == GPG_ERR_NOT_FOUND)
+			err = 0;
+		weft_txn_breathe(q->txn);
+	}
+	weft_ctx__progress(q->ctx, "reading the web", set->n, set->n);
+	return err ? err : weft_network_reach(q->net);
+}
+
+static gpg_error_t
+q_nodes(question *q, weft_fprset *set)
+{
+	return weft_store_each(q->txn, WEFT_DB_TNODES, NULL, 0,
+			       add_key_to_set, set);
+}
+
 /* Every node of the keyring, and for each its bindings matching
  * PATTERN; CB gets each authenticated binding (the list holds it). */
 static gpg_error_t
@@ -1124,23 +1161,9 @@ all_bindings(question *q, const char *pattern, weft_binding_list *l,
 	int *b;
 	gpg_error_t err;
 
-	if ((err = weft_store_each(q->txn, WEFT_DB_TNODES, NULL, 0,
-				   add_key_to_set, &set)))
+	if ((err = q_nodes(q, &set)) ||
+	    (!pattern && (err = q_preload(q, &set))))
 		goto leave;
-	/* Every node, then which of them a root reaches: a search per
-	 * binding then walks only the part of the web that can carry a path
-	 * (without it, each search walked all the trust signatures behind
-	 * its target, roots or not, and check grew faster than the web). */
-	if (!q->gnupg && !pattern && !(q->flags & WEFT_TRUST_GOSSIP)) {
-		for (i = 0; i < set.n && !err; i++) {
-			err = q_node(q, set.v[i] + 1, set.v[i][0], &node);
-			if (gpg_err_code(err) == GPG_ERR_NOT_FOUND)
-				err = 0;
-			weft_txn_breathe(q->txn);
-		}
-		if (err || (err = weft_network_reach(q->net)))
-			goto leave;
-	}
 	for (i = 0; i < set.n && !err; i++) {
 		const weft_summary *s;
 
@@ -1219,8 +1242,10 @@ weft_check(weft_ctx *ctx, const weft_trust_opts *opts,
 	memset(stats, 0, sizeof *stats);
 	if (!(l = calloc(1, sizeof *l)))
 		return WEFT_ERR(GPG_ERR_ENOMEM);
-	if (!(err = q_open(&q, ctx, opts)))
+	if (!(err = q_open(&q, ctx, opts))) {
+		q.amount_only = true;   /* counted, not shown */
 		err = all_bindings(&q, NULL, l, stats);
+	}
 	q_close(&q);
 	weft_binding_list_free(l);
 	return err;
@@ -1428,49 +1453,109 @@ fill_trust(question *q, weft_key_info *k)
 		    k->validity != WEFT_VALIDITY_REVOKED)
 			k->validity = u->validity;
 	}
-	/* Free the temporaries (not the list struct itself). */
-	{
-		weft_binding_list *l = calloc(1, sizeof *l);
-
-		if (l) {
-			*l = tmp;
-			weft_binding_list_free(l);
-		}
-	}
+	for (i = 0; i < tmp.n; i++)
+		free_binding(&tmp.v[i]);
+	free(tmp.v);
 	return err;
+}
+
+typedef struct key_walk {
+	question *q;
+	bool fill;
+	weft_store__key_fn take;  /* may take the key over, or */
+	weft_key_fn fn;           /* only looks at it */
+	void *arg;
+} key_walk;
+
+static gpg_error_t
+key_walk_one(void *opaque, weft_key_info *k)
+{
+	key_walk *w = opaque;
+	gpg_error_t err;
+
+	if (w->fill && (err = fill_trust(w->q, k)))
+		return err;
+	/* What the search read of the map need not stay mapped. */
+	weft_txn_breathe(w->q->txn);
+	return w->take ? w->take(w->arg, k) : w->fn(w->arg, k);
+}
+
+/* Listing a keyring holds one key at a time, not all of them (at
+ * 100,000 keys the list alone was over 100 MB), and reads keys and trust
+ * in one snapshot. */
+static gpg_error_t
+keys_walk(weft_ctx *ctx, const char *query, unsigned flags,
+	  const weft_trust_opts *opts, key_walk *w)
+{
+	question q;
+	weft_fprset set = { NULL, 0, 0 };
+	gpg_error_t err;
+
+	if ((err = q_open(&q, ctx, opts)))
+		goto leave;
+	q.amount_only = true;
+	w->q = &q;
+	/* Without roots there is nothing to compute. */
+	w->fill = q.roots.n || (q.flags & WEFT_TRUST_GOSSIP) || q.gnupg;
+	if (w->fill && (!query || !*query) &&
+	    ((err = q_nodes(&q, &set)) || (err = q_preload(&q, &set))))
+		goto leave;
+	weft_fprset_free(&set);
+	err = weft_store__keys_each(ctx, q.txn, query, flags, key_walk_one,
+				    w);
+leave:
+	weft_fprset_free(&set);
+	q_close(&q);
+	return err;
+}
+
+gpg_error_t
+weft_keys_each(weft_ctx *ctx, const char *query, unsigned flags,
+	       const weft_trust_opts *opts, weft_key_fn fn, void *arg)
+{
+	key_walk w = { NULL, false, NULL, fn, arg };
+
+	return keys_walk(ctx, query, flags, opts, &w);
+}
+
+typedef struct key_collect {
+	weft_key_list *l;
+	size_t cap;
+} key_collect;
+
+static gpg_error_t
+collect_key(void *opaque, weft_key_info *k)
+{
+	key_collect *kc = opaque;
+	gpg_error_t err = weft_grow((void **)&kc->l->keys, &kc->cap,
+				    kc->l->n + 1, sizeof *kc->l->keys);
+
+	if (err)
+		return err;
+	/* Taken over: the walk frees what is left behind, nothing. */
+	kc->l->keys[kc->l->n++] = *k;
+	memset(k, 0, sizeof *k);
+	return 0;
 }
 
 gpg_error_t
 weft_keys_find_trust(weft_ctx *ctx, const char *query, unsigned flags,
 		     const weft_trust_opts *opts, weft_key_list **out)
 {
-	question q;
-	weft_key_list *l = NULL;
-	size_t i;
-	gpg_error_t err, ferr;
+	key_collect kc = { NULL, 0 };
+	key_walk w = { NULL, false, collect_key, NULL, &kc };
+	gpg_error_t err;
 
 	*out = NULL;
-	ferr = weft_store__keys_find(ctx, query, flags, &l);
-	if (ferr && gpg_err_code(ferr) != GPG_ERR_NOT_FOUND)
-		return ferr;
-	if (!l || !l->n) {
-		*out = l;
-		return ferr;
-	}
-	if ((err = q_open(&q, ctx, opts)))
-		goto leave;
-	/* Without roots there is nothing to compute. */
-	if (q.roots.n || (opts && (opts->flags & WEFT_TRUST_GOSSIP)) || q.gnupg)
-		for (i = 0; i < l->n && !err; i++)
-			err = fill_trust(&q, &l->keys[i]);
-leave:
-	q_close(&q);
-	if (err) {
-		weft_key_list_free(l);
+	if (!(kc.l = calloc(1, sizeof *kc.l)))
+		return WEFT_ERR(GPG_ERR_ENOMEM);
+	err = keys_walk(ctx, query, flags, opts, &w);
+	if (err && gpg_err_code(err) != GPG_ERR_NOT_FOUND) {
+		weft_key_list_free(kc.l);
 		return err;
 	}
-	*out = l;
-	return ferr;
+	*out = kc.l;
+	return err;
 }
 
 gpg_error_t

@@ -268,15 +268,36 @@ human_key(FILE *f, const weft_key_info *k, bool certs)
 	fputc('\n', f);
 }
 
+typedef struct list_out {
+	cli *c;
+	json *j;
+	bool certs;
+} list_out;
+
+static gpg_error_t
+print_key(void *arg, const weft_key_info *k)
+{
+	list_out *o = arg;
+
+	/* The bar of reading the web ends where the listing starts. */
+	cli_progress_done(o->c);
+	if (o->j)
+		json_key_info(o->j, k, o->certs);
+	else
+		human_key(o->c->out, k, o->certs);
+	return 0;
+}
+
+/* Keys are printed as they come: a listing of a big keyring never holds
+ * all of it. */
 static int
 list_or_show(cli *c, const opt_result *r, bool certs)
 {
 	const char *const *queries = (const char *const *)r->args;
 	int n = r->nargs;
 	trust_args ta;
-	weft_key_list *l = NULL;
 	json j;
-	size_t i;
+	list_out o = { c, c->json ? &j : NULL, certs };
 	int q, rc = EXIT_OK;
 	unsigned flags = certs ? WEFT_FIND_CERTIFICATIONS : 0;
 	gpg_error_t err;
@@ -289,22 +310,16 @@ list_or_show(cli *c, const opt_result *r, bool certs)
 		json_key(&j, "keys");
 		json_begin_arr(&j);
 	}
+	weft_ctx_set_progress(c->ctx, cli_progress, c);
 	for (q = 0; q < (n ? n : 1); q++) {
-		err = weft_keys_find_trust(c->ctx, n ? queries[q] : NULL, flags,
-					   &ta.o, &l);
+		err = weft_keys_each(c->ctx, n ? queries[q] : NULL, flags,
+				     &ta.o, print_key, &o);
+		cli_progress_done(c);
 		if (err) {
 			rc = cli_fail(c, err, "list");
 			if (rc == EXIT_ERROR)
 				break;
 		}
-		for (i = 0; l && i < l->n; i++) {
-			if (c->json)
-				json_key_info(&j, &l->keys[i], certs);
-			else
-				human_key(c->out, &l->keys[i], certs);
-		}
-		weft_key_list_free(l);
-		l = NULL;
 	}
 	if (c->json) {
 		json_end_arr(&j);
