@@ -460,7 +460,6 @@ weft_import__queue_pending(import *im, const uint8_t keyid[8])
 		if ((err = weft_import__push_item(im, &t)))
 			goto leave;
 		t->touched = true;
-		weft_import__breathe(im);
 		err = weft_store_cert_load(im->txn, fpr, len, &t->merged, NULL);
 		t->had_old = !err;
 		if (gpg_err_code(err) == GPG_ERR_NOT_FOUND) {
@@ -532,7 +531,6 @@ weft_import__third_party(import *im)
 		it = &im->items[i];
 		if (it->rejected || it->folded || !it->merged)
 			continue;
-		weft_import__breathe(im);
 		if ((err = queue_cert_tps(im, i)))
 			return err;
 	}
@@ -542,7 +540,7 @@ weft_import__third_party(import *im)
 
 		weft_cert_pubkey(im->cands[i], &pk);
 	}
-	im->phase = "verifying certifications";
+	im->phase = PHASE_VERIFYING_CERTS;
 	weft_parallel(im->njobs, weft_ctx__threads(im->ctx), tp_job_run, im,
 		      weft_import__tick, im);
 	for (i = 0; i < im->njobs; i++) {

@@ -38,17 +38,6 @@ weft_import__reject_unread(import *im, unsigned block, uint64_t offset, const ch
 	return 0;
 }
 
-/* Between the steps of a large import, its mapping of the keyring is
- * kept within a budget (weft_store_breathe; every read of the map does
- * the same): the pages stay in the page cache but do not pile up in the
- * process, as random lookups over a large keyring would make them. */
-void
-weft_import__breathe(import *im)
-{
-	if (im->chunked)
-		weft_store_breathe(im->ctx->store);
-}
-
 /* ---- 3. merge with the keyring ------------------------------------------------- */
 
 static gpg_error_t
@@ -90,6 +79,13 @@ self_job(void *arg, size_t i)
 	it->check_err = weft_cert_check_self(it->merged, it->had_old);
 }
 
+static const char *const phase_name[] = {
+	[PHASE_READING] = "reading",
+	[PHASE_VERIFYING_KEYS] = "verifying keys",
+	[PHASE_VERIFYING_CERTS] = "verifying certifications",
+	[PHASE_WRITING] = "writing",
+};
+
 void
 weft_import__tick(void *opaque, size_t done, size_t total)
 {
@@ -97,16 +93,17 @@ weft_import__tick(void *opaque, size_t done, size_t total)
 	size_t n = im->nitems;
 
 	if (!im->chunked) {
-		weft_ctx__progress(im->ctx, im->phase, done, total);
+		weft_ctx__progress(im->ctx, phase_name[im->phase], done,
+				   total);
 		return;
 	}
 	/* One bar for the whole input: this chunk's share of it, each of
 	 * its phases a third of that. */
 	if (!total || !im->keys_total)
 		return;
-	if (!strcmp(im->phase, "verifying keys"))
+	if (im->phase == PHASE_VERIFYING_KEYS)
 		done = done * n / total / 3;
-	else if (!strcmp(im->phase, "verifying certifications"))
+	else if (im->phase == PHASE_VERIFYING_CERTS)
 		done = n / 3 + done * n / total / 3;
 	else
 		done = 2 * n / 3 + done * n / total / 3;
@@ -328,14 +325,13 @@ write_all(import *im, weft_import_cb cb, void *opaque)
 	weft_diag note;
 	gpg_error_t err;
 
-	im->phase = "writing";
+	im->phase = PHASE_WRITING;
 	for (i = 0; i < im->nitems; i++) {
 		item *it = &im->items[i];
 		weft_import_status st;
 
 		if (it->folded)
 			continue;
-		weft_import__breathe(im);
 		if (it->touched) {
 			if (it->rejected || !it->states_changed)
 				continue;
@@ -547,11 +543,10 @@ run_chunk(import *im, bool last, weft_import_cb cb, void *opaque)
 			continue;
 		if ((err = load_and_merge(im, it)))
 			return err;
-		weft_import__breathe(im);
 	}
 
 	/* 4. */
-	im->phase = "verifying keys";
+	im->phase = PHASE_VERIFYING_KEYS;
 	weft_parallel(im->nitems, weft_ctx__threads(im->ctx), self_job, im,
 		      weft_import__tick, im);
 	for (i = 0; i < im->nitems; i++) {
@@ -619,7 +614,7 @@ import_run(weft_ctx *ctx, const void *data, size_t len, bool mapped,
 
 	/* 1.  Binary input is read where it lies: a copy would double the
 	 * memory of a large import for nothing. */
-	im.phase = "reading";
+	im.phase = PHASE_READING;
 	if (len && (uint64_t)len <= WEFT_MAX_INPUT &&
 	    !(len >= 3 && ((const uint8_t *)data)[0] == 0xef) &&
 	    weft_armor_is_binary(data, len)) {

@@ -102,6 +102,14 @@ typedef struct read_cursor {
 	unsigned block;
 } read_cursor;
 
+/* The steps of a chunk, for the progress bar (weft_import__tick). */
+typedef enum import_phase {
+	PHASE_READING,
+	PHASE_VERIFYING_KEYS,
+	PHASE_VERIFYING_CERTS,
+	PHASE_WRITING,
+} import_phase;
+
 typedef struct import {
 	weft_ctx *ctx;
 	weft_txn *txn;
@@ -121,7 +129,7 @@ typedef struct import {
 	keyid_ent *by_keyid;     /* live items by primary key ID */
 	size_t nby_keyid;
 	weft_import_stats *stats;
-	const char *phase;
+	import_phase phase;
 	gpg_error_t input_err;
 	/* Across chunks: */
 	fpr_map run_map;         /* keys stored by an earlier chunk */
@@ -142,8 +150,6 @@ gpg_error_t weft_import__push_item(import *im, item **out);
 gpg_error_t weft_import__reject_unread(import *im, unsigned block,
 				       uint64_t offset, const char *why);
 void weft_import__tick(void *opaque, size_t done, size_t total);
-
-void weft_import__breathe(import *im);
 
 /* Store IT's merged certificate, replacing what the keyring had. */
 gpg_error_t weft_import__put(import *im, item *it);

@@ -67,34 +67,27 @@ cli_fd_read(void *opaque, uint8_t *buf, size_t n, size_t *got)
 	return 0;
 }
 
-int
-cli_read_file(cli *c, const char *path, uint8_t **data, size_t *len)
+/* All of F (PATH names it in messages; ST is its fstat, or NULL for
+ * standard input) into *DATA, *LEN.  Closes F unless it is stdin. */
+static int
+read_all(cli *c, const char *path, FILE *f, const struct stat *st,
+	 uint8_t **data, size_t *len)
 {
-	FILE *f;
 	uint8_t *buf = NULL, *nb;
 	size_t cap = 0, n = 0, got;
-	bool is_stdin = !strcmp(path, "-"), have_st;
-	struct stat st;
 
 	*data = NULL;
 	*len = 0;
-	f = is_stdin ? stdin : fopen(path, "rb");
-	if (!f) {
-		cli_err(c, "%s: %s", path, strerror(errno));
-		return EXIT_ERROR;
-	}
-	have_st = !is_stdin && !fstat(fileno(f), &st);
-	if (have_st && S_ISDIR(st.st_mode)) {
+	if (st && S_ISDIR(st->st_mode)) {
 		cli_err(c, "%s: is a directory", path);
-		fclose(f);
-		return EXIT_ERROR;
+		goto fail;
 	}
 	/* A regular file is read into a buffer of its size (plus one
 	 * octet, to see the end): doubling from 64 KiB made an 80 MB
 	 * keyring take 134 MB. */
-	if (have_st && S_ISREG(st.st_mode) && st.st_size > 0 &&
-	    (uint64_t)st.st_size < (uint64_t)2 << 30) {
-		cap = (size_t)st.st_size + 1;
+	if (st && S_ISREG(st->st_mode) && st->st_size > 0 &&
+	    (uint64_t)st->st_size < (uint64_t)2 << 30) {
+		cap = (size_t)st->st_size + 1;
 		if (!(buf = malloc(cap))) {
 			cli_err(c, "%s: out of memory", path);
 			goto fail;
@@ -125,44 +118,75 @@ cli_read_file(cli *c, const char *path, uint8_t **data, size_t *len)
 			break;
 		}
 	}
-	if (!is_stdin)
+	if (f != stdin)
 		fclose(f);
 	*data = buf;
 	*len = n;
 	return EXIT_OK;
 fail:
 	free(buf);
-	if (!is_stdin)
+	if (f != stdin)
 		fclose(f);
 	return EXIT_ERROR;
+}
+
+/* Open PATH once ("-": standard input) and read it whole, or, for a
+ * regular file over CLI_MAP_MIN, map it.  One open and one fstat: a
+ * FIFO opened twice would lose its writer. */
+static int
+input_open(cli *c, const char *path, bool map, cli_input *in)
+{
+	struct stat st;
+	FILE *f;
+	void *p;
+	int fd;
+
+	memset(in, 0, sizeof *in);
+	if (!strcmp(path, "-"))
+		return read_all(c, path, stdin, NULL, &in->data, &in->len);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		cli_err(c, "%s: %s", path, strerror(errno));
+		return EXIT_ERROR;
+	}
+	if (fstat(fd, &st)) {
+		cli_err(c, "%s: %s", path, strerror(errno));
+		close(fd);
+		return EXIT_ERROR;
+	}
+	if (map && S_ISREG(st.st_mode) &&
+	    (uint64_t)st.st_size > CLI_MAP_MIN &&
+	    (uint64_t)st.st_size < (uint64_t)2 << 30 &&
+	    (p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd,
+		      0)) != MAP_FAILED) {
+		close(fd);
+		in->data = p;
+		in->len = (size_t)st.st_size;
+		in->mapped = true;
+		return EXIT_OK;
+	}
+	if (!(f = fdopen(fd, "rb"))) {
+		cli_err(c, "%s: %s", path, strerror(errno));
+		close(fd);
+		return EXIT_ERROR;
+	}
+	return read_all(c, path, f, &st, &in->data, &in->len);
+}
+
+int
+cli_read_file(cli *c, const char *path, uint8_t **data, size_t *len)
+{
+	cli_input in;
+	int rc = input_open(c, path, false, &in);
+
+	*data = in.data;
+	*len = in.len;
+	return rc;
 }
 
 int
 cli_input_open(cli *c, const char *path, cli_input *in)
 {
-	struct stat st;
-	void *p;
-	int fd;
-
-	memset(in, 0, sizeof *in);
-	/* stat first: opening a FIFO twice would lose its writer. */
-	if (strcmp(path, "-") && !stat(path, &st) && S_ISREG(st.st_mode) &&
-	    (uint64_t)st.st_size > CLI_MAP_MIN &&
-	    (fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) >= 0) {
-		if (!fstat(fd, &st) && S_ISREG(st.st_mode) &&
-		    (uint64_t)st.st_size > CLI_MAP_MIN &&
-		    (uint64_t)st.st_size < (uint64_t)2 << 30 &&
-		    (p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
-			      fd, 0)) != MAP_FAILED) {
-			close(fd);
-			in->data = p;
-			in->len = (size_t)st.st_size;
-			in->mapped = true;
-			return EXIT_OK;
-		}
-		close(fd);
-	}
-	return cli_read_file(c, path, &in->data, &in->len);
+	return input_open(c, path, true, in);
 }
 
 void
