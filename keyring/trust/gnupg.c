@@ -4,7 +4,7 @@
  * mark_usable_uid_certs; the key and user ID states of g10/getkey.c
  * merge_selfsigs_main; and the letters g10/keylist.c prints.  The rules
  * below were checked against gpg 2.2.40 (tests/e2e/gnupg-model.sh and the
- * fixtures of tests/unit/trust/gnupg.c), except the two expiry rules of
+ * fixtures of tests/unit/trust/gnupg-web.c), except the two expiry rules of
  * 1c, which follow the source.
  *
  * The algorithm, over every key of the keyring at once:

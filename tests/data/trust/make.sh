@@ -1,5 +1,5 @@
 #!/bin/sh
-# make.sh - regenerate the fixtures of tests/unit/trust/gnupg.c with gpg
+# make.sh - regenerate the fixtures of tests/unit/trust/gnupg-web.c with gpg
 # (2.2.40 made the checked-in ones).  Run from this directory.
 #
 #   web.pgp        the web of web.py, made at BASE, local signatures

@@ -8,7 +8,7 @@ expires after BASE + 40 days).  Ownertrust is set at the end (the
 generated keys' automatic "ultimate" is dropped first).  Prints one line
 per key: NAME FINGERPRINT.
 
-Used by make.sh (the fixtures of tests/unit/trust/gnupg.c) and by
+Used by make.sh (the fixtures of tests/unit/trust/gnupg-web.c) and by
 tests/e2e/gnupg-model.sh (live against gpg).  README describes each key.
 """
 import os
