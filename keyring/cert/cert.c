@@ -400,6 +400,35 @@ weft_cert_add_primary_sig(weft_cert *c, const uint8_t *body, size_t len,
 	return err;
 }
 
+/* A stored certificate is decoded to be read, or to gain a few
+ * signatures: the doubling that built its signature vectors leaves up
+ * to half of each unused (2.6 MB of a key certified 8,500 times, and
+ * an import chunk holds every key its certifications touch). */
+static void
+sigvec_fit(weft_sigvec *v)
+{
+	weft_sigrec *n;
+
+	if (v->cap <= v->n || !v->n)
+		return;
+	if ((n = realloc(v->v, v->n * sizeof *v->v))) {
+		v->v = n;
+		v->cap = v->n;
+	}
+}
+
+static void
+cert_fit(weft_cert *c)
+{
+	size_t i;
+
+	sigvec_fit(&c->primary.sigs);
+	for (i = 0; i < c->nuids; i++)
+		sigvec_fit(&c->uids[i].sigs);
+	for (i = 0; i < c->nsubkeys; i++)
+		sigvec_fit(&c->subkeys[i].sigs);
+}
+
 gpg_error_t
 weft_cert_from_bytes(weft_cert **out, const uint8_t *p, size_t len,
 		     const uint8_t *states, size_t nstates,
@@ -433,6 +462,7 @@ weft_cert_from_bytes(weft_cert **out, const uint8_t *p, size_t len,
 		return err;
 	}
 	*out = weft_cert_builder_finish(&b);
+	cert_fit(*out);
 	return 0;
 }
 

@@ -352,7 +352,7 @@ pattern_matches(question *q, const weft_tuid *tu, const char *pattern)
 }
 
 /* Every node of the keyring, and for each its bindings matching
- * PATTERN; CB gets each authenticated binding (the list holds it). */
+ * PATTERN: into L, or, with STATS, only counted (check keeps no list). */
 static gpg_error_t
 all_bindings(question *q, const char *pattern, weft_binding_list *l,
 	     weft_check_stats *stats)
