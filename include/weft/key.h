@@ -156,7 +156,10 @@ gpg_error_t weft_keys_find_trust(weft_ctx *ctx, const char *query,
 /* The same one key at a time, for listing big keyrings without holding
  * all of them: FN gets each key matching QUERY in turn (by fingerprint,
  * trust filled in), to use until it returns.  An error FN returns stops
- * the walk and is returned; GPG_ERR_NOT_FOUND as above. */
+ * the walk and is returned; GPG_ERR_NOT_FOUND as above (so FN should not
+ * return that code).  The walk reads one snapshot of the keyring, held
+ * open while FN runs: FN must not call into CTX, and a slow FN (a
+ * paused pager) keeps writers from reusing freed pages meanwhile. */
 typedef gpg_error_t (*weft_key_fn)(void *arg, const weft_key_info *k);
 gpg_error_t weft_keys_each(weft_ctx *ctx, const char *query, unsigned flags,
 			   const struct weft_trust_opts *opts, weft_key_fn fn,

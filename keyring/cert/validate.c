@@ -401,7 +401,8 @@ to_binding_state(const weft_cert_view *m, const weft_tstate *ts,
 }
 
 static void
-to_key_state(const weft_cert_view *m, const weft_tkey_state *ts, weft_key_state *out)
+to_key_state(const weft_cert_view *m, const weft_tkey_state *ts,
+	     weft_key_state *out)
 {
 	to_binding_state(m, &ts->b, &out->b);
 	out->created = ts->created;

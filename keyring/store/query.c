@@ -427,7 +427,7 @@ describe_view(weft_key_info *ki, const weft_cert_view *v, uint32_t t,
 	const weft_cert *c = v->c;
 	weft_key_state ks, ss;
 	const weft_uidrec *pu;
-	size_t i, n;
+	size_t i;
 	gpg_error_t err;
 
 	describe_key(&c->primary, ki->fpr, ki->keyid, &ki->version, &ki->algo,
@@ -456,20 +456,19 @@ describe_view(weft_key_info *ki, const weft_cert_view *v, uint32_t t,
 		if (!ki->uids)
 			return WEFT_ERR(GPG_ERR_ENOMEM);
 	}
-	n = 0;
-	if (pu && (err = describe_uid(&ki->uids[n++], v, pu, &ks, t, flags,
-				      ic)))
+	/* nuids counts as they are made: an error frees what was. */
+	if (pu && (err = describe_uid(&ki->uids[ki->nuids++], v, pu, &ks, t,
+				      flags, ic)))
 		return err;
 	if (pu)
 		ki->uids[0].primary = true;
 	for (i = 0; i < c->nuids; i++) {
 		if (&c->uids[i] == pu)
 			continue;
-		if ((err = describe_uid(&ki->uids[n++], v, &c->uids[i], &ks, t,
-					flags, ic)))
+		if ((err = describe_uid(&ki->uids[ki->nuids++], v, &c->uids[i],
+					&ks, t, flags, ic)))
 			return err;
 	}
-	ki->nuids = n;
 	if (pu) {
 		ki->validity = ki->uids[0].validity;
 	} else {

@@ -915,7 +915,7 @@ index_put(void *opaque, int db, const uint8_t *key, size_t klen,
 typedef struct ientry {
 	size_t off;              /* key, then value, in the set's data */
 	uint16_t klen;
-	uint8_t vlen;
+	uint16_t vlen;
 	uint8_t db;
 	const uint8_t *p;        /* set once the data stops moving */
 } ientry;
@@ -933,14 +933,14 @@ ientry_add(void *opaque, int db, const uint8_t *key, size_t klen,
 	ientries *s = opaque;
 	gpg_error_t err;
 
-	if (klen > UINT16_MAX || vlen > UINT8_MAX)
+	if (klen > UINT16_MAX || vlen > UINT16_MAX)
 		return WEFT_ERR(GPG_ERR_TOO_LARGE);
 	if ((err = weft_grow((void **)&s->v, &s->cap, s->n + 1,
 			     sizeof *s->v)))
 		return err;
 	s->v[s->n].off = s->data.len;
 	s->v[s->n].klen = (uint16_t)klen;
-	s->v[s->n].vlen = (uint8_t)vlen;
+	s->v[s->n].vlen = (uint16_t)vlen;
 	s->v[s->n].db = (uint8_t)db;
 	weft_buf_put(&s->data, key, klen);
 	weft_buf_put(&s->data, val, vlen);

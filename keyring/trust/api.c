@@ -704,7 +704,8 @@ keys_walk(weft_ctx *ctx, const char *query, unsigned flags,
 	w->q = &q;
 	/* Without roots there is nothing to compute. */
 	w->fill = q.roots.n || (q.flags & WEFT_TRUST_GOSSIP) || q.gnupg;
-	if (w->fill && (!query || !*query) &&
+	if (w->fill && (!query || !*query) && !q.gnupg &&
+	    !(q.flags & WEFT_TRUST_GOSSIP) &&
 	    ((err = weft_question__nodes(&q, &set)) ||
 	     (err = weft_question__preload(&q, &set))))
 		goto leave;

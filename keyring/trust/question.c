@@ -632,7 +632,7 @@ weft_question__add_binding(question *q, weft_binding_list *l, size_t *cap,
 		err = WEFT_ERR(GPG_ERR_ENOMEM);
 		goto leave;
 	}
-	b->paths = calloc(paths.n + 1, sizeof *b->paths);
+	b->paths = calloc(q->amount_only ? 1 : paths.n + 1, sizeof *b->paths);
 	if (!b->paths) {
 		err = WEFT_ERR(GPG_ERR_ENOMEM);
 		goto leave;
