@@ -134,7 +134,17 @@ check_eq "... trusted by your key" "$(W --json x509 show "$(sha_of root.pem)" | 
 # -- the chain -----------------------------------------------------------------------
 W x509 import --yes inter.pem alice.pem bob.pem mallory.pem eve.pem carol.pem frank.pem \
 	dave.pem oscar.pem rogue.pem trudy.pem inter.crl > "$T/imp.txt" 2>&1
-check_eq "import of the chain, leaves and CRL: exit 0" "$?" 0
+rc=$?
+check_eq "import of the chain, leaves and CRL: exit 0" "$rc" 0
+# This import failed in a make check under load (bob's Ed25519 leaf not
+# imported; 10 runs by hand, one with a key starting with a zero octet,
+# all passed): show what it said, with the certificate and the time,
+# for whoever sees it next.
+if [ "$rc" != 0 ]; then
+	sed 's/^/    | /' "$T/imp.txt"
+	openssl x509 -in bob.pem -noout -text 2>&1 | sed 's/^/    | /'
+	date -u '+    | now %Y-%m-%dT%H:%M:%SZ'
+fi
 check "import says 12 new, nothing refused" grep -q "x509 import: 12 new (0 roots), 0 updated, 0 unchanged, 0 refused" "$T/imp.txt"
 ALICE=$(fpr_of "$(sha_of alice.pem)")
 check_rc "lookup alice@example.com (RSA leaf): exit 0" 0 W lookup alice@example.com
