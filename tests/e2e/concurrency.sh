@@ -51,7 +51,7 @@ check "WEFT_IMPORT_CHUNK read from include/weft/store.h ($CHUNK)" [ "${CHUNK:-0}
 CHUNK=${CHUNK:-1}
 $PY "$GEN" -q -n 1500 -s 3 "$T/big.pgp"
 WH=$T/busy W import "$T/a.pgp" >/dev/null 2>&1
-WH=$T/busy W import "$T/big.pgp" >/dev/null 2>&1 &
+WH=$T/busy W import "$T/big.pgp" >"$T/long-import.txt" 2>&1 &
 imp=$!
 answered=0 during=0 odd=0
 for i in $(seq 1 30); do
@@ -66,7 +66,11 @@ for i in $(seq 1 30); do
 	fi
 done
 wait "$imp"
-check_eq "the long import succeeds" "$?" 0
+rc=$?
+check_eq "the long import succeeds" "$rc" 0
+# It failed once, under ASan on a loaded machine (5 runs since, 2 of
+# them side by side, passed): show what it said when it does again.
+[ "$rc" = 0 ] || sed 's/^/    | /' "$T/long-import.txt"
 check "queries answered while the import was still running ($during of $answered)" [ "$during" -ge 3 ]
 check_eq "every query saw whole transactions (3, 3 + chunks of $CHUNK, or 1,503 keys)" "$odd" 0
 
