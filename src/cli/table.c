@@ -84,6 +84,8 @@ const command weft_commands[] = {
 	  "\n"
 	  "Each user ID shows its validity from the web of trust (your roots,\n"
 	  "or --root/--model for this listing); --json also its amount.\n"
+	  "Listing all keys first reads the web, as check does; a progress bar\n"
+	  "shows on a terminal while it does.\n"
 	  "\n"
 	  "--bindings lists bindings instead, as sq-wot's list does: every user\n"
 	  "ID that its key self-signed or someone certified and that contains\n"
