@@ -142,19 +142,6 @@ header_value_ok(const uint8_t *p, size_t n)
 	return true;
 }
 
-static char *
-dup_mem(const uint8_t *p, size_t n)
-{
-	char *s = malloc(n + 1);
-
-	if (s) {
-		if (n)
-			memcpy(s, p, n);
-		s[n] = 0;
-	}
-	return s;
-}
-
 void
 weft_armor_headers_free(weft_armor_header *h, size_t n)
 {
@@ -461,8 +448,8 @@ add_header(hdrs *hs, const line *l, const char *what, weft_diag *diag)
 		return weft_diag_set(diag, err, "%s: %s", what,
 				     gpg_strerror(err));
 	h = &hs->h[hs->n];
-	h->name = dup_mem(l->p, namelen);
-	h->value = dup_mem(l->p + vstart, l->n - vstart);
+	h->name = weft_memdupz(l->p, namelen);
+	h->value = weft_memdupz(l->p + vstart, l->n - vstart);
 	if (!h->name || !h->value) {
 		free(h->name);
 		free(h->value);
@@ -726,7 +713,7 @@ find_begin(astate *st)
 				     "%zu)", l.no);
 	label = l.p + BEGIN_LEN;
 	labellen = l.n - BEGIN_LEN - DASHES_LEN;
-	if (!(st->label = dup_mem(label, labellen)))
+	if (!(st->label = weft_memdupz(label, labellen)))
 		return weft_diag_set(st->diag, WEFT_ERR(GPG_ERR_ENOMEM),
 				     "armor block: out of memory");
 	st->labellen = labellen;

@@ -214,19 +214,6 @@ header_value_ok(const uint8_t *p, size_t n)
 	return true;
 }
 
-static char *
-dup_mem(const uint8_t *p, size_t n)
-{
-	char *s = malloc(n + 1);
-
-	if (s) {
-		if (n)
-			memcpy(s, p, n);
-		s[n] = 0;
-	}
-	return s;
-}
-
 static void
 block_free(weft_armor_block *b)
 {
@@ -421,8 +408,8 @@ add_header(weft_armor_block *b, size_t *cap, const line *l, size_t blockno,
 		return weft_diag_set(diag, err, "armor block %zu: %s", blockno,
 				     gpg_strerror(err));
 	h = &b->headers[b->nheaders];
-	h->name = dup_mem(l->p, namelen);
-	h->value = dup_mem(l->p + vstart, l->n - vstart);
+	h->name = weft_memdupz(l->p, namelen);
+	h->value = weft_memdupz(l->p + vstart, l->n - vstart);
 	if (!h->name || !h->value) {
 		free(h->name);
 		free(h->value);
@@ -618,7 +605,7 @@ begin_block(scan *s, const line *begin, size_t blockno,
 		labellen = l.n - BEGIN_LEN - DASHES_LEN;
 	}
 
-	b->label = dup_mem(label, labellen);
+	b->label = weft_memdupz(label, labellen);
 	if (!b->label)
 		return weft_diag_set(diag, WEFT_ERR(GPG_ERR_ENOMEM),
 				     "armor block %zu: out of memory", blockno);

@@ -196,18 +196,6 @@ caps_of(uint8_t kf)
 	return c;
 }
 
-static char *
-dupn(const void *p, size_t n)
-{
-	char *s = malloc(n + 1);
-
-	if (s) {
-		memcpy(s, p, n);
-		s[n] = 0;
-	}
-	return s;
-}
-
 /* Issuer certificates looked up while describing certifications. */
 typedef struct issuer_cache {
 	weft_txn *txn;
@@ -276,7 +264,7 @@ issuer_lookup(issuer_cache *ic, const weft_sigrec *r, char *fpr_out,
 		ic->v[i].found = true;
 		pu = weft_cert_primary_uid(c, ic->now);
 		if (pu)
-			ic->v[i].uid = dupn(pu->data, pu->len);
+			ic->v[i].uid = weft_memdupz(pu->data, pu->len);
 		weft_cert_free(c);
 	} else if (r->sig.issuer_fpr_len) {
 		weft_hex(r->sig.issuer_fpr, r->sig.issuer_fpr_len,
@@ -338,7 +326,7 @@ describe_certs(weft_uid_info *ui, const weft_uidrec *u, issuer_cache *ic)
 		ci->trust_depth = s->has_trust ? s->trust_depth : -1;
 		ci->trust_amount = s->has_trust ? s->trust_amount : 0;
 		if (s->has_trust && weft_pkt_sig_regex(s, 0, &re, &re_len))
-			ci->regex = dupn(re, re_len);
+			ci->regex = weft_memdupz(re, re_len);
 		ci->hash = weft_hash_algo_name(s->hash_algo);
 		ci->policy_ok = weft_policy_sig_ok(s, WEFT_SEC_COLLISION,
 						   ic->now);
@@ -400,7 +388,7 @@ describe_uid(weft_uid_info *ui, const weft_cert_view *v, const weft_uidrec *u,
 		ui->uid = strdup(tmp);
 		ui->uid_len = ui->uid ? strlen(ui->uid) : 0;
 	} else {
-		ui->uid = dupn(u->data, u->len);
+		ui->uid = weft_memdupz(u->data, u->len);
 		ui->uid_len = u->len;
 		if (weft_uid_email(u->data, u->len, email, sizeof email))
 			ui->email = strdup(email);
@@ -439,8 +427,8 @@ describe_view(weft_key_info *ki, const weft_cert_view *v, uint32_t t,
 	ki->revoked = ks.b.revoked;
 	if (ks.b.revoked && ks.b.revocation && ks.b.revocation->sig.reason_len)
 		ki->revocation_reason =
-			dupn(ks.b.revocation->sig.reason_text,
-			     ks.b.revocation->sig.reason_len);
+			weft_memdupz(ks.b.revocation->sig.reason_text,
+				     ks.b.revocation->sig.reason_len);
 	ki->caps = caps_of(ks.key_flags);
 	ki->has_secret = false;
 	if (!weft_policy_key_ok(&c->primary.key, t))

@@ -136,7 +136,7 @@ weft_trust__authenticate_with(weft_ctx *ctx, const char *key, const char *uid,
 			goto leave;
 		}
 		weft_hex(bin, n, bi->fpr);
-		bi->uid = weft_question__dupn(uid, strlen(uid));
+		bi->uid = weft_memdupz(uid, strlen(uid));
 		bi->uid_len = strlen(uid);
 		bi->requested = q.request;
 		if (!bi->uid)
@@ -500,7 +500,7 @@ weft_path(weft_ctx *ctx, const char *const *keys, size_t n, const char *uid,
 
 		weft_hex(fpr, flen, b->fpr);
 	}
-	b->uid = weft_question__dupn(uid, strlen(uid));
+	b->uid = weft_memdupz(uid, strlen(uid));
 	b->uid_len = strlen(uid);
 	b->requested = q.request;
 	if (!why[0]) {
@@ -571,8 +571,8 @@ weft_roots(weft_ctx *ctx, weft_root_list **out)
 		if (!weft_question__source_get(&ss, roots.v[i].fpr,
 					       roots.v[i].fpr_len, &s) &&
 		    (u = weft_summary_primary_uid(s, t, t)) >= 0)
-			ri->name = weft_question__dupn(s->uids[u].data,
-						       s->uids[u].len);
+			ri->name = weft_memdupz(s->uids[u].data,
+						s->uids[u].len);
 	}
 leave:
 	weft_question__rootset_free(&roots);

@@ -460,19 +460,6 @@ weft_question__close(question *q)
 
 /* ---- results --------------------------------------------------------------------- */
 
-char *
-weft_question__dupn(const void *p, size_t n)
-{
-	char *s = malloc(n + 1);
-
-	if (s) {
-		if (n)
-			memcpy(s, p, n);
-		s[n] = 0;
-	}
-	return s;
-}
-
 static char *
 node_name(question *q, uint32_t node)
 {
@@ -480,7 +467,7 @@ node_name(question *q, uint32_t node)
 	int u = weft_summary_primary_uid(s, q->t, q->t);
 
 	return u < 0 ? NULL
-		     : weft_question__dupn(s->uids[u].data, s->uids[u].len);
+		     : weft_memdupz(s->uids[u].data, s->uids[u].len);
 }
 
 static void
@@ -518,8 +505,8 @@ weft_question__convert_path(question *q, const weft_tpath *p,
 		node_hex(q, e->issuer, h->issuer);
 		node_hex(q, e->target, h->target);
 		if (e->uid >= 0) {
-			h->uid = weft_question__dupn(ts->uids[e->uid].data,
-						     ts->uids[e->uid].len);
+			h->uid = weft_memdupz(ts->uids[e->uid].data,
+					      ts->uids[e->uid].len);
 			h->uid_len = ts->uids[e->uid].len;
 		}
 		h->self = e->self;
@@ -532,7 +519,7 @@ weft_question__convert_path(question *q, const weft_tpath *p,
 		if (e->sig && e->sig->nregex) {
 			const weft_tbytes *r = &ts->regexes[e->sig->regex];
 
-			h->regex = weft_question__dupn(r->data, r->len);
+			h->regex = weft_memdupz(r->data, r->len);
 			h->nregex = e->sig->nregex;
 		}
 	}
@@ -622,7 +609,7 @@ weft_question__add_binding(question *q, weft_binding_list *l, size_t *cap,
 	if ((err = weft_question__list_push(l, cap, &b)))
 		goto leave;
 	weft_hex(fpr, len, b->fpr);
-	b->uid = weft_question__dupn(uid, uid_len);
+	b->uid = weft_memdupz(uid, uid_len);
 	b->uid_len = uid_len;
 	b->amount = paths.amount;
 	b->requested = q->request;

@@ -101,8 +101,6 @@ gpg_error_t weft_question__preload(question *q, const weft_fprset *set);
 
 /* ---- results --------------------------------------------------------------------- */
 
-/* N octets of P and a NUL, in a new string (NULL: out of memory). */
-char *weft_question__dupn(const void *p, size_t n);
 /* A zeroed binding at the end of L (*CAP: its capacity) in *OUT. */
 gpg_error_t weft_question__list_push(weft_binding_list *l, size_t *cap,
 				     weft_binding_info **out);

@@ -1,4 +1,4 @@
-/* mem.c - secure memory, wiping and checked size arithmetic. */
+/* mem.c - secure memory, wiping, checked size arithmetic and copies. */
 #include "mem.h"
 
 #include <stdlib.h>
@@ -60,4 +60,18 @@ weft_grow(void **arr, size_t *cap, size_t need, size_t size)
 	*arr = n;
 	*cap = ncap;
 	return 0;
+}
+
+char *
+weft_memdupz(const void *p, size_t n)
+{
+	size_t sz;
+	char *s;
+
+	if (!weft_size_add(&sz, n, 1) || !(s = malloc(sz)))
+		return NULL;
+	if (n)
+		memcpy(s, p, n);
+	s[n] = 0;
+	return s;
 }

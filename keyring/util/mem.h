@@ -1,4 +1,4 @@
-/* mem.h - secure memory and wiping.
+/* mem.h - secure memory, wiping and allocation helpers.
  *
  * Secret key material and passphrases live in libgcrypt's secure memory
  * (locked, never swapped) and are wiped before they are freed.  This file
@@ -22,5 +22,8 @@ bool weft_size_mul(size_t *out, size_t a, size_t b);
 /* calloc-like array growth: make *ARR hold at least NEED elements of SIZE
  * bytes, doubling; *CAP is updated.  GPG_ERR_ENOMEM or GPG_ERR_TOO_LARGE. */
 gpg_error_t weft_grow(void **arr, size_t *cap, size_t need, size_t size);
+/* N octets of P and a NUL, in a new malloc'd string (caller frees with
+ * free); P may be NULL when N is 0.  NULL when out of memory. */
+char *weft_memdupz(const void *p, size_t n);
 
 #endif /* WEFT_UTIL_MEM_H */
