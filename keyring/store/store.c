@@ -1,40 +1,26 @@
-/* store.c - LMDB environment, transactions, certificates and indexes. */
+/* store.c - LMDB environment, transactions, certificates and indexes
+ * (the map's memory: map.c). */
 #include <errno.h>
-#include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <lmdb.h>
 
+#include "map.h"
 #include "store.h"
 #include "../util/buf.h"
 #include "../util/mem.h"
 #include "../cert/summary.h"
 #include "../util/text.h"
 
-/* 32 GiB of address space; the file grows only as data is written. */
-#define MAP_SIZE ((size_t)1 << 35)
 #define UID_KEY_MAX WEFT_UID_KEY_MAX
 
 struct weft_store {
 	MDB_env *env;
 	MDB_dbi dbi[WEFT_DB_COUNT];
 	bool readonly;
-	uint8_t *map;
-	unsigned calls;          /* weft_store_breathe */
-	uint64_t resident_base;  /* file-backed memory when opened */
-	int statm;               /* /proc/self/statm, or -1 */
-	/* weft_txn_keep_mapped: page ranges a release leaves alone. */
-	pthread_mutex_t keep_lock;
-	struct keep_range {
-		uintptr_t lo, hi;
-	} *keep;
-	size_t nkeep, keep_cap;
-	uint64_t keep_bytes;
+	struct weft_map map;     /* the map in this process's memory */
 };
 
 struct weft_txn {
@@ -64,10 +50,6 @@ static const struct {
 	[WEFT_DB_X509IDX] = { "x509idx", MDB_DUPSORT },
 	[WEFT_DB_X509KEYS] = { "x509keys", 0 },
 };
-
-static void find_map(weft_store *s);
-static void keep_clear(weft_store *s);
-static uint64_t file_resident(weft_store *s);
 
 const char *
 weft_store_db_name(int db)
@@ -173,12 +155,11 @@ weft_store_open(weft_store **out, const char *dir, bool readonly,
 	s = calloc(1, sizeof *s);
 	if (!s)
 		return WEFT_ERR(GPG_ERR_ENOMEM);
-	pthread_mutex_init(&s->keep_lock, NULL);
-	s->statm = -1;
+	weft_map__init(&s->map);
 	s->readonly = readonly;
 	if ((rc = mdb_env_create(&s->env)) ||
 	    (rc = mdb_env_set_maxdbs(s->env, WEFT_DB_COUNT + 4)) ||
-	    (rc = mdb_env_set_mapsize(s->env, MAP_SIZE)) ||
+	    (rc = mdb_env_set_mapsize(s->env, WEFT_MAP_SIZE)) ||
 	    (rc = mdb_env_set_maxreaders(s->env, 256))) {
 		err = map_err(rc, diag);
 		goto leave;
@@ -221,9 +202,7 @@ weft_store_open(weft_store **out, const char *dir, bool readonly,
 	if (s->dbi[WEFT_DB_META] != (MDB_dbi)-1 &&
 	    (err = check_schema(s, diag)))
 		goto leave;
-	find_map(s);
-	s->statm = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
-	s->resident_base = file_resident(s);
+	weft_map__open(&s->map, s->env);
 	*out = s;
 	s = NULL;
 leave:
@@ -240,10 +219,7 @@ weft_store_close(weft_store *s)
 		return;
 	if (s->env)
 		mdb_env_close(s->env);
-	if (s->statm >= 0)
-		close(s->statm);
-	pthread_mutex_destroy(&s->keep_lock);
-	free(s->keep);
+	weft_map__close(&s->map);
 	free(s);
 }
 
@@ -278,108 +254,17 @@ weft_txn_commit(weft_txn *t)
 
 	if (t->txn)
 		rc = mdb_txn_commit(t->txn);
-	keep_clear(t->store);
+	if (t->store)
+		weft_map__keep_clear(&t->store->map);
 	free(t);
 	return map_err(rc, NULL);
-}
-
-/* The map is shared and read-only (no MDB_WRITEMAP), so the pages a
- * process has read are in the page cache; dropping this process's
- * mapping of them frees nothing the keyring needs (a later read maps
- * them again, from the cache: pointers into the map stay valid) but
- * keeps a long import or check from holding every page of the keyring it
- * ever touched.  The kernel maps up to 16 neighbouring cached pages on
- * each fault, so a few thousand random lookups map the whole file.
- * LMDB does not say where its map is (mdb_env_info's me_mapaddr is only
- * set for MDB_FIXEDMAP): it is found once in /proc/self/maps by the data
- * file's inode. */
-static void
-find_map(weft_store *s)
-{
-	struct stat st;
-	unsigned long lo, hi, ino;
-	char line[512];
-	FILE *f;
-	int fd;
-
-	if (mdb_env_get_fd(s->env, &fd) || fstat(fd, &st) ||
-	    !(f = fopen("/proc/self/maps", "r")))
-		return;
-	while (fgets(line, sizeof line, f)) {
-		if (sscanf(line, "%lx-%lx %*s %*s %*s %lu", &lo, &hi, &ino) == 3 &&
-		    ino == (unsigned long)st.st_ino && hi > lo &&
-		    hi - lo == MAP_SIZE) {
-			s->map = (uint8_t *)lo;
-			break;
-		}
-		/* A line longer than the buffer: skip its rest. */
-		while (!strchr(line, '\n') && fgets(line, sizeof line, f))
-			;
-	}
-	fclose(f);
-}
-
-/* Octets of this process's memory mapped from files (the keyring's map,
- * the program and its libraries): the third field of /proc/self/statm,
- * in pages.  0 when it cannot be read. */
-static uint64_t
-file_resident(weft_store *s)
-{
-	char buf[128];
-	unsigned long size, resident, shared;
-	ssize_t n;
-
-	if (s->statm < 0)
-		return 0;
-	n = pread(s->statm, buf, sizeof buf - 1, 0);
-	if (n <= 0)
-		return 0;
-	buf[n] = 0;
-	if (sscanf(buf, "%lu %lu %lu", &size, &resident, &shared) != 3)
-		return 0;
-	return (uint64_t)shared * (uint64_t)sysconf(_SC_PAGESIZE);
-}
-
-/* Every BREATHE_EVERY reads of the map (a record of 64 KiB or more
- * counts one more per 64 KiB), look at how much of it this
- * process has mapped, and let go of it past MAP_BUDGET.  Letting go is
- * cheap but every page read after it faults again (the inner pages of
- * the B-trees first): a budget, rather than a fixed rhythm, lets it
- * happen only when random lookups have spread over the file. */
-#define BREATHE_EVERY 64
-#define MAP_BUDGET ((uint64_t)64 << 20)
-
-static void
-breathe(weft_store *s, unsigned weight)
-{
-	unsigned before, after;
-	uint64_t now;
-
-	if (!s)
-		return;
-	after = __atomic_add_fetch(&s->calls, weight, __ATOMIC_RELAXED);
-	before = after - weight;
-	if (before / BREATHE_EVERY == after / BREATHE_EVERY)
-		return;
-	now = file_resident(s);
-	if (now <= __atomic_load_n(&s->resident_base, __ATOMIC_RELAXED) +
-			  MAP_BUDGET)
-		return;
-	weft_store_release_pages(s);
-	/* What a release cannot let go of (another file this process maps,
-	 * such as a large import's input, or the kept ranges) raises the
-	 * floor: otherwise every check would release again. */
-	now = file_resident(s);
-	if (now > __atomic_load_n(&s->resident_base, __ATOMIC_RELAXED) +
-			  MAP_BUDGET / 2)
-		__atomic_store_n(&s->resident_base, now - MAP_BUDGET / 2,
-				 __ATOMIC_RELAXED);
 }
 
 void
 weft_store_breathe(weft_store *s)
 {
-	breathe(s, 1);
+	if (s)
+		weft_map__breathe(&s->map, 1);
 }
 
 void
@@ -389,108 +274,18 @@ weft_txn_breathe(weft_txn *t)
 		weft_store_breathe(t->store);
 }
 
-/* At most this much of the map is kept mapped through releases, in at
- * most this many ranges (a release makes a call per gap between them:
- * thousands of scattered one-page ranges made releasing cost more than
- * the faults it saves; what is asked first is what is kept). */
-#define KEEP_MAX ((uint64_t)16 << 20)
-#define KEEP_RANGES 256
-
 void
 weft_txn_keep_mapped(weft_txn *t, const void *p, size_t len)
 {
-	weft_store *s = t ? t->store : NULL;
-	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), lo, hi, was;
-	size_t i, j, a, b;
-
-	if (!s || !s->map || !len || (uintptr_t)p < (uintptr_t)s->map ||
-	    (uintptr_t)p >= (uintptr_t)s->map + MAP_SIZE)
-		return;
-	lo = (uintptr_t)p & ~(page - 1);
-	hi = ((uintptr_t)p + len + page - 1) & ~(page - 1);
-	pthread_mutex_lock(&s->keep_lock);
-	/* The first range that ends at or after LO (sorted, disjoint). */
-	a = 0;
-	b = s->nkeep;
-	while (a < b) {
-		size_t m = a + (b - a) / 2;
-
-		if (s->keep[m].hi < lo)
-			a = m + 1;
-		else
-			b = m;
-	}
-	i = a;
-	/* Ranges that touch [LO, HI) are merged with it. */
-	for (j = i, was = 0; j < s->nkeep && s->keep[j].lo <= hi; j++) {
-		was += s->keep[j].hi - s->keep[j].lo;
-		if (s->keep[j].lo < lo)
-			lo = s->keep[j].lo;
-		if (s->keep[j].hi > hi)
-			hi = s->keep[j].hi;
-	}
-	if (s->keep_bytes - was + (hi - lo) > KEEP_MAX)
-		goto leave;
-	if (j > i) {
-		s->keep[i].lo = lo;
-		s->keep[i].hi = hi;
-		memmove(&s->keep[i + 1], &s->keep[j],
-			(s->nkeep - j) * sizeof *s->keep);
-		s->nkeep -= j - i - 1;
-	} else if (s->nkeep < KEEP_RANGES &&
-		   !weft_grow((void **)&s->keep, &s->keep_cap, s->nkeep + 1,
-			      sizeof *s->keep)) {
-		memmove(&s->keep[i + 1], &s->keep[i],
-			(s->nkeep - i) * sizeof *s->keep);
-		s->keep[i].lo = lo;
-		s->keep[i].hi = hi;
-		s->nkeep++;
-	} else {
-		goto leave;
-	}
-	s->keep_bytes = s->keep_bytes - was + (hi - lo);
-leave:
-	pthread_mutex_unlock(&s->keep_lock);
-}
-
-static void
-keep_clear(weft_store *s)
-{
-	if (!s)
-		return;
-	pthread_mutex_lock(&s->keep_lock);
-	s->nkeep = 0;
-	s->keep_bytes = 0;
-	pthread_mutex_unlock(&s->keep_lock);
+	if (t && t->store)
+		weft_map__keep(&t->store->map, p, len);
 }
 
 void
 weft_store_release_pages(weft_store *s)
 {
-	MDB_envinfo info;
-	MDB_stat st;
-	uintptr_t cur, end;
-	size_t i;
-
-	if (!s)
-		return;
-	if (!s->map || mdb_env_info(s->env, &info) || mdb_env_stat(s->env, &st))
-		return;
-	cur = (uintptr_t)s->map;
-	end = cur + ((size_t)info.me_last_pgno + 1) * st.ms_psize;
-	pthread_mutex_lock(&s->keep_lock);
-	/* The gaps between the kept ranges (sorted, disjoint). */
-	for (i = 0; i < s->nkeep && cur < end; i++) {
-		if (s->keep[i].lo > cur)
-			(void)madvise((void *)cur, (s->keep[i].lo < end ?
-					s->keep[i].lo : end) - cur,
-				      MADV_DONTNEED);
-		if (s->keep[i].hi > cur)
-			cur = s->keep[i].hi;
-	}
-	if (cur < end)
-		(void)madvise((void *)cur, end - cur, MADV_DONTNEED);
-	pthread_mutex_unlock(&s->keep_lock);
+	if (s)
+		weft_map__release(&s->map);
 }
 
 void
@@ -500,7 +295,8 @@ weft_txn_abort(weft_txn *t)
 		return;
 	if (t->txn)
 		mdb_txn_abort(t->txn);
-	keep_clear(t->store);
+	if (t->store)
+		weft_map__keep_clear(&t->store->map);
 	free(t);
 }
 
@@ -528,7 +324,8 @@ weft_store_get(weft_txn *t, int db, const void *key, size_t klen,
 	 * weighs as many lookups as the folios it spans: its reader maps
 	 * them all. */
 	if (v.mv_size >= 65536)
-		breathe(t->store, (unsigned)(v.mv_size >> 16));
+		weft_map__breathe(&t->store->map,
+				  (unsigned)(v.mv_size >> 16));
 	*val = v.mv_data;
 	*vlen = v.mv_size;
 	return 0;
