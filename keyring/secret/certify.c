@@ -254,10 +254,8 @@ report(weft_uid_cb cb, void *opaque, const chosen *ch, weft_uid_outcome what)
 
 	if (!cb)
 		return;
-	if (!(s = malloc(ch->len + 1)))
+	if (!(s = weft_memdupz(ch->data, ch->len)))
 		return;
-	memcpy(s, ch->data, ch->len);
-	s[ch->len] = 0;
 	cb(opaque, s, ch->len, what);
 	free(s);
 }

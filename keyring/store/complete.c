@@ -101,10 +101,8 @@ words_add(words *w, const void *p, size_t len)
 		words_settle(w);
 	if ((err = weft_grow((void **)&w->v, &w->cap, w->n + 1, sizeof *w->v)))
 		return err;
-	if (!(s = malloc(len + 1)))
+	if (!(s = weft_memdupz(p, len)))
 		return WEFT_ERR(GPG_ERR_ENOMEM);
-	memcpy(s, p, len);
-	s[len] = 0;
 	w->v[w->n++] = s;
 	return 0;
 }

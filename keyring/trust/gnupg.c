@@ -369,15 +369,10 @@ static char *
 cstr(const uint8_t *p, size_t n)
 {
 	const uint8_t *z = memchr(p, 0, n);
-	char *s;
 
 	if (z)
 		n = (size_t)(z - p);
-	if (!(s = malloc(n + 1)))
-		return NULL;
-	memcpy(s, p, n);
-	s[n] = 0;
-	return s;
+	return weft_memdupz(p, n);
 }
 
 /* gpg 2.2.40 compiles with its bundled regex engine (REG_ICASE |

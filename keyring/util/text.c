@@ -4,6 +4,7 @@
 #include <unicase.h>
 #include <unistr.h>
 
+#include "mem.h"
 #include "text.h"
 
 char *
@@ -16,11 +17,7 @@ weft_text_lower(const uint8_t *s, size_t n, size_t *outlen)
 	if (n && !u8_check(s, n)) {
 		low = u8_tolower(s, n, NULL, NULL, NULL, &len);
 		if (low) {
-			out = malloc(len + 1);
-			if (out) {
-				memcpy(out, low, len);
-				out[len] = 0;
-			}
+			out = weft_memdupz(low, len);
 			free(low);
 			if (outlen)
 				*outlen = out ? len : 0;

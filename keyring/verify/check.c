@@ -26,6 +26,7 @@
 #include "../cert/cert.h"
 #include "../store/query.h"
 #include "../store/store.h"
+#include "../util/mem.h"
 
 /* Signatures made this far in the future still count (clock skew). */
 #define FUTURE_SLACK 300
@@ -275,9 +276,8 @@ describe:
 					 info->primary_fpr);
 				u = weft_cert_primary_uid(c, now);
 				if (u && !info->uid &&
-				    (info->uid = malloc(u->len + 1))) {
-					memcpy(info->uid, u->data, u->len);
-					info->uid[u->len] = 0;
+				    (info->uid = weft_memdupz(u->data,
+							      u->len))) {
 					info->uid_len = u->len;
 				}
 				continue;
@@ -375,11 +375,8 @@ describe:
 	{
 		const weft_uidrec *u = weft_cert_primary_uid(c, now);
 
-		if (u && (info->uid = malloc(u->len + 1))) {
-			memcpy(info->uid, u->data, u->len);
-			info->uid[u->len] = 0;
+		if (u && (info->uid = weft_memdupz(u->data, u->len)))
 			info->uid_len = u->len;
-		}
 	}
 	goto leave;
 leave_err:

@@ -394,10 +394,8 @@ literal(weft_vmsg *m, weft_stream *bs, bool partial)
 	if (got != nlen + 4)
 		goto bad;
 	r->literal_format = hdr[0];
-	if (!(r->filename = malloc(nlen + 1)))
+	if (!(r->filename = weft_memdupz(hdr + 2, nlen)))
 		return WEFT_ERR(GPG_ERR_ENOMEM);
-	memcpy(r->filename, hdr + 2, nlen);
-	r->filename[nlen] = 0;
 	r->literal_date = (int64_t)((uint32_t)hdr[2 + nlen] << 24 |
 				    (uint32_t)hdr[3 + nlen] << 16 |
 				    (uint32_t)hdr[4 + nlen] << 8 |

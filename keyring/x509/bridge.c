@@ -143,10 +143,8 @@ decode(const uint8_t *p, size_t len, xrec *r)
 			if (weft_reader_u8(&rd, &b) ||
 			    weft_reader_bytes_direct(&rd, b, &d))
 				goto damaged;
-			if (!(r->trust.domains[i] = malloc((size_t)b + 1)))
+			if (!(r->trust.domains[i] = weft_memdupz(d, b)))
 				goto damaged;
-			memcpy(r->trust.domains[i], d, b);
-			r->trust.domains[i][b] = 0;
 			r->trust.ndomains++;
 		}
 	}
