@@ -85,9 +85,11 @@ typedef void (*weft_import_cb)(void *opaque, const weft_import_event *ev);
  * present.  A key that cannot be used is rejected and the import goes on
  * with the next.  The changes are committed in one transaction, or in
  * one per WEFT_IMPORT_CHUNK keys for a larger input.  A certification
- * whose issuer comes later in the input than the key it certifies waits
- * for it as it would across two imports, and is verified when the
- * issuer's chunk arrives.
+ * whose issuer comes in a later chunk than the key it certifies is
+ * verified against the issuer's key packet in the input when its target
+ * is stored; if the issuer's chunk then rejects the issuer, it is made
+ * to wait again, as in one transaction.  (Interrupted between the two,
+ * the keyring keeps it verified by a key it does not hold yet.)
  *   0                 the input was read to its end (rejections are
  *                     reported through CB and STATS, not as errors)
  *   GPG_ERR_NO_DATA   no OpenPGP data in the input

@@ -33,10 +33,7 @@ finish_cert(import *im, weft_cert_builder *b, unsigned block, uint64_t off)
 
 		if (u->tag != WEFT_PKT_USER_ID)
 			continue;
-		if ((it->uid_hint = malloc(u->len + 1))) {
-			memcpy(it->uid_hint, u->data, u->len);
-			it->uid_hint[u->len] = 0;
-		}
+		it->uid_hint = weft_memdupz(u->data, u->len);
 		break;
 	}
 	return 0;
@@ -177,13 +174,43 @@ keyid_cmp(const void *a, const void *b)
 	return memcmp(a, b, 8);
 }
 
+/* Copy the primary public key packet PKT (of DATA, block BLOCK, key ID
+ * KEYID) to IM->ahead, while the copies stay within AHEAD_MAX. */
+static gpg_error_t
+ahead_add(import *im, const uint8_t *data, const weft_packet *pkt,
+	  unsigned block, const uint8_t keyid[8])
+{
+	size_t n = pkt->header_len + pkt->body_len;
+	ahead_key *a;
+	gpg_error_t err;
+
+	if (pkt->partial || pkt->indeterminate ||
+	    im->ahead_len + n > AHEAD_MAX)
+		return 0;
+	if ((err = weft_grow((void **)&im->ahead, &im->ahead_cap,
+			     im->nahead + 1, sizeof *im->ahead)) ||
+	    (err = weft_grow((void **)&im->ahead_bytes, &im->ahead_bytes_cap,
+			     im->ahead_len + n, 1)))
+		return err;
+	a = &im->ahead[im->nahead++];
+	memcpy(a->keyid, keyid, 8);
+	a->block = block;
+	a->len = (uint32_t)n;
+	a->offset = pkt->offset;
+	a->at = im->ahead_len;
+	memcpy(im->ahead_bytes + im->ahead_len, data + pkt->offset, n);
+	im->ahead_len += n;
+	return 0;
+}
+
 gpg_error_t
-weft_import__scan(import *im, const uint8_t *data, size_t len)
+weft_import__scan(import *im, const uint8_t *data, size_t len,
+		  unsigned block)
 {
 	weft_reader r;
 	weft_packet pkt;
 	weft_pkt_key k;
-	uint8_t fpr[WEFT_FPR_MAX];
+	uint8_t fpr[WEFT_FPR_MAX], *keyid;
 	size_t fpr_len;
 	gpg_error_t err = 0;
 
@@ -200,13 +227,29 @@ weft_import__scan(import *im, const uint8_t *data, size_t len)
 		    !weft_key_fingerprint(&k, fpr, &fpr_len) &&
 		    !(err = weft_grow((void **)&im->input_keyids,
 				      &im->input_keyids_cap,
-				      im->ninput_keyids + 1, 8)))
-			weft_keyid_from_fpr(fpr, fpr_len,
-					    im->input_keyids[im->ninput_keyids++]);
+				      im->ninput_keyids + 1, 8))) {
+			keyid = im->input_keyids[im->ninput_keyids++];
+			weft_keyid_from_fpr(fpr, fpr_len, keyid);
+			if (pkt.tag == WEFT_PKT_PUBLIC_KEY)
+				err = ahead_add(im, data, &pkt, block, keyid);
+		}
 		weft_packet_release(&pkt);
 		weft_import__input_release(im, weft_reader_pos(&r), false);
 	}
 	return err;
+}
+
+static int
+ahead_cmp(const void *a, const void *b)
+{
+	const ahead_key *x = a, *y = b;
+	int c = memcmp(x->keyid, y->keyid, 8);
+
+	if (c)
+		return c;
+	if (x->block != y->block)
+		return x->block < y->block ? -1 : 1;
+	return (x->offset > y->offset) - (x->offset < y->offset);
 }
 
 void
@@ -219,8 +262,25 @@ weft_import__scan_done(import *im)
 		free(im->input_keyids);
 		im->input_keyids = NULL;
 		im->ninput_keyids = im->input_keyids_cap = 0;
-	} else if (im->ninput_keyids) {
+		free(im->ahead);
+		free(im->ahead_bytes);
+		im->ahead = NULL;
+		im->ahead_bytes = NULL;
+		im->nahead = im->ahead_cap = 0;
+		im->ahead_len = im->ahead_bytes_cap = 0;
+		return;
+	}
+	if (im->ninput_keyids)
 		qsort(im->input_keyids, im->ninput_keyids, 8, keyid_cmp);
+	if (im->nahead) {
+		qsort(im->ahead, im->nahead, sizeof *im->ahead, ahead_cmp);
+		if (!(im->ahead_used = calloc(im->nahead, 1))) {
+			/* Without the marks, no key is looked ahead at: what
+			 * it certified waits for it, as before. */
+			free(im->ahead);
+			im->ahead = NULL;
+			im->nahead = im->ahead_cap = 0;
+		}
 	}
 }
 

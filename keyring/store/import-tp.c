@@ -325,8 +325,250 @@ add_x509_cand(void *opaque, const uint8_t *key, size_t klen,
 	return push_cand(im, c);
 }
 
+/* ---- keys of later chunks (import.ahead) ------------------------------------------- */
+
+enum { AHEAD_USED = 1, AHEAD_SETTLED = 2 };
+
+/* The first ahead key with KEYID (or nahead). */
+static size_t
+ahead_first(const import *im, const uint8_t keyid[8])
+{
+	size_t lo = 0, hi = im->nahead;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (memcmp(im->ahead[mid].keyid, keyid, 8) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Is A after the last key of the chunk (so not stored yet)? */
+static bool
+ahead_later(const import *im, const ahead_key *a)
+{
+	if (a->block != im->chunk_block)
+		return a->block > im->chunk_block;
+	return a->offset > im->chunk_offset;
+}
+
+/* A's key as a certificate of its primary key alone (NULL when the
+ * packet is not a key weft can use). */
+static weft_cert *
+ahead_parse(const import *im, const ahead_key *a)
+{
+	weft_cert *c = NULL;
+
+	if (weft_cert_from_bytes(&c, im->ahead_bytes + a->at, a->len, NULL, 0,
+				 NULL, 0, NULL))
+		return NULL;
+	return c;
+}
+
+/* A's key among IM->loaded (one copy per chunk, whichever certification
+ * asks first); *OUT NULL when it is not usable. */
+static gpg_error_t
+ahead_load(import *im, const ahead_key *a, weft_cert **out)
+{
+	weft_cert *c = ahead_parse(im, a), *had;
+	gpg_error_t err;
+
+	*out = NULL;
+	if (!c)
+		return 0;
+	if ((had = loaded_find(im, c->primary.fpr, c->primary.fpr_len))) {
+		weft_cert_free(c);
+		*out = had;
+		return 0;
+	}
+	if ((err = weft_grow((void **)&im->loaded, &im->loaded_cap,
+			     im->nloaded + 1, sizeof *im->loaded))) {
+		weft_cert_free(c);
+		return err;
+	}
+	im->loaded[im->nloaded++] = c;
+	if ((err = map_put(&im->loaded_map, c->primary.fpr,
+			   c->primary.fpr_len, (uint32_t)(im->nloaded - 1))))
+		return err;
+	*out = c;
+	return 0;
+}
+
+/* The keys of later chunks with KEYID that could have issued REC (on
+ * TARGET): candidates like any other.  What one verifies is stored as
+ * verified by that key before the key itself is; the key's own chunk
+ * settles it (weft_import__ahead_settle). */
+static gpg_error_t
+ahead_cands(import *im, const weft_sigrec *rec, const uint8_t keyid[8],
+	    const weft_cert *target)
+{
+	size_t i;
+	weft_cert *c;
+	gpg_error_t err;
+
+	for (i = ahead_first(im, keyid);
+	     i < im->nahead && !memcmp(im->ahead[i].keyid, keyid, 8); i++) {
+		if (!ahead_later(im, &im->ahead[i]))
+			continue;
+		if ((err = ahead_load(im, &im->ahead[i], &c)))
+			return err;
+		if (!c || (c->primary.fpr_len == target->primary.fpr_len &&
+			   !memcmp(c->primary.fpr, target->primary.fpr,
+				   c->primary.fpr_len)) ||
+		    !weft_pkt_sig_issuer_matches(&rec->sig, c->primary.fpr,
+						 c->primary.fpr_len, keyid))
+			continue;
+		im->ahead_used[i] = AHEAD_USED;
+		if ((err = push_cand(im, c)))
+			return err;
+	}
+	return 0;
+}
+
+/* Make the certifications in V that FPR verified wait again.  UIDS:
+ * V holds a user ID's certifications (the ones counted as waiting). */
+static bool
+ahead_revert_vec(import *im, weft_sigvec *v, const uint8_t *fpr, size_t len,
+		 bool uids)
+{
+	bool any = false;
+	size_t i;
+
+	for (i = 0; i < v->n; i++) {
+		weft_sigrec *r = &v->v[i];
+
+		if (r->self || r->state != WEFT_SIG_GOOD ||
+		    r->issuer_fpr_len != len || memcmp(r->issuer_fpr, fpr, len))
+			continue;
+		r->state = WEFT_SIG_UNCHECKED;
+		r->issuer_fpr_len = 0;
+		memset(r->issuer_fpr, 0, sizeof r->issuer_fpr);
+		if (im->stats->sigs_verified)
+			im->stats->sigs_verified--;
+		if (uids)
+			im->stats->certs_pending++;
+		any = true;
+	}
+	return any;
+}
+
+static void
+ahead_revert(import *im, item *t, const uint8_t *fpr, size_t len)
+{
+	weft_cert *c = t->merged;
+	bool any = ahead_revert_vec(im, &c->primary.sigs, fpr, len, false);
+	size_t i;
+
+	for (i = 0; i < c->nuids; i++)
+		any |= ahead_revert_vec(im, &c->uids[i].sigs, fpr, len, true);
+	if (any)
+		t->states_changed = true;
+}
+
+struct fpr_list {
+	uint8_t (*fprs)[WEFT_FPR_MAX + 1];
+	size_t n, cap;
+};
+
+static gpg_error_t collect_fpr(void *opaque, const uint8_t *key, size_t klen,
+			       const uint8_t *val, size_t vlen);
+
+/* A key that certifications of earlier chunks were verified against has
+ * reached its chunk: stored, they stand; not stored (rejected, or its
+ * packets unreadable), they wait for it again, as they would have in one
+ * transaction. */
+static gpg_error_t
+ahead_settle_one(import *im, const ahead_key *a)
+{
+	struct fpr_list l = { NULL, 0, 0 };
+	weft_cert *c = ahead_parse(im, a);
+	const uint8_t *fpr, *val;
+	size_t len, vlen, i;
+	item *t;
+	gpg_error_t err = 0;
+
+	if (!c)
+		return 0;
+	fpr = c->primary.fpr;
+	len = c->primary.fpr_len;
+	if (weft_import__item_by_fpr(im, fpr, len) ||
+	    weft_import__remembered(im, c, NULL) ||
+	    !weft_store_get(im->txn, WEFT_DB_CERTS, fpr, len, &val, &vlen) ||
+	    !weft_store_get(im->txn, WEFT_DB_X509KEYS, fpr, len, &val, &vlen))
+		goto leave;
+	if ((err = weft_store_each(im->txn, WEFT_DB_EDGES, fpr, len,
+				   collect_fpr, &l)))
+		goto leave;
+	for (i = 0; i < l.n; i++) {
+		const uint8_t *tf = l.fprs[i] + 1;
+		size_t tl = l.fprs[i][0];
+
+		if (!(t = weft_import__item_by_fpr(im, tf, tl))) {
+			if ((err = weft_import__push_item(im, &t)))
+				goto leave;
+			t->touched = true;
+			err = weft_store_cert_load(im->txn, tf, tl, &t->merged,
+						   NULL);
+			t->had_old = !err;
+			if (gpg_err_code(err) == GPG_ERR_NOT_FOUND) {
+				weft_cert_free(t->merged);
+				t->merged = NULL;
+				t->rejected = true; /* fsck reports it */
+				err = 0;
+				continue;
+			}
+			if (err)
+				goto leave;
+		}
+		ahead_revert(im, t, fpr, len);
+	}
+leave:
+	free(l.fprs);
+	weft_cert_free(c);
+	return err;
+}
+
+gpg_error_t
+weft_import__ahead_settle(import *im)
+{
+	size_t i, n = im->nitems;
+	bool any = false;
+	gpg_error_t err;
+
+	if (!im->nahead)
+		return 0;
+	/* The chunk ends at its last key (rejected ones included). */
+	for (i = 0; i < n; i++) {
+		const item *it = &im->items[i];
+
+		if (it->touched)
+			continue;
+		if (!any || it->block > im->chunk_block ||
+		    (it->block == im->chunk_block &&
+		     it->offset > im->chunk_offset)) {
+			im->chunk_block = it->block;
+			im->chunk_offset = it->offset;
+			any = true;
+		}
+	}
+	for (i = 0; i < im->nahead; i++) {
+		if (im->ahead_used[i] != AHEAD_USED ||
+		    ahead_later(im, &im->ahead[i]))
+			continue;
+		im->ahead_used[i] = AHEAD_SETTLED;
+		if ((err = ahead_settle_one(im, &im->ahead[i])))
+			return err;
+	}
+	return 0;
+}
+
 /* Queue REC (a third-party certification on TARGET) with every key that
- * could have issued it: imported ones, and ones in the keyring. */
+ * could have issued it: imported ones, ones in the keyring, and (a
+ * certification new in this import on a key it stores) keys of later
+ * chunks. */
 static gpg_error_t
 queue_tp(import *im, size_t item_idx, weft_sigrec *rec,
 	 const weft_uidrec *uid)
@@ -366,6 +608,11 @@ queue_tp(import *im, size_t item_idx, weft_sigrec *rec,
 						   add_x509_cand, &cc)))
 			return err;
 	}
+	if (im->ncands == first && im->nahead &&
+	    !im->items[item_idx].touched &&
+	    (!im->items[item_idx].had_old || rec->is_new) &&
+	    (err = ahead_cands(im, rec, keyid, target)))
+		return err;
 	if (im->ncands == first)
 		return 0;
 	if ((err = weft_grow((void **)&im->jobs, &im->jobs_cap, im->njobs + 1,
@@ -412,11 +659,6 @@ queue_cert_tps(import *im, size_t item_idx)
 				return err;
 	return 0;
 }
-
-struct fpr_list {
-	uint8_t (*fprs)[WEFT_FPR_MAX + 1];
-	size_t n, cap;
-};
 
 static gpg_error_t
 collect_fpr(void *opaque, const uint8_t *key, size_t klen, const uint8_t *val,

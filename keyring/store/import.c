@@ -203,10 +203,8 @@ report(import *im, item *it, weft_import_status st, weft_import_cb cb,
 	if (c) {
 		weft_hex(c->primary.fpr, c->primary.fpr_len, fpr);
 		pu = weft_cert_primary_uid(c, weft_ctx__now(im->ctx));
-		if (pu && (uid = malloc(pu->len + 1))) {
-			memcpy(uid, pu->data, pu->len);
-			uid[pu->len] = 0;
-		}
+		if (pu)
+			uid = weft_memdupz(pu->data, pu->len);
 	}
 	ev.fpr = fpr;
 	ev.uid = uid ? uid : it->uid_hint;
@@ -473,6 +471,9 @@ import_free(import *im)
 	free(im->strays);
 	free(im->run_map.v);
 	free(im->input_keyids);
+	free(im->ahead);
+	free(im->ahead_used);
+	free(im->ahead_bytes);
 }
 
 /* Steps 5 and 6 without input: the certificates waiting for these key
@@ -561,7 +562,8 @@ run_chunk(import *im, bool last, weft_import_cb cb, void *opaque)
 
 	/* 5. */
 	n = im->nitems;
-	if ((err = weft_import__third_party(im)))
+	if ((err = weft_import__ahead_settle(im)) ||
+	    (err = weft_import__third_party(im)))
 		return err;
 
 	/* 6. */
@@ -631,7 +633,9 @@ import_run(weft_ctx *ctx, const void *data, size_t len, bool mapped,
 		if ((!blocks.blocks[i].label ||
 		     keys_label(blocks.blocks[i].label)) &&
 		    (err = weft_import__scan(&im, blocks.blocks[i].data,
-					     blocks.blocks[i].len)))
+					     blocks.blocks[i].len,
+					     blocks.blocks[i].label ?
+					     (unsigned)i + 1 : 0)))
 			goto leave;
 	weft_import__scan_done(&im);
 	/* Read from the start again (armored: decoded already). */

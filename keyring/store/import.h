@@ -18,11 +18,13 @@
  *      Drop what does not verify; reject keys left without a valid user
  *      ID or direct-key signature.
  *   5. Verify third-party certifications whose issuer is now known: the
- *      unchecked ones on the imported keys (issuer from the chunk or the
- *      keyring), and those waiting in the keyring for an issuer that this
- *      chunk brings ("pending": an issuer later in the input than the
- *      key it certified, too).  Again on every core.  A certification
- *      that does not verify against its issuer is dropped.
+ *      unchecked ones on the imported keys (issuer from the chunk, the
+ *      keyring, or a later chunk of the input: its key packet, copied by
+ *      the scan), and those waiting in the keyring for an issuer that
+ *      this chunk brings ("pending").  Again on every core.  A
+ *      certification that does not verify against its issuer is dropped.
+ *      Before it, certifications that earlier chunks verified against a
+ *      key of this chunk that was rejected are made to wait again.
  *   6. Write every changed certificate with its indexes, report each key
  *      in input order, and commit.
  */
@@ -102,6 +104,25 @@ typedef struct read_cursor {
 	unsigned block;
 } read_cursor;
 
+/* A primary key of a chunked input, met by the scan (import-read.c):
+ * a copy of its key packet, so that a certification by a key of a later
+ * chunk is verified when the key it certifies is stored, instead of
+ * waiting in the keyring for its issuer's chunk, which would then load,
+ * decode and rewrite the certified key again (import-tp.c). */
+typedef struct ahead_key {
+	uint8_t keyid[8];
+	uint32_t block;          /* as item.block */
+	uint32_t len;            /* of the packet, header included */
+	uint64_t offset;         /* of the packet in its block */
+	size_t at;               /* of the copy in import.ahead_bytes */
+} ahead_key;
+
+/* An issuer's key packets are copied up to this many octets in all
+ * (100,000 Ed25519 keys take 5 MiB, as many RSA-4096 keys 53 MiB); the
+ * keys beyond it are not looked ahead at, and what they certified in
+ * earlier chunks waits for them. */
+#define AHEAD_MAX ((size_t)32 << 20)
+
 /* The steps of a chunk, for the progress bar (weft_import__tick). */
 typedef enum import_phase {
 	PHASE_READING,
@@ -139,6 +160,14 @@ typedef struct import {
 	size_t chunks_committed;
 	uint8_t (*input_keyids)[8]; /* chunked: every key of the input */
 	size_t ninput_keyids, input_keyids_cap;
+	ahead_key *ahead;        /* chunked: the primary keys of the input,
+				    by key ID */
+	size_t nahead, ahead_cap;
+	uint8_t *ahead_used;     /* per ahead key: AHEAD_USED, AHEAD_SETTLED */
+	uint8_t *ahead_bytes;
+	size_t ahead_len, ahead_bytes_cap;
+	uint32_t chunk_block;    /* where the chunk's last key starts: an */
+	uint64_t chunk_offset;   /* ahead key after it is in a later chunk */
 	/* weft_import_mapped: the input's map, and how much of it was let
 	 * go (weft_import__input_release). */
 	const uint8_t *map;
@@ -161,11 +190,14 @@ void weft_import__cursor_free(read_cursor *c);
 gpg_error_t weft_import__read_some(import *im, read_cursor *c, size_t max);
 /* One walk over a block's packet headers: count its keys (primary key
  * packets; it stops quietly at damage, which the reading proper reports)
- * into IM->keys_total, and add the key IDs of every primary key and
- * subkey to IM->input_keyids.  A chunked import knows every key ID of
- * its input: a certification by a key of a later chunk waits for it, and
- * is no flooding. */
-gpg_error_t weft_import__scan(import *im, const uint8_t *data, size_t len);
+ * into IM->keys_total, add the key IDs of every primary key and subkey
+ * to IM->input_keyids, and copy every primary public key packet to
+ * IM->ahead.  A chunked import knows every key of its input: a
+ * certification by a key of a later chunk is verified against that key's
+ * packet, or waits for it, and is no flooding.  BLOCK numbers the block
+ * as item.block does. */
+gpg_error_t weft_import__scan(import *im, const uint8_t *data, size_t len,
+			      unsigned block);
 /* After the scan: chunked or not, and the key IDs sorted (or freed). */
 void weft_import__scan_done(import *im);
 /* A mapped input: let go of its pages below UPTO (all of them when UPTO
@@ -184,6 +216,11 @@ item *weft_import__item_by_fpr(import *im, const uint8_t *fpr, size_t len);
  * KEYID as "touched" items. */
 gpg_error_t weft_import__queue_pending(import *im, const uint8_t keyid[8]);
 gpg_error_t weft_import__third_party(import *im);
+/* After step 4: the certifications that earlier chunks verified against
+ * the packet of a key of this chunk (IM->ahead) stay verified when that
+ * key is stored; when it is not (rejected), they are made to wait again,
+ * as they would have in one transaction. */
+gpg_error_t weft_import__ahead_settle(import *im);
 void weft_import__tp_free(import *im);
 /* The keys of the run stored so far (run_map). */
 gpg_error_t weft_import__remember(import *im, const weft_cert *c,

@@ -1,4 +1,4 @@
-/* store.h - the keyring in LMDB.  The only includer of <lmdb.h>.
+/* store.h - the keyring in LMDB.  With map.c, the only includer of <lmdb.h>.
  *
  * Databases (DESIGN.md 2):
  *   certs    primary fingerprint -> record: "WC", format 2, flags,

@@ -21,13 +21,18 @@
 #     export and show as A.
 #  4. An import killed with SIGKILL after its first chunk was committed:
 #     fsck passes, the keyring holds whole chunks (a multiple of the chunk
-#     size), and importing the file again ends as A, nothing waiting, and
-#     says it verified the certifications the killed import left waiting.
+#     size) whose certifications by keys of the later chunks were verified
+#     already (against those keys' packets in the input: nothing waits),
+#     and importing the file again ends as A.
 #  5. No false flooding: a victim key first, a chunk of other keys, then
 #     more than WEFT_MAX_WAITING keys that certify the victim: in its chunk
 #     all those certifications wait for issuers later in the same input,
 #     which is no flooding: nothing is dropped, all are verified.  The
 #     victim alone (its issuers absent) is flooded, as a control.
+#     A key certified by keys of a later chunk has those certifications
+#     verified when it is stored; one of them, by a key that turns out
+#     to be rejected, waits again: the keyring is what one transaction
+#     leaves.
 #  6. The input file shrinks while it is imported (weft maps a large
 #     file): truncated after the first chunk was committed, the import
 #     stops with exit 2 and a one-line error naming the file, fsck
@@ -239,7 +244,12 @@ if [ "$landed" = 1 ]; then
 	check "D: fsck after the kill" fsck_ok "$D"
 	check_eq "D: whole chunks after the kill ($n keys, a multiple of $N)" "$((n % N))" 0
 	wait_d=$(unverified "$D")
-	check "D: certifications wait for keys of the chunks not committed ($wait_d)" [ "$wait_d" -gt 0 ]
+	# Certifications by keys of the chunks not committed were verified
+	# against those keys' packets in the input (verified, by an issuer
+	# the keyring does not hold yet): none of them waits.
+	ahead_d=$(show_all "$D" | J '(lambda have: sum(1 for k in d["keys"] for u in k["userids"] for c in u["certifications"] if c["verified"] and c["issuer"] not in have))({k["fingerprint"] for k in d["keys"]})')
+	check "D: certifications by keys of later chunks verified before those keys were stored ($ahead_d)" [ "${ahead_d:-0}" -gt 0 ]
+	check_eq "D: none waits after the kill" "$wait_d" 0
 	got=$(import_stat "$D" "$T/web.pgp")
 	check_eq "D: importing again: the $((NKEYS - n)) missing keys new, the $n there unchanged, none waiting, the $wait_d waiting ones verified now" \
 		"$(echo "$got" | cut -d' ' -f1-6,8-10)" "rc=0 $NKEYS $((NKEYS - n)) 0 $n 0 0 $wait_d 0"
@@ -301,6 +311,57 @@ check "control: the victim alone is flooded ($((NCERT - MAXW)) dropped)" \
 	grep -q "flooding: $((NCERT - MAXW)) certifications by keys not in the keyring dropped on 1 key" "$T/victim.out"
 check "control: the victim alone: $MAXW certifications wait for their issuer" \
 	grep -q "; $MAXW certifications wait for their issuer" "$T/victim.out"
+
+# --- 5b. an issuer of a later chunk that is not stored -------------------------
+# A target key, N-1 fillers (the target's chunk), then two keys that
+# certify the target: GOOD, and BAD whose only self-signature does not
+# verify (so it is rejected).  Both certifications are verified against
+# the issuers' packets in the input when the target is stored; BAD's
+# chunk must then make BAD's wait again, exactly as one transaction of
+# the target and its two issuers leaves them.
+$PY - "$BENCH" "$T/late.pgp" "$T/late3.pgp" "$N" >"$T/late.info" <<'PYEOF'
+import random, sys
+sys.path.insert(0, sys.argv[1])
+import genkeyring as gk
+out, out3, nfill = sys.argv[2], sys.argv[3], int(sys.argv[4]) - 1
+rng = random.Random(4321)
+def key(name, i):
+    return gk.Key(rng.randbytes(32), gk.T0 + i,
+                  f"{name} {i} <{name.lower()}{i}@example.org>".encode())
+def block(k, signed_as=None):
+    return [gk.packet(6, k.body), gk.packet(13, k.uid),
+            gk.certification(k, signed_as or k, 0x13, gk.T0 + gk.DAY - 1,
+                             self_sig=True)]
+target = key("Target", 0)
+fill = [key("Filler", i) for i in range(nfill)]
+good, bad = key("Good", 0), key("Bad", 0)
+tb = block(target) + [gk.certification(good, target, 0x10, gk.CERT_START),
+                      gk.certification(bad, target, 0x10, gk.CERT_START + 1)]
+gb = block(good)
+bb = block(bad, signed_as=fill[0])  # a self-signature over another key
+pk = tb + [p for k in fill for p in block(k)] + gb + bb
+open(out, "wb").write(b"".join(pk))
+open(out3, "wb").write(b"".join(tb + gb + bb))
+print(target.fpr.hex().upper(), good.fpr.hex().upper(), bad.fpr.hex().upper())
+PYEOF
+read -r LT LG LB <"$T/late.info"
+got=$(import_stat "$T/L" "$T/late.pgp")
+lv=$(J 'd["signatures_verified"]' <"$T/last.json")
+check_eq "late: chunked import of $((N + 2)) keys: $((N + 1)) new, BAD rejected, its certification waits" \
+	"$(echo "$got" | cut -d' ' -f1-6,8-10)" "rc=1 $((N + 2)) $((N + 1)) 0 0 1 1 0 0"
+got=$(import_stat "$T/L3" "$T/late3.pgp")
+lv3=$(J 'd["signatures_verified"]' <"$T/last.json")
+check_eq "late: the target and its issuers in one transaction: the same" \
+	"$(echo "$got" | cut -d' ' -f1-6,8-10)" "rc=1 3 2 0 0 1 1 0 0"
+check_eq "late: the chunked import verified the $((N - 1)) fillers' self-signatures more, and no more" \
+	"$((lv - lv3))" "$((N - 1))"
+WK "$T/L" --json show "$LT" >"$T/late.show"
+WK "$T/L3" --json show "$LT" >"$T/late3.show"
+check_eq "late: the target's certifications: GOOD's verified, BAD's waiting" \
+	"$(J '" ".join("%s=%s" % (c["issuer"], c["verified"]) for k in d["keys"] for u in k["userids"] for c in sorted(u["certifications"], key=lambda c: c["issuer"]))' <"$T/late.show")" \
+	"$(printf '%s\n' "$LB=False" "$LG=True" | sort | tr '\n' ' ' | sed 's/ $//')"
+check_diff "late: show --json of the target as in one transaction" "$T/late3.show" "$T/late.show"
+check "late: fsck" fsck_ok "$T/L"
 
 # --- 6. the input shrinks under the import ------------------------------------
 # As in 4, but instead of a kill the file is truncated to nothing once a
