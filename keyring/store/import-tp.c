@@ -1,5 +1,6 @@
 /* import-tp.c - import step 5: third-party certifications, verified
  * against issuers from the input or the keyring (see import.h). */
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "import.h"
@@ -156,16 +157,22 @@ index_keyids(import *im)
 	return 0;
 }
 
-/* The first entry with KEYID (or nby_keyid). */
+/* The first of the N elements of SIZE octets at V, sorted by the key ID
+ * each starts with, whose key ID is KEYID (or N).  Serves by_keyid and
+ * ahead. */
+_Static_assert(offsetof(keyid_ent, keyid) == 0 &&
+	       offsetof(ahead_key, keyid) == 0,
+	       "keyid_first reads the key ID at the start of an element");
 static size_t
-keyid_first(const import *im, const uint8_t keyid[8])
+keyid_first(const void *v, size_t n, size_t size, const uint8_t keyid[8])
 {
-	size_t lo = 0, hi = im->nby_keyid;
+	const uint8_t *b = v;
+	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (memcmp(im->by_keyid[mid].keyid, keyid, 8) < 0)
+		if (memcmp(b + mid * size, keyid, 8) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -191,6 +198,23 @@ loaded_find(import *im, const uint8_t *fpr, size_t len)
 	uint32_t i;
 
 	return map_get(&im->loaded_map, fpr, len, &i) ? im->loaded[i] : NULL;
+}
+
+/* Hold C, a key loaded for this chunk, in IM->loaded (C is freed when
+ * that fails). */
+static gpg_error_t
+loaded_add(import *im, weft_cert *c)
+{
+	gpg_error_t err = weft_grow((void **)&im->loaded, &im->loaded_cap,
+				    im->nloaded + 1, sizeof *im->loaded);
+
+	if (err) {
+		weft_cert_free(c);
+		return err;
+	}
+	im->loaded[im->nloaded++] = c;
+	return map_put(&im->loaded_map, c->primary.fpr, c->primary.fpr_len,
+		       (uint32_t)(im->nloaded - 1));
 }
 
 /* Find the imported item with this primary fingerprint (the index is
@@ -256,14 +280,7 @@ add_store_cand(void *opaque, const uint8_t *key, size_t klen,
 		if ((err = weft_store_cert_load_primary(im->txn, val, vlen, &c,
 							NULL)))
 			return gpg_err_code(err) == GPG_ERR_NOT_FOUND ? 0 : err;
-		if ((err = weft_grow((void **)&im->loaded, &im->loaded_cap,
-				     im->nloaded + 1, sizeof *im->loaded))) {
-			weft_cert_free(c);
-			return err;
-		}
-		im->loaded[im->nloaded++] = c;
-		if ((err = map_put(&im->loaded_map, val, vlen,
-				   (uint32_t)(im->nloaded - 1))))
+		if ((err = loaded_add(im, c)))
 			return err;
 	}
 	return push_cand(im, c);
@@ -312,14 +329,7 @@ add_x509_cand(void *opaque, const uint8_t *key, size_t klen,
 			weft_cert_free(c);
 			return 0;
 		}
-		if ((err = weft_grow((void **)&im->loaded, &im->loaded_cap,
-				     im->nloaded + 1, sizeof *im->loaded))) {
-			weft_cert_free(c);
-			return err;
-		}
-		im->loaded[im->nloaded++] = c;
-		if ((err = map_put(&im->loaded_map, val, vlen,
-				   (uint32_t)(im->nloaded - 1))))
+		if ((err = loaded_add(im, c)))
 			return err;
 	}
 	return push_cand(im, c);
@@ -328,23 +338,6 @@ add_x509_cand(void *opaque, const uint8_t *key, size_t klen,
 /* ---- keys of later chunks (import.ahead) ------------------------------------------- */
 
 enum { AHEAD_USED = 1, AHEAD_SETTLED = 2 };
-
-/* The first ahead key with KEYID (or nahead). */
-static size_t
-ahead_first(const import *im, const uint8_t keyid[8])
-{
-	size_t lo = 0, hi = im->nahead;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (memcmp(im->ahead[mid].keyid, keyid, 8) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
 
 /* Is A after the last key of the chunk (so not stored yet)? */
 static bool
@@ -384,14 +377,7 @@ ahead_load(import *im, const ahead_key *a, weft_cert **out)
 		*out = had;
 		return 0;
 	}
-	if ((err = weft_grow((void **)&im->loaded, &im->loaded_cap,
-			     im->nloaded + 1, sizeof *im->loaded))) {
-		weft_cert_free(c);
-		return err;
-	}
-	im->loaded[im->nloaded++] = c;
-	if ((err = map_put(&im->loaded_map, c->primary.fpr,
-			   c->primary.fpr_len, (uint32_t)(im->nloaded - 1))))
+	if ((err = loaded_add(im, c)))
 		return err;
 	*out = c;
 	return 0;
@@ -409,7 +395,8 @@ ahead_cands(import *im, const weft_sigrec *rec, const uint8_t keyid[8],
 	weft_cert *c;
 	gpg_error_t err;
 
-	for (i = ahead_first(im, keyid);
+	for (i = keyid_first(im->ahead, im->nahead,
+				sizeof *im->ahead, keyid);
 	     i < im->nahead && !memcmp(im->ahead[i].keyid, keyid, 8); i++) {
 		if (!ahead_later(im, &im->ahead[i]))
 			continue;
@@ -583,7 +570,8 @@ queue_tp(import *im, size_t item_idx, weft_sigrec *rec,
 	if (!weft_sigrec_issuer_keyid(rec, keyid))
 		return 0;
 	{
-		for (i = keyid_first(im, keyid);
+		for (i = keyid_first(im->by_keyid, im->nby_keyid,
+					sizeof *im->by_keyid, keyid);
 		     i < im->nby_keyid &&
 		     !memcmp(im->by_keyid[i].keyid, keyid, 8); i++) {
 			item *it = &im->items[im->by_keyid[i].item];
