@@ -121,6 +121,9 @@ weft_map__keep(struct weft_map *m, const void *p, size_t len)
 	if (!m->base || !len || (uintptr_t)p < (uintptr_t)m->base ||
 	    (uintptr_t)p >= (uintptr_t)m->base + WEFT_MAP_SIZE)
 		return;
+	/* Nothing past the map's end (and no length that wraps). */
+	if (len > (uintptr_t)m->base + WEFT_MAP_SIZE - (uintptr_t)p)
+		len = (uintptr_t)m->base + WEFT_MAP_SIZE - (uintptr_t)p;
 	lo = (uintptr_t)p & ~(page - 1);
 	hi = ((uintptr_t)p + len + page - 1) & ~(page - 1);
 	pthread_mutex_lock(&m->keep_lock);

@@ -171,11 +171,14 @@ test_ignored(void)
 	EXPECT(&m, 0, 1);
 	keep_at(&m, WEFT_MAP_SIZE - 1, 1);
 	EXPECT(&m, 0, 1, WEFT_MAP_SIZE / pg - 1, WEFT_MAP_SIZE / pg);
-	/* A range that starts in the map is kept whole, past its end (a
-	 * release stops at the map's last page anyway). */
+	/* A range that starts in the map ends at the map's end, however
+	 * long it claims to be (a length that would wrap included). */
 	weft_map__keep_clear(&m);
 	keep_at(&m, WEFT_MAP_SIZE - 1, 2 * pg);
-	EXPECT(&m, WEFT_MAP_SIZE / pg - 1, WEFT_MAP_SIZE / pg + 2);
+	EXPECT(&m, WEFT_MAP_SIZE / pg - 1, WEFT_MAP_SIZE / pg);
+	weft_map__keep_clear(&m);
+	keep_at(&m, WEFT_MAP_SIZE - 3 * pg + 1, SIZE_MAX);
+	EXPECT(&m, WEFT_MAP_SIZE / pg - 3, WEFT_MAP_SIZE / pg);
 	map_close(&m);
 }
 
