@@ -491,8 +491,9 @@ block_line(astate *st, const line *l, hdrs *hs)
 				return weft_diag_set(
 					diag, WEFT_ERR(GPG_ERR_BAD_DATA),
 					"armor block: the END line (line %zu) "
-					"does not match \"BEGIN %s\"", l->no,
-					st->label);
+					"does not match \"BEGIN %.*s%s\"", l->no,
+					WEFT_ARMOR_LABEL_ARGS(st->label,
+							      st->labellen));
 			return weft_diag_set(diag, WEFT_ERR(GPG_ERR_BAD_DATA),
 					     "armor block (line %zu): missing "
 					     "END line before line %zu",

@@ -473,8 +473,9 @@ decode_block(scan *s, weft_armor_block *b, size_t blockno, weft_diag *diag)
 						diag, WEFT_ERR(GPG_ERR_BAD_DATA),
 						"armor block %zu: the END line "
 						"(line %zu) does not match "
-						"\"BEGIN %s\"", blockno, l.no,
-						b->label);
+						"\"BEGIN %.*s%s\"", blockno, l.no,
+						WEFT_ARMOR_LABEL_ARGS(b->label,
+								      labellen));
 				else
 					err = weft_diag_set(
 						diag, WEFT_ERR(GPG_ERR_BAD_DATA),

@@ -61,6 +61,13 @@ gpg_error_t weft_armor_encode(weft_buf *out, const char *label,
 			      size_t nheaders, const uint8_t *data,
 			      size_t len);
 
+/* A diagnostic quotes at most this many characters of a label (a BEGIN
+ * line may be thousands of characters long), then "...". */
+#define WEFT_ARMOR_LABEL_QUOTE 64
+#define WEFT_ARMOR_LABEL_ARGS(label, len)                                  \
+	(int)((len) > WEFT_ARMOR_LABEL_QUOTE ? WEFT_ARMOR_LABEL_QUOTE : (len)), \
+		(label), (len) > WEFT_ARMOR_LABEL_QUOTE ? "..." : ""
+
 /* CRC24 as RFC 9580 6.1 defines it. */
 uint32_t weft_crc24(const uint8_t *p, size_t n);
 /* The same as it runs: start from WEFT_CRC24_INIT, feed pieces. */

@@ -207,7 +207,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			p = strstr(bmsg, "armor block 1");
 			if (p && (p[13] == ':' || p[13] == ' '))
 				memmove(p + 11, p + 13, strlen(p + 13) + 1);
-			if (strcmp(bmsg, sdiag.msg)) {
+			/* a message cut at WEFT_DIAG_MAX: compare what both
+			 * have (the buffer's is two characters shorter) */
+			if (strlen(bdiag.msg) == WEFT_DIAG_MAX - 1
+				    ? strncmp(bmsg, sdiag.msg, strlen(bmsg))
+				    : strcmp(bmsg, sdiag.msg)) {
 				fprintf(stderr, "buffer: %s\nstream: %s\n",
 					bdiag.msg, sdiag.msg);
 				abort();

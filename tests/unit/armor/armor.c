@@ -24,6 +24,8 @@
 #define NUL_TEXT "hello\0world\n"
 #define NUL_DATA BEGIN_MSG "\n\naGVs\0bG8K\n" END_MSG "\n"
 #define NUL_HEADER BEGIN_MSG "\nComment: a\0b\n\n" HELLO "\n" END_MSG "\n"
+/* Fifty-six more letters for a 120-character label. */
+#define A56 "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 #define NO_DATA_MSG \
 	"no OpenPGP data found (neither binary packets nor an armor block)"
 
@@ -231,6 +233,10 @@ static const struct dcase dcases[] = {
 	{ "END label differs",
 	  BEGIN_MSG "\n\n" HELLO "\n-----END PGP SIGNATURE-----\n",
 	  0, GPG_ERR_BAD_DATA, 0, NULL, NULL, 0, 0, "does not match" },
+	{ "END label differs from a long BEGIN label: quoted shortened",
+	  "-----BEGIN PGP AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" A56 "-----\n\n" HELLO "\n" END_MSG "\n",
+	  0, GPG_ERR_BAD_DATA, 0, NULL, NULL, 0, 0,
+	  "does not match \"BEGIN PGP AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA...\"" },
 	{ "END line with junk after it",
 	  BEGIN_MSG "\n\n" HELLO "\n" END_MSG " x\n",
 	  0, GPG_ERR_BAD_DATA, 0, NULL, NULL, 0, 0, "does not match" },
