@@ -38,6 +38,13 @@ struct weft_pubkey {
 	const weft_pk_ops *ops;
 	uint8_t algo;
 	gcry_sexp_t sexp;        /* (public-key (...)) */
+	/* Ed25519 (algorithms 22 and 27): the point's 32 octets, and the
+	 * point decoded (ed25519.c), made at the first verification; threads
+	 * that verify with one key at once race to set it, so it is set by
+	 * an atomic compare-and-swap (pubkey.c, ed25519_key). */
+	bool ed25519;
+	uint8_t ed_point[32];
+	weft_ed25519 *ed;
 };
 
 /* One row per OpenPGP public-key algorithm.  Callers never switch on the

@@ -79,6 +79,21 @@ gpg_error_t weft_pubkey_keygrip(const weft_pubkey *pk, uint8_t grip[20]);
 /* The OpenPGP algorithm of PK (the key packet's). */
 uint8_t weft_pubkey_algo(const weft_pubkey *pk);
 
+/* Ed25519 verification (ed25519.c): gcry_pk_verify's verdict on
+ * libgcrypt's curve arithmetic, about three times as fast.  weft_pubkey
+ * uses it for Ed25519 keys by itself; it is here for the benchmark that
+ * measures the cost of verification alone (tests/bench/verifyrate.c). */
+typedef struct weft_ed25519 weft_ed25519;
+/* Decode the point A (RFC 8032 encoding) as libgcrypt decodes a key's;
+ * GPG_ERR_BAD_PUBKEY if it does not decode. */
+gpg_error_t weft_ed25519_new(weft_ed25519 **out, const uint8_t a[32]);
+void weft_ed25519_free(weft_ed25519 *k);
+/* 0 when (R, S) is a signature by K of the message M (for OpenPGP: the
+ * digest), else GPG_ERR_BAD_SIGNATURE.  Threads may share K. */
+gpg_error_t weft_ed25519_verify(const weft_ed25519 *k, const uint8_t r[32],
+				const uint8_t s[32], const uint8_t *m,
+				size_t mlen);
+
 /* ---- signature verification --------------------------------------------- */
 
 /* What a key signature covers.  For signatures over a key (0x1F, 0x20)

@@ -342,9 +342,42 @@ eddsa_build(weft_pubkey *pk, const weft_pkt_key *k)
 		return WEFT_ERR(GPG_ERR_PUBKEY_ALGO);
 	if (!(q = ec_point(k)) || q->len != 33 || q->data[0] != 0x40)
 		return WEFT_ERR(GPG_ERR_BAD_PUBKEY);
+	pk->ed25519 = true;
+	memcpy(pk->ed_point, q->data + 1, 32);
 	return gcry_sexp_build(&pk->sexp, NULL,
 		"(public-key(ecc(curve Ed25519)(flags eddsa)(q%b)))",
 		(int)q->len, q->data);
+}
+
+/* Marks a key whose point ed25519.c could not decode: libgcrypt's own
+ * verification then gives the verdict. */
+static char ed_none_mark;
+#define ED_NONE ((weft_ed25519 *)(void *)&ed_none_mark)
+
+/* PK's decoded Ed25519 point, made at the first call (threads may race
+ * to make it: one wins, the others free theirs); NULL when PK is not an
+ * Ed25519 key or its point does not decode. */
+static const weft_ed25519 *
+ed25519_key(const weft_pubkey *pk)
+{
+	weft_pubkey *cache = (weft_pubkey *)pk;  /* the cache only */
+	weft_ed25519 *k, *none = NULL;
+
+	if (!pk->ed25519)
+		return NULL;
+	k = __atomic_load_n(&cache->ed, __ATOMIC_ACQUIRE);
+	if (!k) {
+		if (weft_ed25519_new(&k, pk->ed_point))
+			k = ED_NONE;
+		if (!__atomic_compare_exchange_n(&cache->ed, &none, k, false,
+						 __ATOMIC_ACQ_REL,
+						 __ATOMIC_ACQUIRE)) {
+			if (k != ED_NONE)
+				weft_ed25519_free(k);
+			k = none;
+		}
+	}
+	return k == ED_NONE ? NULL : k;
 }
 
 /* Ed25519 r and s (32 octets each) or Ed448 (57 each) over the digest. */
@@ -353,8 +386,11 @@ eddsa_verify_rs(const weft_pubkey *pk, const uint8_t *r, const uint8_t *s,
 		size_t n, const uint8_t *digest, size_t digest_len)
 {
 	gcry_sexp_t s_sig = NULL, s_data = NULL;
+	const weft_ed25519 *ed;
 	gpg_error_t err;
 
+	if (n == 32 && (ed = ed25519_key(pk)))
+		return weft_ed25519_verify(ed, r, s, digest, digest_len);
 	if ((err = gcry_sexp_build(&s_sig, NULL, "(sig-val(eddsa(r%b)(s%b)))",
 				   (int)n, r, (int)n, s)))
 		goto leave;
@@ -402,6 +438,8 @@ ed25519_build(weft_pubkey *pk, const weft_pkt_key *k)
 
 	if (!q || q->len != 32)
 		return WEFT_ERR(GPG_ERR_BAD_PUBKEY);
+	pk->ed25519 = true;
+	memcpy(pk->ed_point, q->data, 32);
 	return gcry_sexp_build(&pk->sexp, NULL,
 		"(public-key(ecc(curve Ed25519)(flags eddsa)(q%b)))",
 		(int)q->len, q->data);
@@ -548,6 +586,8 @@ weft_pubkey_free(weft_pubkey *pk)
 {
 	if (!pk)
 		return;
+	if (pk->ed != ED_NONE)
+		weft_ed25519_free(pk->ed);
 	gcry_sexp_release(pk->sexp);
 	free(pk);
 }

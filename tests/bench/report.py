@@ -161,7 +161,7 @@ def table_rows(rows):
                 "n": n, "op": "limit", "label": "  limit: verifications alone",
                 "weft": ft(lim["t"]), "weft_rss": "", "gpg": "", "gpg_rss": "",
                 "gpg_ratio": "", "sq": "", "sq_rss": "", "sq_ratio": "",
-                "target": "libgcrypt, 2 threads"})
+                "target": "weft verifier, 2 threads"})
     return out
 
 

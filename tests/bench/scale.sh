@@ -11,10 +11,11 @@
 #             as synth-<keys>-s<seed>-<hash of genkeyring.py>.pgp with its
 #             .json, .msg, .sig and .vrec; a new version of the generator
 #             is first checked on 50 keys with gpg and sq (lib.bash);
-#   limit     the physical limit of an import: verifyrate.c (built here
-#             with cc) verifies the keyring's first 100,000 signatures
-#             with libgcrypt on 2 threads, as weft does, and nothing else;
-#             scaled to all of the keyring's signatures;
+#   limit     the physical limit of an import: verifyrate.c (built by
+#             make bench) verifies the keyring's first 100,000 signatures
+#             on 2 threads with weft's verifier, as weft does, and nothing
+#             else; scaled to all of the keyring's signatures (the line
+#             also gives libgcrypt's gcry_pk_verify per signature);
 #   weft      import into an empty keyring, import again (nothing new),
 #             root add of the 3 roots, check, list, verify (a detached
 #             signature by one of the keys), authenticate and lookup of
@@ -63,10 +64,10 @@ meta() { record "$1" meta "$2" "$3" "" "" ""; }
 show() { printf '  %-8s %-14s %-7s %s  %s  (%s run%s)%s\n' "$1" "$2" "$3" "$(ft "$4")" "$(fm "$5")" "$6" "$([ "$6" = 1 ] || echo s)" "${7:+  $7}"; }
 rec() { record "$@"; show "$@"; }
 
-# verifyrate, built once per run.
-VR=$T/verifyrate
-cc -O2 -o "$VR" "$bench/verifyrate.c" -lgcrypt -lpthread ||
-	{ echo "bench scale: cannot build verifyrate.c"; VR=""; }
+# verifyrate, built by make bench with libweft.a.
+VR=${BUILD:+$BUILD/bench/verifyrate}
+[ -n "$VR" ] && [ -x "$VR" ] ||
+	{ echo "bench scale: no verifyrate (run through make bench)"; VR=""; }
 
 # Answers, as trust.sh reads them: "AMOUNT FPR,FPR" (the amount of the
 # first binding, the authenticated fingerprints).
@@ -155,9 +156,9 @@ for q in json.load(open(sys.argv[1]))["queries"]:
 	if [ -n "$VR" ]; then
 		run0 "$VR" "$S.vrec" 2
 		if [ "$RC" = 0 ]; then
-			read -r vc vt vs <"$T/out"
+			read -r vc vt vs vk gc gs <"$T/out"
 			lim=$(awk -v s="$vs" -v c="$vc" -v n="$nsig" 'BEGIN { printf "%.6f", s * n / c }')
-			rec "$n" limit verifyrate "$lim" "" 1 "libgcrypt verified $vc signatures on $vt threads in $(printf '%.2f' "$vs") s ($(awk -v s="$vs" -v c="$vc" 'BEGIN { printf "%.0f", s * 1e6 / c }') us each); scaled to $nsig"
+			rec "$n" limit verifyrate "$lim" "" 1 "weft's Ed25519 verifier (ed25519.c) decoded $vk keys and verified $vc signatures on $vt threads in $(printf '%.2f' "$vs") s ($(awk -v s="$vs" -v c="$vc" 'BEGIN { printf "%.0f", s * 1e6 / c }') us each; libgcrypt's gcry_pk_verify: $(awk -v s="$gs" -v c="$gc" 'BEGIN { printf "%.0f", s * 1e6 / c }') us each over $gc); scaled to $nsig"
 		else
 			echo "  verifyrate: $(head -c 300 "$T/err")"
 		fi
