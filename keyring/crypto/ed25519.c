@@ -99,6 +99,7 @@ weft_ed25519_new(weft_ed25519 **out, const uint8_t a[32])
 	gpg_error_t err;
 
 	*out = NULL;
+	weft_crypto__eddsa_ready();
 	q[0] = 0x40;
 	memcpy(q + 1, a, 32);
 	if ((err = gcry_sexp_build(&key, NULL,

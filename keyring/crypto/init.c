@@ -21,7 +21,12 @@ static gpg_error_t init_err;
 /* libgcrypt 1.10 initialises a few EdDSA constants lazily and without a
  * lock (_gcry_ecc_eddsa_recover_x); two threads verifying Ed25519 at the
  * same time can both allocate them and one copy leaks.  One verification
- * here, before any thread exists, sets them up.  RFC 8032 7.1, test 2. */
+ * sets them up, run once before the first Ed25519 key is made (a key is
+ * needed to verify), not at start-up: it is a whole verification, most
+ * of a millisecond, which commands that verify nothing (authenticate,
+ * list) need not pay.  RFC 8032 7.1, test 2. */
+static pthread_once_t warm_once = PTHREAD_ONCE_INIT;
+
 static void
 warm_up(void)
 {
@@ -60,10 +65,8 @@ crypto_init_once(void)
 		init_err = WEFT_ERR(GPG_ERR_NOT_SUPPORTED);
 		return;
 	}
-	if (gcry_control(GCRYCTL_INITIALIZATION_FINISHED_P)) {
-		warm_up();
+	if (gcry_control(GCRYCTL_INITIALIZATION_FINISHED_P))
 		return;
-	}
 	/* A small locked pool (GnuPG's agent uses 64 KiB too: locking a
 	 * megabyte cost every command several milliseconds of page faults),
 	 * grown in unlocked chunks when a large RSA key needs more rather
@@ -75,7 +78,12 @@ crypto_init_once(void)
 	 * pool is usable all the same, so that is not an error for us. */
 	(void)gcry_control(GCRYCTL_INIT_SECMEM, WEFT_SECMEM_SIZE, 0);
 	gcry_control(GCRYCTL_INITIALIZATION_FINISHED, 0);
-	warm_up();
+}
+
+void
+weft_crypto__eddsa_ready(void)
+{
+	(void)pthread_once(&warm_once, warm_up);
 }
 
 gpg_error_t

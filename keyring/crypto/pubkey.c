@@ -342,6 +342,7 @@ eddsa_build(weft_pubkey *pk, const weft_pkt_key *k)
 		return WEFT_ERR(GPG_ERR_PUBKEY_ALGO);
 	if (!(q = ec_point(k)) || q->len != 33 || q->data[0] != 0x40)
 		return WEFT_ERR(GPG_ERR_BAD_PUBKEY);
+	weft_crypto__eddsa_ready();
 	pk->ed25519 = true;
 	memcpy(pk->ed_point, q->data + 1, 32);
 	return gcry_sexp_build(&pk->sexp, NULL,
@@ -438,6 +439,7 @@ ed25519_build(weft_pubkey *pk, const weft_pkt_key *k)
 
 	if (!q || q->len != 32)
 		return WEFT_ERR(GPG_ERR_BAD_PUBKEY);
+	weft_crypto__eddsa_ready();
 	pk->ed25519 = true;
 	memcpy(pk->ed_point, q->data, 32);
 	return gcry_sexp_build(&pk->sexp, NULL,
@@ -464,6 +466,7 @@ ed448_build(weft_pubkey *pk, const weft_pkt_key *k)
 
 	if (!q || q->len != 57)
 		return WEFT_ERR(GPG_ERR_BAD_PUBKEY);
+	weft_crypto__eddsa_ready();
 	return gcry_sexp_build(&pk->sexp, NULL,
 			       "(public-key(ecc(curve Ed448)(q%b)))",
 			       (int)q->len, q->data);

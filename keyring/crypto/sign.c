@@ -325,6 +325,7 @@ eddsa_build_q(weft_seckey *sk, const uint8_t *q, size_t qlen,
 
 	if ((err = fixed(&seed, 32, d)))
 		return err;
+	weft_crypto__eddsa_ready();
 	err = gcry_sexp_build(&sk->sexp, NULL,
 		"(private-key(ecc(curve Ed25519)(flags eddsa)(q%b)(d%b)))",
 		(int)qlen, q, 32, seed);
