@@ -141,6 +141,33 @@ gpg_error_t weft_export_uid(weft_ctx *ctx, const char *key, const char *uid,
 			    size_t uid_len, unsigned flags, uint8_t **out,
 			    size_t *outlen);
 
+/* What weft_compact did.  DONE is false when another process had the
+ * keyring open, so nothing was done; BEFORE and AFTER are the file's
+ * size in octets. */
+typedef struct weft_compact_stats {
+	bool done;
+	uint64_t before, after;
+} weft_compact_stats;
+
+/* Rewrite the keyring file with LMDB's compacting copy: each database's
+ * pages together and in key order, free pages left out.  After a large
+ * import the databases' pages are interleaved through the file, and a
+ * check or a listing that reads one of them pays for the others (weft
+ * import compacts after storing WEFT_COMPACT_AFTER certificates).  The
+ * new file replaces the old one only while no other process has the
+ * keyring open (every weft holds a shared lock on DIR/weft.lock while it
+ * has it open); otherwise nothing is done and STATS->done is false.
+ * Interrupted, the keyring is the old file or the whole new one.
+ *   GPG_ERR_EACCES  the keyring was opened read-only
+ * Errors of writing the copy (a full disk) leave the keyring as it was;
+ * if the keyring cannot be opened again afterwards, the context is left
+ * with no keyring open. */
+gpg_error_t weft_compact(weft_ctx *ctx, weft_compact_stats *stats);
+
+/* weft import compacts the keyring after storing at least this many new
+ * or changed certificates. */
+#define WEFT_COMPACT_AFTER 1000
+
 /* Check every index against the certificates.  CB gets one line per
  * problem.  *PROBLEMS counts them; 0 means consistent. */
 typedef void (*weft_fsck_cb)(void *opaque, const char *problem);

@@ -83,12 +83,19 @@ void
 weft_map__breathe(struct weft_map *m, unsigned weight)
 {
 	unsigned before, after;
-	uint64_t now;
 
 	after = __atomic_add_fetch(&m->calls, weight, __ATOMIC_RELAXED);
 	before = after - weight;
 	if (before / BREATHE_EVERY == after / BREATHE_EVERY)
 		return;
+	weft_map__trim(m);
+}
+
+void
+weft_map__trim(struct weft_map *m)
+{
+	uint64_t now;
+
 	now = file_resident(m);
 	if (now <= __atomic_load_n(&m->resident_base, __ATOMIC_RELAXED) +
 			  MAP_BUDGET)

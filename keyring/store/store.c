@@ -16,12 +16,7 @@
 
 #define UID_KEY_MAX WEFT_UID_KEY_MAX
 
-struct weft_store {
-	MDB_env *env;
-	MDB_dbi dbi[WEFT_DB_COUNT];
-	bool readonly;
-	struct weft_map map;     /* the map in this process's memory */
-};
+#include "store-int.h"
 
 struct weft_txn {
 	weft_store *store;       /* NULL: the empty keyring */
@@ -142,21 +137,15 @@ leave:
 	return err;
 }
 
+/* Open S->dir's environment and its named databases (S->readonly says
+ * how); on failure S->env is NULL again. */
 gpg_error_t
-weft_store_open(weft_store **out, const char *dir, bool readonly,
-		weft_diag *diag)
+weft_store__env_open(weft_store *s, weft_diag *diag)
 {
-	weft_store *s;
 	MDB_txn *txn = NULL;
 	int rc, i, dead;
 	gpg_error_t err = 0;
 
-	*out = NULL;
-	s = calloc(1, sizeof *s);
-	if (!s)
-		return WEFT_ERR(GPG_ERR_ENOMEM);
-	weft_map__init(&s->map);
-	s->readonly = readonly;
 	if ((rc = mdb_env_create(&s->env)) ||
 	    (rc = mdb_env_set_maxdbs(s->env, WEFT_DB_COUNT + 4)) ||
 	    (rc = mdb_env_set_mapsize(s->env, WEFT_MAP_SIZE)) ||
@@ -164,7 +153,7 @@ weft_store_open(weft_store **out, const char *dir, bool readonly,
 		err = map_err(rc, diag);
 		goto leave;
 	}
-	rc = mdb_env_open(s->env, dir, readonly ? MDB_RDONLY : 0, 0600);
+	rc = mdb_env_open(s->env, s->dir, s->readonly ? MDB_RDONLY : 0, 0600);
 	if (rc) {
 		err = map_err(rc, diag);
 		goto leave;
@@ -174,16 +163,16 @@ weft_store_open(weft_store **out, const char *dir, bool readonly,
 
 	/* Open (or, writable, create) every named database once; the
 	 * handles stay valid for the environment's life. */
-	rc = mdb_txn_begin(s->env, NULL, readonly ? MDB_RDONLY : 0, &txn);
+	rc = mdb_txn_begin(s->env, NULL, s->readonly ? MDB_RDONLY : 0, &txn);
 	if (rc) {
 		err = map_err(rc, diag);
 		goto leave;
 	}
 	for (i = 0; i < WEFT_DB_COUNT; i++) {
 		rc = mdb_dbi_open(txn, dbs[i].name,
-				  dbs[i].flags | (readonly ? 0 : MDB_CREATE),
+				  dbs[i].flags | (s->readonly ? 0 : MDB_CREATE),
 				  &s->dbi[i]);
-		if (rc == MDB_NOTFOUND && readonly) {
+		if (rc == MDB_NOTFOUND && s->readonly) {
 			/* Written by an older weft that lacked this db. */
 			s->dbi[i] = (MDB_dbi)-1;
 			continue;
@@ -203,13 +192,53 @@ weft_store_open(weft_store **out, const char *dir, bool readonly,
 	    (err = check_schema(s, diag)))
 		goto leave;
 	weft_map__open(&s->map, s->env);
-	*out = s;
-	s = NULL;
 leave:
 	if (txn)
 		mdb_txn_abort(txn);
-	weft_store_close(s);
+	if (err)
+		weft_store__env_close(s);
 	return err;
+}
+
+void
+weft_store__env_close(weft_store *s)
+{
+	if (s->env)
+		mdb_env_close(s->env);
+	s->env = NULL;
+	weft_map__close(&s->map);
+	memset(&s->map, 0, sizeof s->map);
+	weft_map__init(&s->map);
+}
+
+gpg_error_t
+weft_store_open(weft_store **out, const char *dir, bool readonly,
+		weft_diag *diag)
+{
+	weft_store *s;
+	gpg_error_t err;
+
+	*out = NULL;
+	s = calloc(1, sizeof *s);
+	if (!s)
+		return WEFT_ERR(GPG_ERR_ENOMEM);
+	weft_map__init(&s->map);
+	s->readonly = readonly;
+	s->lock_fd = -1;
+	if (!(s->dir = strdup(dir))) {
+		free(s);
+		return WEFT_ERR(GPG_ERR_ENOMEM);
+	}
+	/* Shared, for as long as the store is open: a compaction
+	 * (compact.c) waits for no one and replaces the file only while
+	 * no other weft holds it. */
+	weft_store__lock(s);
+	if ((err = weft_store__env_open(s, diag))) {
+		weft_store_close(s);
+		return err;
+	}
+	*out = s;
+	return 0;
 }
 
 void
@@ -217,9 +246,10 @@ weft_store_close(weft_store *s)
 {
 	if (!s)
 		return;
-	if (s->env)
-		mdb_env_close(s->env);
+	weft_store__env_close(s);
 	weft_map__close(&s->map);
+	weft_store__unlock(s);
+	free(s->dir);
 	free(s);
 }
 

@@ -165,6 +165,7 @@ cmd_import(cli *c, const opt_result *r)
 	char **files = r->nargs ? r->args : stdin_only;
 	int nfiles = r->nargs ? r->nargs : 1, i, rc = EXIT_OK, frc;
 	weft_import_stats st, total;
+	weft_compact_stats cst, *compacted = NULL;
 	import_run run;
 	json j;
 	cli_input in;
@@ -234,8 +235,27 @@ cmd_import(cli *c, const opt_result *r)
 		if (!c->json && !c->quiet && (!err || st.keys))
 			summary(c, name, &st);
 	}
+	/* A large import leaves the databases' pages interleaved through
+	 * the file: rewrite it compactly (weft_compact).  Not part of the
+	 * import's outcome: a failure is a warning. */
+	if (total.new_keys + total.updated >= WEFT_COMPACT_AFTER) {
+		err = weft_compact(c->ctx, &cst);
+		compacted = &cst;
+		if (err) {
+			cli_err(c, "warning: %s", weft_ctx_error(c->ctx));
+			compacted = NULL;
+		} else if (!c->json && !c->quiet) {
+			if (cst.done)
+				fprintf(c->out, "keyring compacted: %.1f MB -> %.1f MB\n",
+					cst.before / 1e6, cst.after / 1e6);
+			else
+				fprintf(c->out, "keyring not compacted: another weft has it open\n");
+		}
+	}
 	if (c->json) {
 		json_end_arr(&j);
+		json_key(&j, "compacted");
+		json_bool(&j, compacted && compacted->done);
 		json_key(&j, "keys");
 		json_int(&j, (int64_t)total.keys);
 		json_key(&j, "new");

@@ -60,6 +60,9 @@ const command weft_commands[] = {
 	  "rejected; every rejection names the file, the key and the reason.  -v\n"
 	  "lists every key.  Up to 1,000 keys are one transaction; a larger\n"
 	  "input commits 1,000 keys at a time (interrupted, import it again).\n"
+	  "After storing 1,000 or more certificates, import rewrites the keyring\n"
+	  "file compactly (faster checks and listings), unless another weft has\n"
+	  "the keyring open.\n"
 	  "\n"
 	  "Exit status: 0 all keys imported, 1 some were rejected, 2 an input\n"
 	  "could not be read or is damaged (keys before the damage are kept).",

@@ -1,0 +1,281 @@
+/* compact.c - rewriting the keyring file compactly, and the lock that
+ * keeps that from under other weft processes.
+ *
+ * LMDB writes a transaction's pages wherever its free list or the end of
+ * the file has room, so after a large import the pages of every
+ * database are interleaved: at 100,000 keys the trust summaries a check
+ * reads (tnodes, 58 MB) lie spread among 360 MB of certificates and
+ * indexes, and every page fault maps neighbours nobody asked for
+ * (tests/bench/NOTES.md: check took 2.8 s on such a file, 1.1 s on a
+ * compacted copy of it).  LMDB's compacting copy (mdb_env_copyfd2 with
+ * MDB_CP_COMPACT) writes each database's pages together, in key order,
+ * and leaves the free pages out.
+ *
+ * The copy replaces data.mdb, and that is only safe when no other
+ * process has the environment open: one that has would go on reading and
+ * writing the old file.  Every weft that opens a keyring holds a shared
+ * lock on DIR/weft.lock for as long as it is open; a compaction turns
+ * it into an exclusive lock without waiting and, if another weft holds
+ * the keyring (or LMDB's reader table shows another process), does
+ * nothing.  While it holds the exclusive lock, other wefts wait to open.
+ *
+ * The copy goes to DIR/data.mdb.compact, is synced, and is renamed over
+ * data.mdb; then the directory is synced and the environment opened
+ * again (the only one open, so LMDB starts its lock file afresh).
+ * Interrupted at any point, data.mdb is the old file or the whole new
+ * one; a stray data.mdb.compact is overwritten by the next compaction.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "store-int.h"
+#include "../ctx.h"
+
+static char *
+path_in(const weft_store *s, const char *name)
+{
+	char *p = NULL;
+
+	return asprintf(&p, "%s/%s", s->dir, name) < 0 ? NULL : p;
+}
+
+/* An open-file-description lock on the whole of weft.lock: held per
+ * open file, not per process (two stores in one process exclude each
+ * other too), and, unlike flock(), turned from shared to exclusive
+ * without letting go of it first: a try that fails keeps the shared
+ * lock. */
+static int
+ofd_lock(int fd, short type, bool wait)
+{
+	struct flock fl;
+	int rc;
+
+	memset(&fl, 0, sizeof fl);
+	fl.l_type = type;
+	fl.l_whence = SEEK_SET;
+	while ((rc = fcntl(fd, wait ? F_OFD_SETLKW : F_OFD_SETLK, &fl)) < 0 &&
+	       errno == EINTR)
+		;
+	return rc;
+}
+
+void
+weft_store__lock(weft_store *s)
+{
+	char *p = path_in(s, "weft.lock");
+
+	s->lock_fd = -1;
+	if (!p)
+		return;
+	/* A reader creates it too if it can: an older weft's keyring
+	 * lacks it, and a reader must hold it from the start. */
+	s->lock_fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (s->lock_fd < 0 && s->readonly)
+		s->lock_fd = open(p, O_RDONLY | O_CLOEXEC);
+	free(p);
+	if (s->lock_fd >= 0 && ofd_lock(s->lock_fd, F_RDLCK, true)) {
+		close(s->lock_fd);
+		s->lock_fd = -1;
+	}
+}
+
+void
+weft_store__unlock(weft_store *s)
+{
+	if (s->lock_fd >= 0)
+		close(s->lock_fd);  /* lets go of the lock */
+	s->lock_fd = -1;
+}
+
+/* mdb_reader_list's lines: a heading, then "PID THREAD TXNID" per slot
+ * in use.  Counts the slots of other processes. */
+static int
+count_others(const char *msg, void *opaque)
+{
+	long pid;
+
+	if (sscanf(msg, "%ld", &pid) == 1 && pid != (long)getpid())
+		++*(int *)opaque;
+	return 0;
+}
+
+static uint64_t
+file_size(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) ? 0 : (uint64_t)st.st_size;
+}
+
+/* The copy reads every page of the map, and each page read stays in
+ * this process's memory: at 100,000 keys that would be 360 MB.  A thread
+ * holds it to the map's budget meanwhile, as reads through the store
+ * do (map.c); what it lets go of the copy has already read or faults in
+ * again from the page cache. */
+struct trimmer {
+	struct weft_map *map;
+	pthread_mutex_t lock;
+	pthread_cond_t done_cv;
+	bool done;
+};
+
+static void *
+trim_loop(void *arg)
+{
+	struct trimmer *t = arg;
+	struct timespec until;
+
+	pthread_mutex_lock(&t->lock);
+	while (!t->done) {
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 20 * 1000 * 1000;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&t->done_cv, &t->lock, &until);
+		if (!t->done)
+			weft_map__trim(t->map);
+	}
+	pthread_mutex_unlock(&t->lock);
+	return NULL;
+}
+
+/* Write the compacted copy to TMP; 0 or an error with DIAG set. */
+static gpg_error_t
+write_copy(weft_store *s, const char *tmp, weft_diag *diag)
+{
+	struct trimmer t = { .map = &s->map, .done = false };
+	pthread_t tid;
+	bool trimming;
+	int fd, rc;
+	gpg_error_t err = 0;
+
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return weft_diag_set(diag, gpg_error_from_syserror(),
+				     "cannot create %s: %s", tmp,
+				     strerror(errno));
+	pthread_mutex_init(&t.lock, NULL);
+	pthread_cond_init(&t.done_cv, NULL);
+	trimming = !pthread_create(&tid, NULL, trim_loop, &t);
+	rc = mdb_env_copyfd2(s->env, fd, MDB_CP_COMPACT);
+	if (trimming) {
+		pthread_mutex_lock(&t.lock);
+		t.done = true;
+		pthread_cond_signal(&t.done_cv);
+		pthread_mutex_unlock(&t.lock);
+		pthread_join(tid, NULL);
+	}
+	pthread_cond_destroy(&t.done_cv);
+	pthread_mutex_destroy(&t.lock);
+	if (rc)
+		err = weft_diag_set(diag,
+				    rc > 0 ? gpg_err_make(GPG_ERR_SOURCE_DEFAULT,
+						gpg_err_code_from_errno(rc))
+					   : WEFT_ERR(GPG_ERR_INTERNAL),
+				    "cannot write %s: %s", tmp, mdb_strerror(rc));
+	else if (fsync(fd))
+		err = weft_diag_set(diag, gpg_error_from_syserror(),
+				    "cannot write %s: %s", tmp,
+				    strerror(errno));
+	if (close(fd) && !err)
+		err = weft_diag_set(diag, gpg_error_from_syserror(),
+				    "cannot write %s: %s", tmp,
+				    strerror(errno));
+	if (err)
+		unlink(tmp);
+	return err;
+}
+
+static void
+sync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		(void)fsync(fd);
+		close(fd);
+	}
+}
+
+gpg_error_t
+weft_compact(weft_ctx *ctx, weft_compact_stats *stats)
+{
+	weft_store *s = ctx->store;
+	weft_diag diag, odiag;
+	char *data = NULL, *tmp = NULL;
+	int others = 0;
+	gpg_error_t err = 0, oerr;
+
+	memset(stats, 0, sizeof *stats);
+	ctx->error[0] = 0;
+	weft_diag_clear(&diag);
+	if (!ctx->opened)
+		return weft_ctx__error(ctx, WEFT_ERR(GPG_ERR_NOT_INITIALIZED),
+				       "no keyring is open");
+	if (ctx->readonly)
+		return weft_ctx__error(ctx, WEFT_ERR(GPG_ERR_EACCES),
+				       "the keyring was opened read-only");
+	if (!s || s->lock_fd < 0)
+		return 0;  /* nothing stored yet, or no lock: leave it */
+	if (!(data = path_in(s, "data.mdb")) ||
+	    !(tmp = path_in(s, "data.mdb.compact"))) {
+		err = WEFT_ERR(GPG_ERR_ENOMEM);
+		goto leave;
+	}
+	stats->before = file_size(data);
+
+	if (ofd_lock(s->lock_fd, F_WRLCK, false))
+		goto leave;  /* another weft has it open; still shared */
+	mdb_reader_list(s->env, count_others, &others);
+	if (others)
+		goto relock;
+
+	if ((err = write_copy(s, tmp, &diag)))
+		goto relock;
+	weft_store__env_close(s);
+	if (rename(tmp, data)) {
+		err = weft_diag_set(&diag, gpg_error_from_syserror(),
+				    "cannot replace %s: %s", data,
+				    strerror(errno));
+		unlink(tmp);
+	} else {
+		sync_dir(s->dir);
+		stats->done = true;
+		stats->after = file_size(data);
+	}
+	/* Open again, the new file or (rename failed) the old one. */
+	if ((oerr = weft_store__env_open(s, &odiag)) && !err) {
+		err = oerr;
+		diag = odiag;
+	}
+relock:
+	if (ofd_lock(s->lock_fd, F_RDLCK, false) && !err)
+		err = weft_diag_set(&diag, gpg_error_from_syserror(),
+				    "cannot lock %s: %s", s->dir,
+				    strerror(errno));
+leave:
+	if (err) {
+		weft_ctx__error(ctx, err, "cannot compact the keyring %s: %s",
+				s->dir, diag.msg[0] ? diag.msg
+						    : gpg_strerror(err));
+		/* Without an environment the keyring cannot be used any
+		 * more: say so to the next caller instead of crashing. */
+		if (!s->env) {
+			weft_store_close(s);
+			ctx->store = NULL;
+			ctx->opened = false;
+		}
+	}
+	free(data);
+	free(tmp);
+	return err;
+}

@@ -1,0 +1,31 @@
+/* store-int.h - the store's insides, shared by store.c and compact.c
+ * and nothing else. */
+#ifndef WEFT_STORE_INT_H
+#define WEFT_STORE_INT_H
+
+#include <lmdb.h>
+
+#include "map.h"
+#include "store.h"
+
+struct weft_store {
+	MDB_env *env;
+	MDB_dbi dbi[WEFT_DB_COUNT];
+	bool readonly;
+	char *dir;
+	int lock_fd;             /* DIR/weft.lock, locked shared; or -1 */
+	struct weft_map map;     /* the map in this process's memory */
+};
+
+/* Open S->dir's environment and its databases; on failure S->env is
+ * NULL.  Close it (the store stays, to be opened again). */
+gpg_error_t weft_store__env_open(weft_store *s, weft_diag *diag);
+void weft_store__env_close(weft_store *s);
+
+/* The keyring's weft.lock: shared while open (compact.c).  Without one
+ * (a read-only directory that lacks it) the store opens all the same
+ * and cannot be compacted. */
+void weft_store__lock(weft_store *s);
+void weft_store__unlock(weft_store *s);
+
+#endif /* WEFT_STORE_INT_H */

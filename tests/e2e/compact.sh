@@ -1,0 +1,143 @@
+#!/bin/bash
+# tests/e2e/compact.sh - weft import rewrites the keyring compactly
+# (weft_compact, keyring/store/compact.c) after storing WEFT_COMPACT_AFTER
+# certificates or more, and only when no other weft has the keyring open.
+#
+# The input is a generated web of trust (tests/bench/genkeyring.py) of
+# WEFT_COMPACT_AFTER + 600 keys.
+#  1. One import into A: "keyring compacted: X MB -> Y MB" with Y <= X,
+#     the file's size is Y, no data.mdb.compact is left, weft.lock is
+#     private (0600), fsck passes; --json import again (nothing new) does
+#     not compact ("compacted": false).
+#  2. The same keys imported in two pieces (each under the threshold:
+#     no compaction) into B: export, check --json and list --json (with
+#     the generator's roots as trust roots) identical to A's: the
+#     compacted file holds the same keyring.
+#  (3-5 start from a keyring of the web's first 100 keys, 600 for 4,
+#     so that the import of the whole web stores WEFT_COMPACT_AFTER.)
+#  3. A stray data.mdb.compact (a compaction interrupted before its
+#     rename) in C: the import compacts all the same and the stray file
+#     is gone.
+#  4. Another weft holds D open (a listing blocked on a full pipe): the
+#     import says "keyring not compacted: another weft has it open",
+#     exits 0, and the listing, once read, is whole and its keyring
+#     passes fsck; --json says "compacted": false.
+#  5. A keyring of an older weft (no weft.lock): a read-only command
+#     works and the next large import compacts it.
+. "$(dirname "$0")/lib.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+GEN=$here/../bench/genkeyring.py
+TOOLS=$here/tools
+HDR=$here/../../include/weft/store.h
+PY=python3; [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
+
+N=$(sed -n 's/^#define WEFT_COMPACT_AFTER \([0-9][0-9]*\).*/\1/p' "$HDR")
+if ! [ "${N:-0}" -gt 0 ] 2>/dev/null; then
+	fail "setup: WEFT_COMPACT_AFTER not found in $HDR" "[$N]"
+	finish
+	exit
+fi
+NKEYS=$((N + 600))
+HALF=$((NKEYS / 2))
+echo "WEFT_COMPACT_AFTER=$N; web of $NKEYS keys"
+$PY "$GEN" -q -n "$NKEYS" -s 5 "$T/web.pgp" || { fail "genkeyring"; finish; exit; }
+ROOTS=$($PY -c 'import json,sys; print(" ".join(json.load(open(sys.argv[1]))["roots"]))' "$T/web.pgp.json")
+
+WK() { local h=$1; shift; "$WEFT" --home "$h" "$@"; }
+size() { stat -c %s "$1/data.mdb"; }
+fsck_ok() {
+	local out
+	out=$("$WEFT" --home "$1" fsck 2>&1) && return 0
+	echo "$out" | head -n 5
+	return 1
+}
+# "X Y" of "keyring compacted: X MB -> Y MB", in $T/out
+compacted_mb() { sed -n 's/^keyring compacted: \([0-9.]*\) MB -> \([0-9.]*\) MB$/\1 \2/p' "$T/out"; }
+add_roots() { local r; for r in $ROOTS; do WK "$1" -q root add "$r" >/dev/null 2>&1 || fail "root add $r to $1"; done; }
+views() {
+	WK "$1" --json check >"$2.check"
+	WK "$1" --json list >"$2.list"
+	WK "$1" export -o "$2.exp"
+}
+
+# ---- 1. a large import compacts ----
+WK "$T/A" import "$T/web.pgp" >"$T/out" 2>"$T/err"
+check_eq "1: import A exits 0" "$?" 0
+read -r before after <<<"$(compacted_mb)"
+check "1: import A says it compacted the keyring" test -n "$after"
+check "1: the file did not grow ($before -> $after MB)" \
+	$PY -c "import sys; sys.exit(not float(sys.argv[2]) <= float(sys.argv[1]))" "${before:-0}" "${after:-1}"
+check_eq "1: the file's size is what it says" \
+	"$($PY -c "print('%.1f' % ($(size "$T/A") / 1e6))")" "$after"
+check "1: no data.mdb.compact left" test ! -e "$T/A/data.mdb.compact"
+check_eq "1: weft.lock is private" "$(stat -c %a "$T/A/weft.lock")" 600
+check "1: fsck passes on the compacted keyring" fsck_ok "$T/A"
+check_eq "1: every key is there" "$(WK "$T/A" --json list | J 'len(d["keys"])')" "$NKEYS"
+WK "$T/A" --json import "$T/web.pgp" >"$T/again.json"
+check_eq "1: nothing new: not compacted (--json)" "$(J 'd["compacted"]' <"$T/again.json")" false
+
+# ---- 2. the compacted keyring is the same keyring ----
+$PY - "$TOOLS" "$T/web.pgp" "$T/piece" "$HALF" <<'EOF'
+import sys
+sys.path.insert(0, sys.argv[1])
+from pgpsplit import blocks
+bl = [b for _, b in blocks(open(sys.argv[2], "rb").read())]
+k = int(sys.argv[4])
+open(sys.argv[3] + ".1", "wb").write(b"".join(bl[:k]))
+open(sys.argv[3] + ".2", "wb").write(b"".join(bl[k:]))
+open(sys.argv[3] + ".small", "wb").write(b"".join(bl[:100]))
+open(sys.argv[3] + ".d", "wb").write(b"".join(bl[:600]))
+EOF
+WK "$T/B" import "$T/piece.1" >"$T/out1" 2>&1
+WK "$T/B" import "$T/piece.2" >"$T/out2" 2>&1
+check_eq "2: pieces under the threshold are not compacted" \
+	"$(cat "$T/out1" "$T/out2" | grep -c 'compacted')" 0
+add_roots "$T/A"
+add_roots "$T/B"
+views "$T/A" "$T/va"
+views "$T/B" "$T/vb"
+check_diff "2: export of the compacted keyring = the other's" "$T/va.exp" "$T/vb.exp"
+check_diff "2: check --json identical" "$T/va.check" "$T/vb.check"
+check_diff "2: list --json identical" "$T/va.list" "$T/vb.list"
+check "2: check authenticated bindings" test "$(J 'd["authenticated"]' <"$T/va.check" 2>/dev/null || echo 0)" -gt 0
+
+# ---- 3. a stray copy of an interrupted compaction ----
+WK "$T/C" import "$T/piece.small" >/dev/null 2>&1
+head -c 12345 /dev/urandom >"$T/C/data.mdb.compact"
+WK "$T/C" import "$T/web.pgp" >"$T/out" 2>"$T/err"
+check_eq "3: import exits 0 over a stray data.mdb.compact" "$?" 0
+check "3: it compacted all the same" test -n "$(compacted_mb)"
+check "3: the stray file is gone" test ! -e "$T/C/data.mdb.compact"
+check "3: fsck passes" fsck_ok "$T/C"
+
+# ---- 4. another weft has the keyring open ----
+WK "$T/D" import "$T/piece.d" >/dev/null 2>&1
+mkfifo "$T/fifo"
+# list writes far more than a pipe holds, so it stays in its
+# transaction, keyring open, until the reader below starts reading.
+WK "$T/D" list >"$T/fifo" 2>"$T/list.err" &
+lister=$!
+exec 7<"$T/fifo"
+sleep 0.5
+WK "$T/D" import "$T/web.pgp" >"$T/out" 2>"$T/err"
+rc=$?
+cat <&7 >"$T/listing"
+exec 7<&-
+wait "$lister"
+check_eq "4: the listing ends well" "$?" 0
+check_eq "4: import beside it exits 0" "$rc" 0
+check_eq "4: it says why it did not compact" \
+	"$(grep -c '^keyring not compacted: another weft has it open$' "$T/out")" 1
+check_eq "4: the listing is whole (600 keys)" "$(grep -c '^pub' "$T/listing")" 600
+check "4: fsck passes" fsck_ok "$T/D"
+check_eq "4: every key is in D" "$(WK "$T/D" --json list | J 'len(d["keys"])')" "$NKEYS"
+
+# ---- 5. a keyring without weft.lock (an older weft's) ----
+WK "$T/E" import "$T/piece.small" >/dev/null 2>&1
+rm -f "$T/E/weft.lock"
+check_eq "5: list works without weft.lock" "$(WK "$T/E" -q list | grep -c '^pub')" 100
+WK "$T/E" import "$T/web.pgp" >"$T/out" 2>"$T/err"
+check "5: the next large import compacts it" test -n "$(compacted_mb)"
+check "5: fsck passes" fsck_ok "$T/E"
+
+finish
