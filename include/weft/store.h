@@ -157,7 +157,9 @@ typedef struct weft_compact_stats {
  * new file replaces the old one only while no other process has the
  * keyring open (every weft holds a shared lock on DIR/weft.lock while it
  * has it open); otherwise nothing is done and STATS->done is false.
- * Interrupted, the keyring is the old file or the whole new one.
+ * Interrupted, the keyring is the old file or the whole new one.  No
+ * transaction of CTX may be open: the environment is closed and opened
+ * again.
  *   GPG_ERR_EACCES  the keyring was opened read-only
  * Errors of writing the copy (a full disk) leave the keyring as it was;
  * if the keyring cannot be opened again afterwards, the context is left
