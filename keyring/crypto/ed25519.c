@@ -93,8 +93,8 @@ weft_ed25519_new(weft_ed25519 **out, const uint8_t a[32])
 	uint8_t q[33];
 	gcry_sexp_t key = NULL;
 	gcry_ctx_t ctx = NULL;
-	gcry_mpi_point_t pq;
-	gcry_mpi_t x = NULL, y = NULL, p;
+	gcry_mpi_point_t pq = NULL;
+	gcry_mpi_t x = NULL, y = NULL, p = NULL;
 	weft_ed25519 *k = NULL;
 	gpg_error_t err;
 
@@ -107,9 +107,11 @@ weft_ed25519_new(weft_ed25519 **out, const uint8_t a[32])
 				   "(flags eddsa)(q%b)))",
 				   (int)sizeof q, q)))
 		goto leave;
+	/* Copies (libgcrypt 1.10 returns a copy of a point whatever COPY
+	 * says; asking for one makes that so for every version). */
 	if (gcry_mpi_ec_new(&ctx, key, NULL) ||
-	    !(pq = gcry_mpi_ec_get_point("q", ctx, 0)) ||
-	    !(p = gcry_mpi_ec_get_mpi("p", ctx, 0))) {
+	    !(pq = gcry_mpi_ec_get_point("q", ctx, 1)) ||
+	    !(p = gcry_mpi_ec_get_mpi("p", ctx, 1))) {
 		err = WEFT_ERR(GPG_ERR_BAD_PUBKEY);
 		goto leave;
 	}
@@ -136,6 +138,8 @@ leave:
 	free(k);
 	gcry_mpi_release(x);
 	gcry_mpi_release(y);
+	gcry_mpi_release(p);
+	gcry_mpi_point_release(pq);
 	gcry_ctx_release(ctx);
 	gcry_sexp_release(key);
 	return err;
@@ -165,7 +169,7 @@ weft_ed25519_verify(const weft_ed25519 *k, const uint8_t r[32],
 	};
 	uint8_t digest[64], be[64], sbe[32], hbe[32], got[32];
 	gcry_ctx_t ctx = NULL;
-	gcry_mpi_point_t tab[16] = { NULL }, g, t = NULL;
+	gcry_mpi_point_t tab[16] = { NULL }, g = NULL, t = NULL;
 	gcry_mpi_t h = NULL, order8 = NULL, x = NULL, y = NULL, z = NULL;
 	unsigned i, a, b;
 	gpg_error_t err;
@@ -186,7 +190,7 @@ weft_ed25519_verify(const weft_ed25519 *k, const uint8_t r[32],
 	reverse(sbe, s, 32);
 
 	if ((err = gcry_mpi_ec_new(&ctx, NULL, "Ed25519")) ||
-	    !(g = gcry_mpi_ec_get_point("g", ctx, 0))) {
+	    !(g = gcry_mpi_ec_get_point("g", ctx, 1))) {
 		err = err ? err : WEFT_ERR(GPG_ERR_INTERNAL);
 		goto leave;
 	}
@@ -232,6 +236,7 @@ leave:
 	for (i = 0; i < 16; i++)
 		gcry_mpi_point_release(tab[i]);
 	gcry_mpi_point_release(t);
+	gcry_mpi_point_release(g);
 	gcry_mpi_release(h);
 	gcry_mpi_release(order8);
 	gcry_mpi_release(x);
