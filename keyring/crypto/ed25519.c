@@ -15,9 +15,15 @@
  * twisted Edwards formulas), and the verdict is the same as libgcrypt's
  * for every input, not only for honest signatures:
  *
- *   - Q is decoded by libgcrypt (gcry_mpi_ec_new on the key's
- *     S-expression runs the decoding gcry_pk_verify runs) and hashed
- *     re-encoded, as libgcrypt hashes it;
+ *   - Q is decoded as RFC 8032 5.1.3 says, and refused where libgcrypt
+ *     refuses it ("Broken public key": y >= p, x = 0 with the sign bit,
+ *     and y = 0, which libgcrypt decodes to a point off the curve); it
+ *     is then canonical, so what the hash covers is A itself;
+ *   - Q is also refused where gcry_pk_verify cannot take it at all: a
+ *     coordinate below 2^192 (the neutral element, (0, -1), ...) makes
+ *     libgcrypt 1.10 abort the process (log_bug "mulm_25519: different
+ *     sizes"), which a crafted key must not do to weft; no honest key
+ *     has such a point;
  *   - S is taken whole, as libgcrypt takes it (it does not ask S < L;
  *     [S]G = [S mod L]G all the same);
  *   - h is reduced modulo 8L, the order of the curve's whole group, so
@@ -34,7 +40,8 @@
  * A key's decoded point is kept (weft_ed25519): verifying many
  * signatures by one issuer decodes it once.  It holds plain octets, so
  * threads share it; each verification has its own libgcrypt context,
- * which is not safe to share.
+ * which is not safe to share.  A key whose point is refused verifies
+ * nothing (pubkey.c does not hand it to gcry_pk_verify either).
  */
 #include <stdlib.h>
 
@@ -87,47 +94,124 @@ encode(uint8_t out[32], gcry_mpi_t x, gcry_mpi_t y)
 	return true;
 }
 
+/* Field constants (RFC 8032 5.1): p, d = -121665/121666, sqrt(-1) and
+ * the exponent (p - 5) / 8 of the square root. */
+static const char p_hex[] =
+	"7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffed";
+static const char d_hex[] =
+	"52036cee2b6ffe738cc740797779e89800700a4d4141d8ab75eb4dca135978a3";
+static const char sqrtm1_hex[] =
+	"2b8324804fc1df0b2b4d00993dfbd7a72f431806ad2fe478c4ee1b274a0ea0b0";
+static const char sqrt_exp_hex[] =
+	"0ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffd";
+
+static gcry_mpi_t
+hex_mpi(const char *hex)
+{
+	gcry_mpi_t v = NULL;
+
+	return gcry_mpi_scan(&v, GCRYMPI_FMT_HEX, hex, 0, NULL) ? NULL : v;
+}
+
+/* RFC 8032 5.1.3: decode A into (X, Y), both below p; false when it is
+ * no point, and also for the points libgcrypt 1.10 cannot take (see the
+ * top of the file). */
+static bool
+decode(const uint8_t a[32], gcry_mpi_t x, gcry_mpi_t y)
+{
+	uint8_t be[32];
+	gcry_mpi_t p = hex_mpi(p_hex), d = hex_mpi(d_hex),
+		   i = hex_mpi(sqrtm1_hex), e = hex_mpi(sqrt_exp_hex),
+		   yy = gcry_mpi_new(0), u = gcry_mpi_new(0),
+		   v = gcry_mpi_new(0), t = gcry_mpi_new(0),
+		   v3 = gcry_mpi_new(0), r = NULL;
+	unsigned sign = a[31] >> 7;
+	bool ok = false;
+
+	if (!p || !d || !i || !e)
+		goto leave;
+	reverse(be, a, 32);
+	be[0] &= 0x7f;
+	if (gcry_mpi_scan(&r, GCRYMPI_FMT_USG, be, 32, NULL))
+		goto leave;
+	gcry_mpi_set(y, r);
+	/* y < p, as libgcrypt asks ("Broken public key" otherwise). */
+	if (gcry_mpi_cmp(y, p) >= 0)
+		goto leave;
+	/* u = y^2 - 1, v = d y^2 + 1 */
+	gcry_mpi_mulm(yy, y, y, p);
+	gcry_mpi_subm(u, yy, GCRYMPI_CONST_ONE, p);
+	gcry_mpi_mulm(v, d, yy, p);
+	gcry_mpi_addm(v, v, GCRYMPI_CONST_ONE, p);
+	/* x = u v^3 (u v^7)^((p-5)/8) */
+	gcry_mpi_mulm(v3, v, v, p);
+	gcry_mpi_mulm(v3, v3, v, p);
+	gcry_mpi_mulm(t, v3, v3, p);
+	gcry_mpi_mulm(t, t, v, p);
+	gcry_mpi_mulm(t, t, u, p);
+	gcry_mpi_powm(t, t, e, p);
+	gcry_mpi_mulm(x, u, v3, p);
+	gcry_mpi_mulm(x, x, t, p);
+	/* v x^2 = u, or = -u and x is to be multiplied by sqrt(-1), or
+	 * there is no square root: no point. */
+	gcry_mpi_mulm(t, x, x, p);
+	gcry_mpi_mulm(t, t, v, p);
+	if (gcry_mpi_cmp(t, u)) {
+		gcry_mpi_addm(t, t, u, p);
+		if (gcry_mpi_cmp_ui(t, 0))
+			goto leave;
+		gcry_mpi_mulm(x, x, i, p);
+	}
+	/* x = 0 with the sign bit set: libgcrypt makes x = p (broken). */
+	if (!gcry_mpi_cmp_ui(x, 0) && sign)
+		goto leave;
+	if ((unsigned)gcry_mpi_test_bit(x, 0) != sign)
+		gcry_mpi_sub(x, p, x);
+	/* What libgcrypt 1.10 cannot take: it decodes y = 0 to a point off
+	 * the curve, and a coordinate below 2^192 (fewer limbs than p)
+	 * makes gcry_pk_verify abort the process ("mulm_25519: different
+	 * sizes").  No honest key has such a point (the neutral element,
+	 * small-order points, a chance of 2^-63 otherwise), and weft cannot
+	 * let gcry_pk_verify see it. */
+	if (!gcry_mpi_cmp_ui(y, 0) || gcry_mpi_get_nbits(x) <= 192 ||
+	    gcry_mpi_get_nbits(y) <= 192)
+		goto leave;
+	ok = true;
+leave:
+	gcry_mpi_release(p);
+	gcry_mpi_release(d);
+	gcry_mpi_release(i);
+	gcry_mpi_release(e);
+	gcry_mpi_release(yy);
+	gcry_mpi_release(u);
+	gcry_mpi_release(v);
+	gcry_mpi_release(t);
+	gcry_mpi_release(v3);
+	gcry_mpi_release(r);
+	return ok;
+}
+
 gpg_error_t
 weft_ed25519_new(weft_ed25519 **out, const uint8_t a[32])
 {
-	uint8_t q[33];
-	gcry_sexp_t key = NULL;
-	gcry_ctx_t ctx = NULL;
-	gcry_mpi_point_t pq = NULL;
-	gcry_mpi_t x = NULL, y = NULL, p = NULL;
+	gcry_mpi_t x = gcry_mpi_new(0), y = gcry_mpi_new(0), p = NULL;
 	weft_ed25519 *k = NULL;
-	gpg_error_t err;
+	gpg_error_t err = 0;
 
 	*out = NULL;
 	weft_crypto__eddsa_ready();
-	q[0] = 0x40;
-	memcpy(q + 1, a, 32);
-	if ((err = gcry_sexp_build(&key, NULL,
-				   "(public-key(ecc(curve Ed25519)"
-				   "(flags eddsa)(q%b)))",
-				   (int)sizeof q, q)))
-		goto leave;
-	/* Copies (libgcrypt 1.10 returns a copy of a point whatever COPY
-	 * says; asking for one makes that so for every version). */
-	if (gcry_mpi_ec_new(&ctx, key, NULL) ||
-	    !(pq = gcry_mpi_ec_get_point("q", ctx, 1)) ||
-	    !(p = gcry_mpi_ec_get_mpi("p", ctx, 1))) {
+	if (!decode(a, x, y) || !(p = hex_mpi(p_hex))) {
 		err = WEFT_ERR(GPG_ERR_BAD_PUBKEY);
 		goto leave;
 	}
-	x = gcry_mpi_new(0);
-	y = gcry_mpi_new(0);
 	if (!(k = calloc(1, sizeof *k))) {
 		err = WEFT_ERR(GPG_ERR_ENOMEM);
 		goto leave;
 	}
-	if (gcry_mpi_ec_get_affine(x, y, pq, ctx) || !encode(k->enc, x, y)) {
-		err = WEFT_ERR(GPG_ERR_BAD_PUBKEY);
-		goto leave;
-	}
-	/* -Q = (-x, y); x is already reduced, and -0 is 0. */
-	if (gcry_mpi_cmp_ui(x, 0))
-		gcry_mpi_sub(x, p, x);
+	/* A decoded and below p is canonical: its encoding is A. */
+	memcpy(k->enc, a, 32);
+	/* -Q = (-x, y); x is not 0 here. */
+	gcry_mpi_sub(x, p, x);
 	if (!mpi_octets(k->nx, x) || !mpi_octets(k->y, y)) {
 		err = WEFT_ERR(GPG_ERR_BAD_PUBKEY);
 		goto leave;
@@ -139,9 +223,6 @@ leave:
 	gcry_mpi_release(x);
 	gcry_mpi_release(y);
 	gcry_mpi_release(p);
-	gcry_mpi_point_release(pq);
-	gcry_ctx_release(ctx);
-	gcry_sexp_release(key);
 	return err;
 }
 

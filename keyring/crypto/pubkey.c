@@ -350,22 +350,20 @@ eddsa_build(weft_pubkey *pk, const weft_pkt_key *k)
 		(int)q->len, q->data);
 }
 
-/* Marks a key whose point ed25519.c could not decode: libgcrypt's own
- * verification then gives the verdict. */
+/* Marks a key whose point ed25519.c refuses: nothing verifies with it
+ * (libgcrypt would refuse it too, or abort on it; ed25519.c). */
 static char ed_none_mark;
 #define ED_NONE ((weft_ed25519 *)(void *)&ed_none_mark)
 
 /* PK's decoded Ed25519 point, made at the first call (threads may race
- * to make it: one wins, the others free theirs); NULL when PK is not an
- * Ed25519 key or its point does not decode. */
+ * to make it: one wins, the others free theirs); ED_NONE when it is
+ * refused.  PK is an Ed25519 key. */
 static const weft_ed25519 *
 ed25519_key(const weft_pubkey *pk)
 {
 	weft_pubkey *cache = (weft_pubkey *)pk;  /* the cache only */
 	weft_ed25519 *k, *none = NULL;
 
-	if (!pk->ed25519)
-		return NULL;
 	k = __atomic_load_n(&cache->ed, __ATOMIC_ACQUIRE);
 	if (!k) {
 		if (weft_ed25519_new(&k, pk->ed_point))
@@ -378,7 +376,7 @@ ed25519_key(const weft_pubkey *pk)
 			k = none;
 		}
 	}
-	return k == ED_NONE ? NULL : k;
+	return k;
 }
 
 /* Ed25519 r and s (32 octets each) or Ed448 (57 each) over the digest. */
@@ -390,8 +388,12 @@ eddsa_verify_rs(const weft_pubkey *pk, const uint8_t *r, const uint8_t *s,
 	const weft_ed25519 *ed;
 	gpg_error_t err;
 
-	if (n == 32 && (ed = ed25519_key(pk)))
-		return weft_ed25519_verify(ed, r, s, digest, digest_len);
+	if (n == 32 && pk->ed25519) {
+		ed = ed25519_key(pk);
+		return ed == ED_NONE ? WEFT_ERR(GPG_ERR_BAD_SIGNATURE)
+				     : weft_ed25519_verify(ed, r, s, digest,
+							   digest_len);
+	}
 	if ((err = gcry_sexp_build(&s_sig, NULL, "(sig-val(eddsa(r%b)(s%b)))",
 				   (int)n, r, (int)n, s)))
 		goto leave;
