@@ -92,6 +92,14 @@ weft_map__breathe(struct weft_map *m, unsigned weight)
 }
 
 void
+weft_map__rebase(struct weft_map *m)
+{
+	weft_map__release(m);
+	__atomic_store_n(&m->resident_base, file_resident(m),
+			 __ATOMIC_RELAXED);
+}
+
+void
 weft_map__trim(struct weft_map *m)
 {
 	uint64_t now;

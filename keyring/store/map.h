@@ -45,6 +45,9 @@ void weft_map__breathe(struct weft_map *m, unsigned weight);
 /* Let go of the map now if past the budget (as weft_map__breathe does
  * every so often).  Any thread. */
 void weft_map__trim(struct weft_map *m);
+/* Let go of the map now and count the budget from what is left (the
+ * floor a long import raised no longer applies). */
+void weft_map__rebase(struct weft_map *m);
 /* Drop this process's mapping of the map's pages, except the kept
  * ranges (weft_store_release_pages). */
 void weft_map__release(struct weft_map *m);
