@@ -19,9 +19,14 @@
  * the keyring (or LMDB's reader table shows another process), does
  * nothing.  While it holds the exclusive lock, other wefts wait to open.
  *
- * The copy goes to DIR/data.mdb.compact, is synced, and is renamed over
- * data.mdb; then the directory is synced and the environment opened
- * again (the only one open, so LMDB starts its lock file afresh).
+ * weft.lock only sees wefts that take it, so before the rename the
+ * compaction also asks LMDB's own lock (lmdb_alone): a process that has
+ * the environment open, weft or not, keeps the old file in place.  The
+ * copy goes to DIR/data.mdb.compact (the old file's owner and mode), is
+ * synced, and is renamed over data.mdb only if no transaction committed
+ * during the copy; then the directory is synced and the environment
+ * opened again (the only one open, so LMDB starts its lock file afresh
+ * from the new file).
  * Interrupted at any point, data.mdb is the old file or the whole new
  * one; a stray data.mdb.compact is overwritten by the next compaction.
  */
@@ -151,7 +156,7 @@ trim_loop(void *arg)
 
 /* Write the compacted copy to TMP; 0 or an error with DIAG set. */
 static gpg_error_t
-write_copy(weft_store *s, const char *tmp, weft_diag *diag)
+write_copy(weft_store *s, const char *tmp, mode_t mode, weft_diag *diag)
 {
 	struct trimmer t = { .map = &s->map, .done = false };
 	pthread_t tid;
@@ -159,7 +164,11 @@ write_copy(weft_store *s, const char *tmp, weft_diag *diag)
 	int fd, rc;
 	gpg_error_t err = 0;
 
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	unlink(tmp);  /* a stray one, of an interrupted compaction */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		  0600);
+	if (fd >= 0)
+		(void)fchmod(fd, mode);
 	if (fd < 0)
 		return weft_diag_set(diag, gpg_error_from_syserror(),
 				     "cannot create %s: %s", tmp,
@@ -214,18 +223,61 @@ sync_dir(const char *dir)
 	}
 }
 
+/* Whether no other process has the environment open, ours being
+ * closed: each that has holds a POSIX read lock on octet 0 of lock.mdb
+ * (LMDB's mdb_env_excl_lock), which an OFD write lock conflicts with.
+ * This covers what weft.lock cannot: an older weft, another LMDB
+ * program, one that opened without a reader slot.  Returns the fd that
+ * holds the lock (close it before opening the environment again, or
+ * LMDB waits on it), or -1. */
+static int
+lmdb_alone(const weft_store *s)
+{
+	struct flock fl;
+	char *p = path_in(s, "lock.mdb");
+	int fd;
+
+	if (!p)
+		return -1;
+	fd = open(p, O_RDWR | O_CLOEXEC);
+	free(p);
+	if (fd < 0)
+		return -1;
+	memset(&fl, 0, sizeof fl);
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	fl.l_start = 0;
+	fl.l_len = 1;
+	if (fcntl(fd, F_OFD_SETLK, &fl)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static uint64_t
+last_txnid(weft_store *s)
+{
+	MDB_envinfo info;
+
+	return mdb_env_info(s->env, &info) ? 0 : (uint64_t)info.me_last_txnid;
+}
+
 gpg_error_t
 weft_compact(weft_ctx *ctx, weft_compact_stats *stats)
 {
 	weft_store *s = ctx->store;
 	weft_diag diag, odiag;
 	char *data = NULL, *tmp = NULL;
-	int others = 0;
+	struct stat st;
+	uint64_t txn;
+	int others = 0, alone = -1;
 	gpg_error_t err = 0, oerr;
 
 	memset(stats, 0, sizeof *stats);
 	ctx->error[0] = 0;
 	weft_diag_clear(&diag);
+	weft_diag_clear(&odiag);
 	if (!ctx->opened)
 		return weft_ctx__error(ctx, WEFT_ERR(GPG_ERR_NOT_INITIALIZED),
 				       "no keyring is open");
@@ -243,14 +295,31 @@ weft_compact(weft_ctx *ctx, weft_compact_stats *stats)
 
 	if (ofd_lock(s->lock_fd, F_WRLCK, false))
 		goto leave;  /* another weft has it open; still shared */
+	mdb_reader_check(s->env, &others);  /* slots of dead processes */
+	others = 0;
 	mdb_reader_list(s->env, count_others, &others);
 	if (others)
 		goto relock;
 
-	if ((err = write_copy(s, tmp, &diag)))
+	/* The file must stay ours (a sudo'd weft must not hand the user a
+	 * keyring owned by root). */
+	if (stat(data, &st) || st.st_uid != geteuid())
 		goto relock;
+	txn = last_txnid(s);
+	if ((err = write_copy(s, tmp, st.st_mode & 07777, &diag)))
+		goto relock;
+	/* A writer that commits meanwhile (one without weft.lock) would be
+	 * lost with the old file. */
+	if (last_txnid(s) != txn) {
+		unlink(tmp);
+		goto relock;
+	}
 	weft_store__env_close(s);
-	if (rename(tmp, data)) {
+	if ((alone = lmdb_alone(s)) < 0) {
+		/* someone has the environment open after all: keep the old
+		 * file, and the copy goes */
+		unlink(tmp);
+	} else if (rename(tmp, data)) {
 		err = weft_diag_set(&diag, gpg_error_from_syserror(),
 				    "cannot replace %s: %s", data,
 				    strerror(errno));
@@ -260,7 +329,9 @@ weft_compact(weft_ctx *ctx, weft_compact_stats *stats)
 		stats->done = true;
 		stats->after = file_size(data);
 	}
-	/* Open again, the new file or (rename failed) the old one. */
+	if (alone >= 0)
+		close(alone);
+	/* Open again, the new file or the old one. */
 	if ((oerr = weft_store__env_open(s, &odiag)) && !err) {
 		err = oerr;
 		diag = odiag;

@@ -24,6 +24,8 @@
 #     passes fsck; --json says "compacted": false.
 #  5. A keyring of an older weft (no weft.lock): a read-only command
 #     works and the next large import compacts it.
+#  6. mdb_dump (another LMDB program, which knows nothing of weft.lock)
+#     holds F open: the import does not compact, and F is whole.
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 GEN=$here/../bench/genkeyring.py
@@ -139,5 +141,27 @@ check_eq "5: list works without weft.lock" "$(WK "$T/E" -q list | grep -c '^pub'
 WK "$T/E" import "$T/web.pgp" >"$T/out" 2>"$T/err"
 check "5: the next large import compacts it" test -n "$(compacted_mb)"
 check "5: fsck passes" fsck_ok "$T/E"
+
+# ---- 6. another LMDB program has the keyring open (no weft.lock) ----
+if command -v mdb_dump >/dev/null; then
+	WK "$T/F" import "$T/piece.small" >/dev/null 2>&1
+	mkfifo "$T/fifo6"
+	mdb_dump -a "$T/F" >"$T/fifo6" 2>/dev/null &
+	dumper=$!
+	exec 8<"$T/fifo6"
+	sleep 0.5
+	WK "$T/F" import "$T/web.pgp" >"$T/out" 2>"$T/err"
+	rc=$?
+	cat <&8 >/dev/null
+	exec 8<&-
+	wait "$dumper"
+	check_eq "6: import beside mdb_dump exits 0" "$rc" 0
+	check_eq "6: it does not compact under mdb_dump" \
+		"$(grep -c '^keyring not compacted' "$T/out")" 1
+	check "6: fsck passes" fsck_ok "$T/F"
+	check_eq "6: every key is in F" "$(WK "$T/F" --json list | J 'len(d["keys"])')" "$NKEYS"
+else
+	fail "6: mdb_dump (lmdb-utils) is missing"
+fi
 
 finish
