@@ -32,9 +32,10 @@ gpg_error_t weft_crypto__hash_key(weft_hash *h, const weft_pkt_key *k);
 
 /* ---- public keys ----------------------------------------------------------- */
 
-/* Before the first EdDSA key is made: set up what libgcrypt 1.10
- * initialises lazily and without a lock (init.c).  Once per process. */
-void weft_crypto__eddsa_ready(void);
+/* Before the first elliptic-curve key is made: set up what libgcrypt
+ * 1.10 initialises lazily and without a lock (init.c).  Once per
+ * process; any thread. */
+void weft_crypto__ec_ready(void);
 
 typedef struct weft_pk_ops weft_pk_ops;
 

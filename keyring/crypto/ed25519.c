@@ -43,6 +43,7 @@
  * which is not safe to share.  A key whose point is refused verifies
  * nothing (pubkey.c does not hand it to gcry_pk_verify either).
  */
+#include <pthread.h>
 #include <stdlib.h>
 
 #include "crypto-int.h"
@@ -51,10 +52,6 @@ struct weft_ed25519 {
 	uint8_t enc[32];         /* encode(Q), what the hash covers */
 	uint8_t nx[32], y[32];   /* -Q in affine coordinates, big-endian */
 };
-
-/* 8L, L = 2^252 + 27742317777372353535851937790883648493. */
-static const char order8_hex[] =
-	"80000000000000000000000000000000a6f7cef517bce6b2c09318d2e7ae9f68";
 
 static void
 reverse(uint8_t *dst, const uint8_t *src, size_t n)
@@ -94,16 +91,16 @@ encode(uint8_t out[32], gcry_mpi_t x, gcry_mpi_t y)
 	return true;
 }
 
-/* Field constants (RFC 8032 5.1): p, d = -121665/121666, sqrt(-1) and
- * the exponent (p - 5) / 8 of the square root. */
-static const char p_hex[] =
-	"7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffed";
-static const char d_hex[] =
-	"52036cee2b6ffe738cc740797779e89800700a4d4141d8ab75eb4dca135978a3";
-static const char sqrtm1_hex[] =
-	"2b8324804fc1df0b2b4d00993dfbd7a72f431806ad2fe478c4ee1b274a0ea0b0";
-static const char sqrt_exp_hex[] =
-	"0ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffd";
+/* Constants, parsed once and then only read (as libgcrypt's own
+ * constants are shared by its threads): the field's p, d =
+ * -121665/121666, sqrt(-1) and the exponent (p - 5) / 8 of the square
+ * root (RFC 8032 5.1), and 8L, the order of the curve's whole group,
+ * L = 2^252 + 27742317777372353535851937790883648493. */
+static struct {
+	gcry_mpi_t p, d, sqrtm1, sqrt_exp, order8;
+	bool ok;
+} K;
+static pthread_once_t k_once = PTHREAD_ONCE_INIT;
 
 static gcry_mpi_t
 hex_mpi(const char *hex)
@@ -113,23 +110,31 @@ hex_mpi(const char *hex)
 	return gcry_mpi_scan(&v, GCRYMPI_FMT_HEX, hex, 0, NULL) ? NULL : v;
 }
 
-/* RFC 8032 5.1.3: decode A into (X, Y), both below p; false when it is
- * no point, and also for the points libgcrypt 1.10 cannot take (see the
- * top of the file). */
+static void
+k_init(void)
+{
+	K.p = hex_mpi("7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffed");
+	K.d = hex_mpi("52036cee2b6ffe738cc740797779e89800700a4d4141d8ab75eb4dca135978a3");
+	K.sqrtm1 = hex_mpi("2b8324804fc1df0b2b4d00993dfbd7a72f431806ad2fe478c4ee1b274a0ea0b0");
+	K.sqrt_exp = hex_mpi("0ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffd");
+	K.order8 = hex_mpi("80000000000000000000000000000000a6f7cef517bce6b2c09318d2e7ae9f68");
+	K.ok = K.p && K.d && K.sqrtm1 && K.sqrt_exp && K.order8;
+}
+
+/* RFC 8032 5.1.3: decode A into Q = (x, Y) and set NX to -x, both below
+ * p; false when it is no point, and also for the points libgcrypt 1.10
+ * cannot take (see the top of the file).  K is set up. */
 static bool
-decode(const uint8_t a[32], gcry_mpi_t x, gcry_mpi_t y)
+decode(const uint8_t a[32], gcry_mpi_t nx, gcry_mpi_t y)
 {
 	uint8_t be[32];
-	gcry_mpi_t p = hex_mpi(p_hex), d = hex_mpi(d_hex),
-		   i = hex_mpi(sqrtm1_hex), e = hex_mpi(sqrt_exp_hex),
+	gcry_mpi_t p = K.p, x = nx,
 		   yy = gcry_mpi_new(0), u = gcry_mpi_new(0),
 		   v = gcry_mpi_new(0), t = gcry_mpi_new(0),
 		   v3 = gcry_mpi_new(0), r = NULL;
 	unsigned sign = a[31] >> 7;
 	bool ok = false;
 
-	if (!p || !d || !i || !e)
-		goto leave;
 	reverse(be, a, 32);
 	be[0] &= 0x7f;
 	if (gcry_mpi_scan(&r, GCRYMPI_FMT_USG, be, 32, NULL))
@@ -141,7 +146,7 @@ decode(const uint8_t a[32], gcry_mpi_t x, gcry_mpi_t y)
 	/* u = y^2 - 1, v = d y^2 + 1 */
 	gcry_mpi_mulm(yy, y, y, p);
 	gcry_mpi_subm(u, yy, GCRYMPI_CONST_ONE, p);
-	gcry_mpi_mulm(v, d, yy, p);
+	gcry_mpi_mulm(v, K.d, yy, p);
 	gcry_mpi_addm(v, v, GCRYMPI_CONST_ONE, p);
 	/* x = u v^3 (u v^7)^((p-5)/8) */
 	gcry_mpi_mulm(v3, v, v, p);
@@ -149,7 +154,7 @@ decode(const uint8_t a[32], gcry_mpi_t x, gcry_mpi_t y)
 	gcry_mpi_mulm(t, v3, v3, p);
 	gcry_mpi_mulm(t, t, v, p);
 	gcry_mpi_mulm(t, t, u, p);
-	gcry_mpi_powm(t, t, e, p);
+	gcry_mpi_powm(t, t, K.sqrt_exp, p);
 	gcry_mpi_mulm(x, u, v3, p);
 	gcry_mpi_mulm(x, x, t, p);
 	/* v x^2 = u, or = -u and x is to be multiplied by sqrt(-1), or
@@ -160,7 +165,7 @@ decode(const uint8_t a[32], gcry_mpi_t x, gcry_mpi_t y)
 		gcry_mpi_addm(t, t, u, p);
 		if (gcry_mpi_cmp_ui(t, 0))
 			goto leave;
-		gcry_mpi_mulm(x, x, i, p);
+		gcry_mpi_mulm(x, x, K.sqrtm1, p);
 	}
 	/* x = 0 with the sign bit set: libgcrypt makes x = p (broken). */
 	if (!gcry_mpi_cmp_ui(x, 0) && sign)
@@ -176,12 +181,10 @@ decode(const uint8_t a[32], gcry_mpi_t x, gcry_mpi_t y)
 	if (!gcry_mpi_cmp_ui(y, 0) || gcry_mpi_get_nbits(x) <= 192 ||
 	    gcry_mpi_get_nbits(y) <= 192)
 		goto leave;
+	/* -Q = (-x, y); x is not 0 here. */
+	gcry_mpi_sub(nx, p, x);
 	ok = true;
 leave:
-	gcry_mpi_release(p);
-	gcry_mpi_release(d);
-	gcry_mpi_release(i);
-	gcry_mpi_release(e);
 	gcry_mpi_release(yy);
 	gcry_mpi_release(u);
 	gcry_mpi_release(v);
@@ -194,13 +197,19 @@ leave:
 gpg_error_t
 weft_ed25519_new(weft_ed25519 **out, const uint8_t a[32])
 {
-	gcry_mpi_t x = gcry_mpi_new(0), y = gcry_mpi_new(0), p = NULL;
+	gcry_mpi_t nx = gcry_mpi_new(0), y = gcry_mpi_new(0);
 	weft_ed25519 *k = NULL;
 	gpg_error_t err = 0;
 
 	*out = NULL;
-	weft_crypto__eddsa_ready();
-	if (!decode(a, x, y) || !(p = hex_mpi(p_hex))) {
+	/* weft_ed25519_verify makes libgcrypt contexts of the curve. */
+	weft_crypto__ec_ready();
+	(void)pthread_once(&k_once, k_init);
+	if (!K.ok) {
+		err = WEFT_ERR(GPG_ERR_ENOMEM);
+		goto leave;
+	}
+	if (!decode(a, nx, y)) {
 		err = WEFT_ERR(GPG_ERR_BAD_PUBKEY);
 		goto leave;
 	}
@@ -210,9 +219,7 @@ weft_ed25519_new(weft_ed25519 **out, const uint8_t a[32])
 	}
 	/* A decoded and below p is canonical: its encoding is A. */
 	memcpy(k->enc, a, 32);
-	/* -Q = (-x, y); x is not 0 here. */
-	gcry_mpi_sub(x, p, x);
-	if (!mpi_octets(k->nx, x) || !mpi_octets(k->y, y)) {
+	if (!mpi_octets(k->nx, nx) || !mpi_octets(k->y, y)) {
 		err = WEFT_ERR(GPG_ERR_BAD_PUBKEY);
 		goto leave;
 	}
@@ -220,9 +227,8 @@ weft_ed25519_new(weft_ed25519 **out, const uint8_t a[32])
 	k = NULL;
 leave:
 	free(k);
-	gcry_mpi_release(x);
+	gcry_mpi_release(nx);
 	gcry_mpi_release(y);
-	gcry_mpi_release(p);
 	return err;
 }
 
@@ -251,7 +257,7 @@ weft_ed25519_verify(const weft_ed25519 *k, const uint8_t r[32],
 	uint8_t digest[64], be[64], sbe[32], hbe[32], got[32];
 	gcry_ctx_t ctx = NULL;
 	gcry_mpi_point_t tab[16] = { NULL }, g = NULL, t = NULL;
-	gcry_mpi_t h = NULL, order8 = NULL, x = NULL, y = NULL, z = NULL;
+	gcry_mpi_t h = NULL, x = NULL, y = NULL, z = NULL;
 	unsigned i, a, b;
 	gpg_error_t err;
 
@@ -259,11 +265,9 @@ weft_ed25519_verify(const weft_ed25519 *k, const uint8_t r[32],
 	if ((err = gcry_md_hash_buffers(GCRY_MD_SHA512, 0, digest, iov, 3)))
 		return err;
 	reverse(be, digest, sizeof digest);
-	if ((err = gcry_mpi_scan(&h, GCRYMPI_FMT_USG, be, sizeof be, NULL)) ||
-	    (err = gcry_mpi_scan(&order8, GCRYMPI_FMT_HEX, order8_hex, 0,
-				 NULL)))
+	if ((err = gcry_mpi_scan(&h, GCRYMPI_FMT_USG, be, sizeof be, NULL)))
 		goto leave;
-	gcry_mpi_mod(h, h, order8);
+	gcry_mpi_mod(h, h, K.order8);  /* K: set up by weft_ed25519_new */
 	if (!mpi_octets(hbe, h)) {
 		err = WEFT_ERR(GPG_ERR_INTERNAL);
 		goto leave;
@@ -319,7 +323,6 @@ leave:
 	gcry_mpi_point_release(t);
 	gcry_mpi_point_release(g);
 	gcry_mpi_release(h);
-	gcry_mpi_release(order8);
 	gcry_mpi_release(x);
 	gcry_mpi_release(y);
 	gcry_mpi_release(z);

@@ -294,6 +294,7 @@ ecdsa_build(weft_pubkey *pk, const weft_pkt_key *k)
 		return WEFT_ERR(GPG_ERR_PUBKEY_ALGO);
 	if (!(q = ec_point(k)))
 		return WEFT_ERR(GPG_ERR_BAD_PUBKEY);
+	weft_crypto__ec_ready();
 	return gcry_sexp_build(&pk->sexp, NULL,
 			       "(public-key(ecc(curve %s)(q%b)))",
 			       k->curve->name, (int)q->len, q->data);
@@ -342,7 +343,7 @@ eddsa_build(weft_pubkey *pk, const weft_pkt_key *k)
 		return WEFT_ERR(GPG_ERR_PUBKEY_ALGO);
 	if (!(q = ec_point(k)) || q->len != 33 || q->data[0] != 0x40)
 		return WEFT_ERR(GPG_ERR_BAD_PUBKEY);
-	weft_crypto__eddsa_ready();
+	weft_crypto__ec_ready();
 	pk->ed25519 = true;
 	memcpy(pk->ed_point, q->data + 1, 32);
 	return gcry_sexp_build(&pk->sexp, NULL,
@@ -379,43 +380,17 @@ ed25519_key(const weft_pubkey *pk)
 	return k;
 }
 
-/* Ed25519 r and s (32 octets each) or Ed448 (57 each) over the digest. */
+/* Ed25519 r and s (32 octets each) over the digest: ed25519.c, never
+ * gcry_pk_verify (every Ed25519 key has pk->ed25519 set by its build). */
 static gpg_error_t
-eddsa_verify_rs(const weft_pubkey *pk, const uint8_t *r, const uint8_t *s,
-		size_t n, const uint8_t *digest, size_t digest_len)
+ed25519_verify_rs(const weft_pubkey *pk, const uint8_t *r, const uint8_t *s,
+		  const uint8_t *digest, size_t digest_len)
 {
-	gcry_sexp_t s_sig = NULL, s_data = NULL;
-	const weft_ed25519 *ed;
-	gpg_error_t err;
+	const weft_ed25519 *ed = ed25519_key(pk);
 
-	if (n == 32 && pk->ed25519) {
-		ed = ed25519_key(pk);
-		return ed == ED_NONE ? WEFT_ERR(GPG_ERR_BAD_SIGNATURE)
-				     : weft_ed25519_verify(ed, r, s, digest,
-							   digest_len);
-	}
-	if ((err = gcry_sexp_build(&s_sig, NULL, "(sig-val(eddsa(r%b)(s%b)))",
-				   (int)n, r, (int)n, s)))
-		goto leave;
-	if (n == 32)
-		err = gcry_sexp_build(&s_data, NULL,
-			"(data(flags eddsa)(hash-algo sha512)(value %b))",
-			(int)digest_len, digest);
-	else
-		/* PureEdDSA Ed448 with an empty context (RFC 8032 5.2, as
-		 * RFC 9580 asks): libgcrypt uses SHAKE256 and dom4
-		 * itself.  1.10.1 also accepts (flags eddsa) with or
-		 * without (hash-algo shake256); this is the form of its
-		 * own t-ed448.c. */
-		err = gcry_sexp_build(&s_data, NULL, "(data(value %b))",
-				      (int)digest_len, digest);
-	if (err)
-		goto leave;
-	err = pk_verify(pk, s_sig, s_data);
-leave:
-	gcry_sexp_release(s_sig);
-	gcry_sexp_release(s_data);
-	return err;
+	return ed == ED_NONE ? WEFT_ERR(GPG_ERR_BAD_SIGNATURE)
+			     : weft_ed25519_verify(ed, r, s, digest,
+						   digest_len);
 }
 
 static gpg_error_t
@@ -429,7 +404,7 @@ eddsa_verify(const weft_pubkey *pk, const weft_pkt_sig *sig,
 	    !fixed_octets(r, sizeof r, &sig->mpis[0]) ||
 	    !fixed_octets(s, sizeof s, &sig->mpis[1]))
 		return WEFT_ERR(GPG_ERR_INV_DATA);
-	return eddsa_verify_rs(pk, r, s, 32, digest, digest_len);
+	return ed25519_verify_rs(pk, r, s, digest, digest_len);
 }
 
 /* ---- native Ed25519, Ed448, X25519, X448 (RFC 9580) ------------------------- */
@@ -441,7 +416,7 @@ ed25519_build(weft_pubkey *pk, const weft_pkt_key *k)
 
 	if (!q || q->len != 32)
 		return WEFT_ERR(GPG_ERR_BAD_PUBKEY);
-	weft_crypto__eddsa_ready();
+	weft_crypto__ec_ready();
 	pk->ed25519 = true;
 	memcpy(pk->ed_point, q->data, 32);
 	return gcry_sexp_build(&pk->sexp, NULL,
@@ -457,8 +432,8 @@ ed25519_verify(const weft_pubkey *pk, const weft_pkt_sig *sig,
 
 	if (sig->nmpis != 1 || v->kind != WEFT_FIELD_NATIVE || v->len != 64)
 		return WEFT_ERR(GPG_ERR_INV_DATA);
-	return eddsa_verify_rs(pk, v->data, v->data + 32, 32, digest,
-			       digest_len);
+	return ed25519_verify_rs(pk, v->data, v->data + 32, digest,
+				 digest_len);
 }
 
 static gpg_error_t
@@ -468,7 +443,7 @@ ed448_build(weft_pubkey *pk, const weft_pkt_key *k)
 
 	if (!q || q->len != 57)
 		return WEFT_ERR(GPG_ERR_BAD_PUBKEY);
-	weft_crypto__eddsa_ready();
+	weft_crypto__ec_ready();
 	return gcry_sexp_build(&pk->sexp, NULL,
 			       "(public-key(ecc(curve Ed448)(q%b)))",
 			       (int)q->len, q->data);
@@ -480,10 +455,24 @@ ed448_verify(const weft_pubkey *pk, const weft_pkt_sig *sig,
 {
 	const weft_field *v = &sig->mpis[0];
 
+	gcry_sexp_t s_sig = NULL, s_data = NULL;
+	gpg_error_t err;
+
 	if (sig->nmpis != 1 || v->kind != WEFT_FIELD_NATIVE || v->len != 114)
 		return WEFT_ERR(GPG_ERR_INV_DATA);
-	return eddsa_verify_rs(pk, v->data, v->data + 57, 57, digest,
-			       digest_len);
+	/* PureEdDSA Ed448 with an empty context (RFC 8032 5.2, as RFC 9580
+	 * asks): libgcrypt uses SHAKE256 and dom4 itself.  1.10.1 also
+	 * accepts (flags eddsa) with or without (hash-algo shake256); this
+	 * is the form of its own t-ed448.c. */
+	if (!(err = gcry_sexp_build(&s_sig, NULL,
+				    "(sig-val(eddsa(r%b)(s%b)))", 57, v->data,
+				    57, v->data + 57)) &&
+	    !(err = gcry_sexp_build(&s_data, NULL, "(data(value %b))",
+				    (int)digest_len, digest)))
+		err = pk_verify(pk, s_sig, s_data);
+	gcry_sexp_release(s_sig);
+	gcry_sexp_release(s_data);
+	return err;
 }
 
 static gpg_error_t

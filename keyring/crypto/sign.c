@@ -307,6 +307,7 @@ ecdsa_build(weft_seckey *sk, const weft_pkt_key *k, const weft_field *f,
 		return WEFT_ERR(GPG_ERR_BAD_SECKEY);
 	if ((err = scan(&d, &f[0])))
 		return err;
+	weft_crypto__ec_ready();
 	err = gcry_sexp_build(&sk->sexp, NULL,
 			      "(private-key(ecc(curve %s)(q%b)(d%m)))",
 			      k->curve->name, (int)q->len, q->data, d);
@@ -325,7 +326,7 @@ eddsa_build_q(weft_seckey *sk, const uint8_t *q, size_t qlen,
 
 	if ((err = fixed(&seed, 32, d)))
 		return err;
-	weft_crypto__eddsa_ready();
+	weft_crypto__ec_ready();
 	err = gcry_sexp_build(&sk->sexp, NULL,
 		"(private-key(ecc(curve Ed25519)(flags eddsa)(q%b)(d%b)))",
 		(int)qlen, q, 32, seed);
@@ -414,6 +415,7 @@ ed448_build(weft_seckey *sk, const weft_pkt_key *k, const weft_field *f,
 	if (nf != 1 || f[0].kind != WEFT_FIELD_NATIVE || f[0].len != 57 ||
 	    !q || q->len != 57)
 		return WEFT_ERR(GPG_ERR_BAD_SECKEY);
+	weft_crypto__ec_ready();
 	return gcry_sexp_build(&sk->sexp, NULL,
 			       "(private-key(ecc(curve Ed448)(q%b)(d%b)))",
 			       57, q->data, 57, f[0].data);

@@ -288,8 +288,9 @@ weft_x509_sig_verify(const uint8_t *key, size_t klen, const uint8_t *sigval,
 	bool rsa;
 	gpg_error_t err;
 
-	/* 1 (an Ed25519 key is possible: libgcrypt's lazy set-up first) */
-	weft_crypto__eddsa_ready();
+	/* 1 (an elliptic-curve key is possible: libgcrypt's lazy set-up
+	 * first) */
+	weft_crypto__ec_ready();
 	if ((err = sexp_of(&k, key, klen)))
 		return WEFT_ERR(GPG_ERR_BAD_PUBKEY);
 	if ((err = sexp_of(&sig, sigval, slen)))
