@@ -30,8 +30,12 @@
  * libgcrypt 1.10 aborts inside gcry_pk_verify (log_bug "mulm_25519:
  * different sizes") when its decoding of A has x and y below p and one
  * of them below 2^192 (the identity, (0, -1), small y); such an A never
- * goes to gcry_pk_verify here, and weft must refuse it (ed25519.c does,
- * so that a crafted key cannot end weft).
+ * goes to gcry_pk_verify here (gcry_aborts), and weft must refuse it
+ * (ed25519.c does, so that a crafted key cannot end weft).
+ *
+ * The reference (gcry_verify, gcry_aborts, the points of small order,
+ * signing) is in tests/common/ed25519-ref.h, which the unit test
+ * includes too.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,24 +44,14 @@
 
 #include <gcrypt.h>
 
+#include "ed25519-ref.h"   /* the reference, shared with the unit test */
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static gcry_ctx_t ec;
-static gcry_mpi_t P, L;
-static gcry_mpi_point_t G, small_pt[8];
-
-/* The eight points of small order (the identity, (0, -1), the two of
- * order 4 and the four of order 8), then non-canonical encodings: x = 0
- * with the sign bit set, y = p + 1, y = p. */
-static const char weak_hex[14][65] = {
-	"0100000000000000000000000000000000000000000000000000000000000000",
-	"ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
-	"0000000000000000000000000000000000000000000000000000000000000000",
-	"0000000000000000000000000000000000000000000000000000000000000080",
-	"c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
-	"c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa",
-	"26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
-	"26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",
+/* The weak keys of case 3 after the eight points of small order
+ * (small_order_hex): non-canonical encodings, x = 0 with the sign bit
+ * set, y = p + 1, y = p. */
+static const char noncanonical_hex[6][65] = {
 	"0100000000000000000000000000000000000000000000000000000000000080",
 	"ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
 	"eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
@@ -65,18 +59,6 @@ static const char weak_hex[14][65] = {
 	"edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
 	"edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
 };
-
-static void
-unhex32(const char *hex, uint8_t out[32])
-{
-	unsigned v, i;
-
-	for (i = 0; i < 32; i++) {
-		if (sscanf(hex + 2 * i, "%2x", &v) != 1)
-			abort();
-		out[i] = (uint8_t)v;
-	}
-}
 
 static void
 hex(char *out, const uint8_t *p, size_t n)
@@ -88,173 +70,16 @@ hex(char *out, const uint8_t *p, size_t n)
 	out[2 * n] = 0;
 }
 
-/* ---- libgcrypt ---------------------------------------------------------- */
-
-static gcry_sexp_t
-key_sexp(const uint8_t a[32])
-{
-	uint8_t q[33];
-	gcry_sexp_t key;
-
-	q[0] = 0x40;
-	memcpy(q + 1, a, 32);
-	if (gcry_sexp_build(&key, NULL,
-			    "(public-key(ecc(curve Ed25519)"
-			    "(flags eddsa)(q%b)))",
-			    (int)sizeof q, q))
-		abort();
-	return key;
-}
-
-static gpg_error_t
-gcry_verify(const uint8_t a[32], const uint8_t r[32], const uint8_t s[32],
-	    const uint8_t *m, size_t mlen)
-{
-	gcry_sexp_t key = key_sexp(a), data, sig;
-	gpg_error_t err;
-
-	if (gcry_sexp_build(&data, NULL,
-			    "(data(flags eddsa)(hash-algo sha512)(value %b))",
-			    (int)mlen, m) ||
-	    gcry_sexp_build(&sig, NULL, "(sig-val(eddsa(r%b)(s%b)))", 32, r,
-			    32, s))
-		abort();
-	err = gcry_pk_verify(sig, data, key);
-	gcry_sexp_release(key);
-	gcry_sexp_release(data);
-	gcry_sexp_release(sig);
-	return err;
-}
-
-/* A's point as libgcrypt decodes it for gcry_pk_verify, NULL for none. */
-static gcry_mpi_point_t
-gcry_decoding(const uint8_t a[32])
-{
-	gcry_sexp_t key = key_sexp(a);
-	gcry_ctx_t ctx = NULL;
-	gcry_mpi_point_t q = NULL;
-
-	if (!gcry_mpi_ec_new(&ctx, key, NULL))
-		q = gcry_mpi_ec_get_point("q", ctx, 0);
-	gcry_ctx_release(ctx);
-	gcry_sexp_release(key);
-	return q;
-}
-
-/* Whether gcry_pk_verify would abort for A (the header says when;
- * tests/unit/crypto/ed25519.c checks it in a child process). */
-static bool
-gcry_aborts(const uint8_t a[32])
-{
-	gcry_mpi_point_t q = gcry_decoding(a);
-	gcry_mpi_t x = gcry_mpi_new(0), y = gcry_mpi_new(0);
-	bool r = false;
-
-	if (q) {
-		gcry_mpi_point_get(x, y, NULL, q);
-		r = gcry_mpi_cmp(x, P) < 0 && gcry_mpi_cmp(y, P) < 0 &&
-		    (gcry_mpi_get_nbits(x) <= 192 ||
-		     gcry_mpi_get_nbits(y) <= 192);
-	}
-	gcry_mpi_point_release(q);
-	gcry_mpi_release(x);
-	gcry_mpi_release(y);
-	return r;
-}
-
-/* ---- points ------------------------------------------------------------- */
-
-static gcry_mpi_t
-le_mpi(const uint8_t v[32])
-{
-	uint8_t be[32];
-	gcry_mpi_t m;
-	int i;
-
-	for (i = 0; i < 32; i++)
-		be[i] = v[31 - i];
-	if (gcry_mpi_scan(&m, GCRYMPI_FMT_USG, be, 32, NULL))
-		abort();
-	return m;
-}
-
-/* M below 2^256 as 32 octets little-endian; false when it is not. */
-static bool
-mpi_le(uint8_t out[32], gcry_mpi_t m)
-{
-	uint8_t be[32];
-	size_t n = 0, i;
-
-	if (gcry_mpi_get_nbits(m) > 256 ||
-	    gcry_mpi_print(GCRYMPI_FMT_USG, be, sizeof be, &n, m))
-		return false;
-	memset(out, 0, 32);
-	for (i = 0; i < n; i++)
-		out[i] = be[n - 1 - i];
-	return true;
-}
-
-/* RFC 8032 5.1.2, x and y reduced mod p first. */
-static void
-pt_enc(uint8_t out[32], gcry_mpi_point_t pt)
-{
-	gcry_mpi_t x = gcry_mpi_new(0), y = gcry_mpi_new(0);
-
-	if (gcry_mpi_ec_get_affine(x, y, pt, ec))
-		abort();
-	gcry_mpi_mod(x, x, P);
-	gcry_mpi_mod(y, y, P);
-	if (!mpi_le(out, y))
-		abort();
-	if (gcry_mpi_test_bit(x, 0))
-		out[31] |= 0x80;
-	gcry_mpi_release(x);
-	gcry_mpi_release(y);
-}
-
 /* [S]G + T (T NULL for none), encoded. */
 static void
 enc_sg_plus(uint8_t out[32], const uint8_t s[32], gcry_mpi_point_t t)
 {
-	gcry_mpi_t n = le_mpi(s);
-	gcry_mpi_point_t pt = gcry_mpi_point_new(0);
+	gcry_mpi_point_t pt = pt_mul_g(s);
 
-	gcry_mpi_ec_mul(pt, n, G, ec);
 	if (t)
 		gcry_mpi_ec_add(pt, pt, t, ec);
 	pt_enc(out, pt);
 	gcry_mpi_point_release(pt);
-	gcry_mpi_release(n);
-}
-
-static void
-setup(void)
-{
-	gcry_mpi_t zero, one;
-	gcry_mpi_point_t t8;
-	uint8_t a[32];
-	int i;
-
-	if (weft_crypto_init() || gcry_mpi_ec_new(&ec, NULL, "Ed25519") ||
-	    !(P = gcry_mpi_ec_get_mpi("p", ec, 1)) ||
-	    !(L = gcry_mpi_ec_get_mpi("n", ec, 1)) ||
-	    !(G = gcry_mpi_ec_get_point("g", ec, 1)))
-		abort();
-	/* the multiples of one point of order 8: all eight of small order */
-	unhex32(weak_hex[4], a);
-	if (!(t8 = gcry_decoding(a)))
-		abort();
-	zero = gcry_mpi_set_ui(NULL, 0);
-	one = gcry_mpi_set_ui(NULL, 1);
-	small_pt[0] = gcry_mpi_point_new(0);
-	gcry_mpi_point_set(small_pt[0], zero, one, one);
-	for (i = 1; i < 8; i++) {
-		small_pt[i] = gcry_mpi_point_new(0);
-		gcry_mpi_ec_add(small_pt[i], small_pt[i - 1], t8, ec);
-	}
-	gcry_mpi_point_release(t8);
-	gcry_mpi_release(zero);
-	gcry_mpi_release(one);
 }
 
 /* ---- the comparison ----------------------------------------------------- */
@@ -302,37 +127,14 @@ static void
 honest(const uint8_t seed[32], const uint8_t c[3], const uint8_t *m,
        size_t mlen)
 {
-	gcry_sexp_t priv, data, sig = NULL, l;
-	gcry_ctx_t ctx = NULL;
-	gcry_mpi_t q = NULL, v = NULL, kl = NULL;
-	uint8_t a[32], r[32], s[32], *mm = NULL;
-	const void *p;
-	unsigned int nbits;
+	gcry_sexp_t priv = key_from_seed(seed);
+	uint8_t a[32], r[32], s[32], *mm;
 	unsigned bit;
-	size_t n;
-	int i, want = -1;
+	int want = -1;
 
-	if (gcry_sexp_build(&priv, NULL,
-			    "(private-key(ecc(curve Ed25519)"
-			    "(flags eddsa)(d%b)))",
-			    32, seed) ||
-	    gcry_sexp_build(&data, NULL,
-			    "(data(flags eddsa)(hash-algo sha512)(value %b))",
-			    (int)mlen, m) ||
-	    gcry_pk_sign(&sig, data, priv) ||
-	    gcry_mpi_ec_new(&ctx, priv, NULL) ||
-	    !(q = gcry_mpi_ec_get_mpi("q@eddsa", ctx, 1)) ||
-	    !(p = gcry_mpi_get_opaque(q, &nbits)) || nbits != 256)
-		abort();
-	memcpy(a, p, 32);
-	for (i = 0; i < 2; i++) {
-		l = gcry_sexp_find_token(sig, i ? "s" : "r", 0);
-		p = l ? gcry_sexp_nth_data(l, 1, &n) : NULL;
-		if (!p || n != 32)
-			abort();
-		memcpy(i ? s : r, p, 32);
-		gcry_sexp_release(l);
-	}
+	key_public(priv, a);
+	sign(priv, m, mlen, r, s);
+	gcry_sexp_release(priv);
 	if (!(mm = malloc(mlen + 1)))
 		abort();
 	memcpy(mm, m, mlen);
@@ -356,11 +158,7 @@ honest(const uint8_t seed[32], const uint8_t c[3], const uint8_t *m,
 		want = 0;
 		break;
 	case 2:
-		v = le_mpi(s);
-		kl = gcry_mpi_new(0);
-		gcry_mpi_mul_ui(kl, L, c[1] % 15u + 1);
-		gcry_mpi_add(v, v, kl);
-		if (mpi_le(s, v))
+		if (s_plus_l(s, s, c[1] % 15u + 1))
 			want = 1;
 		break;
 	case 3:
@@ -385,13 +183,6 @@ honest(const uint8_t seed[32], const uint8_t c[3], const uint8_t *m,
 	}
 	compare("honest", a, r, s, mm, mlen, want);
 	free(mm);
-	gcry_mpi_release(v);
-	gcry_mpi_release(kl);
-	gcry_mpi_release(q);
-	gcry_ctx_release(ctx);
-	gcry_sexp_release(sig);
-	gcry_sexp_release(data);
-	gcry_sexp_release(priv);
 }
 
 int
@@ -401,11 +192,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t a[32], r[32];
 	const uint8_t *m;
 	size_t mlen;
+	unsigned w;
 
 	if (size < 96)
 		return 0;
 	if (!ready) {
-		setup();
+		must(weft_crypto_init(), "weft_crypto_init");
+		ref_setup();
 		ready = true;
 	}
 	m = data + 96;
@@ -414,7 +207,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (data[32] < 0xc0) {
 		honest(data, data + 32, m, mlen);
 	} else {
-		unhex32(weak_hex[data[33] % 14], a);
+		w = data[33] % 14u;
+		unhex32(w < 8 ? small_order_hex[w] : noncanonical_hex[w - 8],
+			a);
 		enc_sg_plus(r, data + 64, small_pt[data[34] % 8]);
 		compare("weak key", a, r, data + 64, m, mlen, -1);
 	}

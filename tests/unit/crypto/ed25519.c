@@ -25,8 +25,8 @@
  *  3. Each altered: a bit of R, S, M or A flipped (reject); S + kL while
  *     it fits in 256 bits (accept: libgcrypt does not ask S < L); the
  *     top bits of S set (reject).
- *  4. The eight points of small order (derived here from one order-8
- *     point and checked against the encodings the literature lists) as
+ *  4. The eight points of small order (derived from one order-8 point
+ *     and checked here against the encodings the literature lists) as
  *     A, with R = [S]G - [k]A for every k below A's order, so that
  *     exactly one k verifies (cofactorless: h = k mod the order), S
  *     random, 0 (R is then itself a small-order point) and >= L; R also
@@ -34,7 +34,7 @@
  *  5. Non-canonical A: x = 0 with the sign bit set, y = p .. p + 18
  *     with either sign; R made as if A were the point it names mod p.
  *  6. Random A, about half of which do not decode (an RFC 8032 decoder
- *     on gcry_mpi here says which): weft_ed25519_new refuses exactly
+ *     on gcry_mpi says which): weft_ed25519_new refuses exactly
  *     those, and both verdicts agree.
  *  7. Two thousand random mutations of all of that (fixed seed: the
  *     genkey keys take no part, so every run is the same).
@@ -48,6 +48,11 @@
  * where gcry_aborts() says; weft must refuse such an A (ed25519.c does,
  * so that a crafted key cannot end weft) and reject every signature by
  * it.
+ *
+ * The reference (gcry_mpi arithmetic, the RFC 8032 decoder, the points
+ * of small order, signing, gcry_verify and gcry_aborts) is in
+ * tests/common/ed25519-ref.h, shared with the fuzz target
+ * tests/fuzz/ed25519.c; the checks are here.
  *
  * Nothing is printed beyond t.h's lines; a failure names A, R, S, M.
  */
@@ -63,6 +68,8 @@
 
 #include <gcrypt.h>
 
+#include "ed25519-ref.h"   /* the reference; tests/fuzz/ed25519.c shares it */
+
 #define NKEYS     32        /* honest keys; the first NGENKEY by genkey */
 #define NGENKEY   4
 #define NRANDOM_A 64
@@ -71,20 +78,6 @@
 
 /* gcry_verify_child's answer when libgcrypt aborted. */
 #define GCRY_ABORTED ((gpg_error_t)0xffffffffu)
-
-static const char small_order_hex[8][65] = {
-	/* The eight points of order 1, 2, 4 and 8, as listed by the
-	 * libsodium and ed25519-dalek test suites; section 4 derives
-	 * them again. */
-	"0100000000000000000000000000000000000000000000000000000000000000",
-	"ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
-	"0000000000000000000000000000000000000000000000000000000000000000",
-	"0000000000000000000000000000000000000000000000000000000000000080",
-	"c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
-	"c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa",
-	"26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
-	"26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",
-};
 
 /* ---- random numbers (splitmix64, fixed seed) ---------------------------- */
 
@@ -113,101 +106,7 @@ rnd_bytes(uint8_t *p, size_t n)
 		*p++ = (uint8_t)rnd();
 }
 
-/* ---- numbers and points (the reference, on gcry_mpi and gcry_mpi_ec) ---- */
-
-static gcry_ctx_t ec;            /* Ed25519 */
-static gcry_mpi_t P, L, D;       /* p, the group order, the curve's d */
-static gcry_mpi_t SQRTM1;        /* 2^((p-1)/4), a square root of -1 */
-static gcry_mpi_point_t G;
-
-static void
-must(gpg_error_t err, const char *what)
-{
-	if (err) {
-		printf("FAIL %s: %s\n", what, gpg_strerror(err));
-		exit(1);
-	}
-}
-
-/* A 32-octet little-endian number. */
-static gcry_mpi_t
-le_mpi(const uint8_t v[32])
-{
-	uint8_t be[32];
-	gcry_mpi_t m;
-	int i;
-
-	for (i = 0; i < 32; i++)
-		be[i] = v[31 - i];
-	must(gcry_mpi_scan(&m, GCRYMPI_FMT_USG, be, 32, NULL), "mpi scan");
-	return m;
-}
-
-/* M as 32 octets little-endian; false when M >= 2^256. */
-static bool
-mpi_le(uint8_t out[32], gcry_mpi_t m)
-{
-	uint8_t be[32];
-	size_t n = 0, i;
-
-	if (gcry_mpi_get_nbits(m) > 256)
-		return false;
-	must(gcry_mpi_print(GCRYMPI_FMT_USG, be, sizeof be, &n, m),
-	     "mpi print");
-	memset(out, 0, 32);
-	for (i = 0; i < n; i++)
-		out[i] = be[n - 1 - i];
-	return true;
-}
-
-static gcry_mpi_point_t
-pt_xy(gcry_mpi_t x, gcry_mpi_t y)
-{
-	gcry_mpi_point_t pt = gcry_mpi_point_new(0);
-	gcry_mpi_t one = gcry_mpi_set_ui(NULL, 1);
-
-	gcry_mpi_point_set(pt, x, y, one);
-	gcry_mpi_release(one);
-	return pt;
-}
-
-static gcry_mpi_point_t
-pt_identity(void)
-{
-	gcry_mpi_t x = gcry_mpi_set_ui(NULL, 0), y = gcry_mpi_set_ui(NULL, 1);
-	gcry_mpi_point_t pt = pt_xy(x, y);
-
-	gcry_mpi_release(x);
-	gcry_mpi_release(y);
-	return pt;
-}
-
-/* Affine x and y of PT, reduced mod p; false at Z = 0. */
-static bool
-pt_affine(gcry_mpi_t x, gcry_mpi_t y, gcry_mpi_point_t pt)
-{
-	if (gcry_mpi_ec_get_affine(x, y, pt, ec))
-		return false;
-	gcry_mpi_mod(x, x, P);
-	gcry_mpi_mod(y, y, P);
-	return true;
-}
-
-/* RFC 8032 5.1.2. */
-static void
-pt_enc(uint8_t out[32], gcry_mpi_point_t pt)
-{
-	gcry_mpi_t x = gcry_mpi_new(0), y = gcry_mpi_new(0);
-
-	if (!pt_affine(x, y, pt) || !mpi_le(out, y)) {
-		printf("FAIL cannot encode a point\n");
-		exit(1);
-	}
-	if (gcry_mpi_test_bit(x, 0))
-		out[31] |= 0x80;
-	gcry_mpi_release(x);
-	gcry_mpi_release(y);
-}
+/* ---- numbers and points (the reference: more in ed25519-ref.h) ---------- */
 
 static gcry_mpi_point_t
 pt_neg(gcry_mpi_point_t pt)
@@ -221,29 +120,6 @@ pt_neg(gcry_mpi_point_t pt)
 	r = pt_xy(x, y);
 	gcry_mpi_release(x);
 	gcry_mpi_release(y);
-	return r;
-}
-
-/* [K]PT for a small K, by additions. */
-static gcry_mpi_point_t
-pt_mul_small(gcry_mpi_point_t pt, unsigned k)
-{
-	gcry_mpi_point_t r = pt_identity();
-
-	while (k--)
-		gcry_mpi_ec_add(r, r, pt, ec);
-	return r;
-}
-
-/* [S]G, S 32 octets little-endian (taken whole). */
-static gcry_mpi_point_t
-pt_mul_g(const uint8_t s[32])
-{
-	gcry_mpi_t n = le_mpi(s);
-	gcry_mpi_point_t r = gcry_mpi_point_new(0);
-
-	gcry_mpi_ec_mul(r, n, G, ec);
-	gcry_mpi_release(n);
 	return r;
 }
 
@@ -274,65 +150,6 @@ pt_small_order(gcry_mpi_point_t pt)
 	return 0;
 }
 
-/* RFC 8032 5.1.3: the point A encodes, or NULL (y >= p, x^2 not a
- * square, or x = 0 with the sign bit set). */
-static gcry_mpi_point_t
-ref_decode(const uint8_t a[32])
-{
-	uint8_t v[32];
-	gcry_mpi_t y, u, w, x, t, e;
-	gcry_mpi_point_t pt = NULL;
-	int sign = a[31] >> 7;
-
-	memcpy(v, a, 32);
-	v[31] &= 0x7f;
-	y = le_mpi(v);
-	if (gcry_mpi_cmp(y, P) >= 0) {
-		gcry_mpi_release(y);
-		return NULL;
-	}
-	u = gcry_mpi_new(0);
-	w = gcry_mpi_new(0);
-	x = gcry_mpi_new(0);
-	t = gcry_mpi_new(0);
-	e = gcry_mpi_new(0);
-	/* u = y^2 - 1, w = d y^2 + 1, t = u / w = x^2 */
-	gcry_mpi_mulm(u, y, y, P);
-	gcry_mpi_mulm(w, u, D, P);
-	gcry_mpi_add_ui(w, w, 1);
-	gcry_mpi_mod(w, w, P);
-	gcry_mpi_add(u, u, P);
-	gcry_mpi_sub_ui(u, u, 1);
-	gcry_mpi_mod(u, u, P);
-	if (!gcry_mpi_invm(w, w, P))
-		goto leave;
-	gcry_mpi_mulm(t, u, w, P);
-	/* x = t^((p+3)/8), times sqrt(-1) if that squares to -t */
-	gcry_mpi_add_ui(e, P, 3);
-	gcry_mpi_rshift(e, e, 3);
-	gcry_mpi_powm(x, t, e, P);
-	gcry_mpi_mulm(e, x, x, P);
-	if (gcry_mpi_cmp(e, t)) {
-		gcry_mpi_mulm(x, x, SQRTM1, P);
-		gcry_mpi_mulm(e, x, x, P);
-		if (gcry_mpi_cmp(e, t))
-			goto leave;
-	}
-	if (!gcry_mpi_cmp_ui(x, 0) && sign)
-		goto leave;
-	if ((int)gcry_mpi_test_bit(x, 0) != sign)
-		gcry_mpi_sub(x, P, x);
-	pt = pt_xy(x, y);
-leave:
-	gcry_mpi_release(y);
-	gcry_mpi_release(u);
-	gcry_mpi_release(w);
-	gcry_mpi_release(x);
-	gcry_mpi_release(t);
-	gcry_mpi_release(e);
-	return pt;
-}
-
 /* SHA-512(R || A || M) mod 8 (h little-endian). */
 static unsigned
 h_mod8(const uint8_t r[32], const uint8_t a[32], const uint8_t *m,
@@ -351,40 +168,6 @@ h_mod8(const uint8_t r[32], const uint8_t a[32], const uint8_t *m,
 }
 
 /* ---- the two verifiers -------------------------------------------------- */
-
-static gcry_sexp_t
-key_sexp(const uint8_t a[32])
-{
-	uint8_t q[33];
-	gcry_sexp_t key;
-
-	q[0] = 0x40;
-	memcpy(q + 1, a, 32);
-	must(gcry_sexp_build(&key, NULL,
-			     "(public-key(ecc(curve Ed25519)"
-			     "(flags eddsa)(q%b)))",
-			     (int)sizeof q, q), "key sexp");
-	return key;
-}
-
-static gpg_error_t
-gcry_verify(const uint8_t a[32], const uint8_t r[32], const uint8_t s[32],
-	    const uint8_t *m, size_t mlen)
-{
-	gcry_sexp_t key = key_sexp(a), data, sig;
-	gpg_error_t err;
-
-	must(gcry_sexp_build(&data, NULL,
-			     "(data(flags eddsa)(hash-algo sha512)(value %b))",
-			     (int)mlen, m), "data sexp");
-	must(gcry_sexp_build(&sig, NULL, "(sig-val(eddsa(r%b)(s%b)))",
-			     32, r, 32, s), "sig sexp");
-	err = gcry_pk_verify(sig, data, key);
-	gcry_sexp_release(key);
-	gcry_sexp_release(data);
-	gcry_sexp_release(sig);
-	return err;
-}
 
 /* gcry_verify in a child process: GCRY_ABORTED when libgcrypt kills it. */
 static gpg_error_t
@@ -415,43 +198,6 @@ gcry_verify_child(const uint8_t a[32], const uint8_t r[32],
 	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st))
 		err = GCRY_ABORTED;
 	return err;
-}
-
-/* libgcrypt's own decoding of A, as gcry_pk_verify makes it (no range
- * or curve check), into X and Y; false if it makes none. */
-static bool
-gcry_decoding(const uint8_t a[32], gcry_mpi_t x, gcry_mpi_t y)
-{
-	gcry_sexp_t key = key_sexp(a);
-	gcry_ctx_t ctx = NULL;
-	gcry_mpi_point_t q = NULL;
-	bool ok;
-
-	ok = !gcry_mpi_ec_new(&ctx, key, NULL) &&
-	     (q = gcry_mpi_ec_get_point("q", ctx, 0));
-	if (ok)
-		gcry_mpi_point_get(x, y, NULL, q);
-	gcry_mpi_point_release(q);
-	gcry_ctx_release(ctx);
-	gcry_sexp_release(key);
-	return ok;
-}
-
-/* Whether gcry_pk_verify aborts for A (libgcrypt 1.10's ec_mulm_25519
- * wants four limbs): A's decoding passes the range check (x, y < p) and
- * has a coordinate below 2^192. */
-static bool
-gcry_aborts(const uint8_t a[32])
-{
-	gcry_mpi_t x = gcry_mpi_new(0), y = gcry_mpi_new(0);
-	bool r;
-
-	r = gcry_decoding(a, x, y) && gcry_mpi_cmp(x, P) < 0 &&
-	    gcry_mpi_cmp(y, P) < 0 &&
-	    (gcry_mpi_get_nbits(x) <= 192 || gcry_mpi_get_nbits(y) <= 192);
-	gcry_mpi_release(x);
-	gcry_mpi_release(y);
-	return r;
 }
 
 /* Whether libgcrypt decodes A to REF (the RFC 8032 point, or NULL): only
@@ -597,39 +343,6 @@ typedef struct honest {
 static honest hon[NKEYS * 7];
 static size_t nhon;
 
-/* The public key of a private key S-expression. */
-static void
-key_public(gcry_sexp_t priv, uint8_t a[32])
-{
-	gcry_ctx_t ctx;
-	gcry_mpi_t q;
-	const void *p;
-	unsigned int nbits;
-
-	must(gcry_mpi_ec_new(&ctx, priv, NULL), "ec_new private");
-	q = gcry_mpi_ec_get_mpi("q@eddsa", ctx, 1);
-	p = q ? gcry_mpi_get_opaque(q, &nbits) : NULL;
-	if (!p || nbits != 256) {
-		printf("FAIL no public key\n");
-		exit(1);
-	}
-	memcpy(a, p, 32);
-	gcry_mpi_release(q);
-	gcry_ctx_release(ctx);
-}
-
-static gcry_sexp_t
-key_from_seed(const uint8_t seed[32])
-{
-	gcry_sexp_t k;
-
-	must(gcry_sexp_build(&k, NULL,
-			     "(private-key(ecc(curve Ed25519)"
-			     "(flags eddsa)(d%b)))",
-			     32, seed), "private key");
-	return k;
-}
-
 static gcry_sexp_t
 key_generate(void)
 {
@@ -642,45 +355,11 @@ key_generate(void)
 	/* the jitter entropy collector genkey set up (128 KiB), which
 	 * LeakSanitizer would report: see keyring/crypto/keygen.c */
 	gcry_control(GCRYCTL_CLOSE_RANDOM_DEVICE, 0);
-	if (!(priv = gcry_sexp_find_token(pair, "private-key", 0))) {
-		printf("FAIL genkey made no private key\n");
-		exit(1);
-	}
+	if (!(priv = gcry_sexp_find_token(pair, "private-key", 0)))
+		ref_fail("genkey made no private key");
 	gcry_sexp_release(parm);
 	gcry_sexp_release(pair);
 	return priv;
-}
-
-static void
-sig_value(gcry_sexp_t sig, const char *name, uint8_t out[32])
-{
-	gcry_sexp_t l = gcry_sexp_find_token(sig, name, 0);
-	const char *p;
-	size_t n = 0;
-
-	p = l ? gcry_sexp_nth_data(l, 1, &n) : NULL;
-	if (!p || n != 32) {
-		printf("FAIL signature value %s of %zu octets\n", name, n);
-		exit(1);
-	}
-	memcpy(out, p, 32);
-	gcry_sexp_release(l);
-}
-
-static void
-sign(gcry_sexp_t priv, const uint8_t *m, size_t mlen, uint8_t r[32],
-     uint8_t s[32])
-{
-	gcry_sexp_t data, sig;
-
-	must(gcry_sexp_build(&data, NULL,
-			     "(data(flags eddsa)(hash-algo sha512)(value %b))",
-			     (int)mlen, m), "data sexp");
-	must(gcry_pk_sign(&sig, data, priv), "sign");
-	sig_value(sig, "r", r);
-	sig_value(sig, "s", s);
-	gcry_sexp_release(data);
-	gcry_sexp_release(sig);
 }
 
 /* ---- 1. RFC 8032 -------------------------------------------------------- */
@@ -782,21 +461,6 @@ check_rfc8032(void)
 
 /* ---- 2 and 3. honest signatures, and altered ---------------------------- */
 
-/* S + K L, false when it does not fit in 256 bits. */
-static bool
-s_plus_l(uint8_t out[32], const uint8_t s[32], unsigned k)
-{
-	gcry_mpi_t v = le_mpi(s), kl = gcry_mpi_new(0);
-	bool ok;
-
-	gcry_mpi_mul_ui(kl, L, k);
-	gcry_mpi_add(v, v, kl);
-	ok = mpi_le(out, v);
-	gcry_mpi_release(v);
-	gcry_mpi_release(kl);
-	return ok;
-}
-
 static void
 flip(uint8_t *p, unsigned bit)
 {
@@ -889,8 +553,7 @@ check_honest(void)
 
 /* ---- 4 and 5. small order, non-canonical -------------------------------- */
 
-static gcry_mpi_point_t small_pt[8];     /* [k]T8, k = 0..7 */
-static uint8_t small_enc[8][32];
+static uint8_t small_enc[8][32];        /* small_pt[k] encoded */
 
 /* R for A = T of order ORD: [S]G - [k]T for k < ORD, then the
  * non-canonical encodings of the one that verifies (if it has any), then
@@ -1019,20 +682,14 @@ static void
 check_small_order(void)
 {
 	uint8_t want[32];
-	gcry_mpi_point_t t8;
 	unsigned i, j, found;
 
-	/* T8, one of order 8; its multiples are the whole subgroup */
-	t_unhex(small_order_hex[4], want, 32);
-	t8 = ref_decode(want);
-	T_CHECK(t8 && pt_small_order(t8) == 8, "a point of order 8");
-	if (!t8)
-		return;
-	for (i = 0; i < 8; i++) {
-		small_pt[i] = pt_mul_small(t8, i);
+	/* ref_setup made small_pt the multiples of small_pt[1], which must
+	 * have order 8 for them to be the whole subgroup, and each point
+	 * the literature lists must be one of them */
+	T_CHECK(pt_small_order(small_pt[1]) == 8, "a point of order 8");
+	for (i = 0; i < 8; i++)
 		pt_enc(small_enc[i], small_pt[i]);
-	}
-	gcry_mpi_point_release(t8);
 	for (i = 0; i < 8; i++) {
 		t_unhex(small_order_hex[i], want, 32);
 		for (found = 0, j = 0; j < 8; j++)
@@ -1307,28 +964,8 @@ check_minimised(void)
 int
 main(void)
 {
-	size_t i;
-
 	T_OK(weft_crypto_init());
-	must(gcry_mpi_ec_new(&ec, NULL, "Ed25519"), "Ed25519 context");
-	P = gcry_mpi_ec_get_mpi("p", ec, 1);
-	L = gcry_mpi_ec_get_mpi("n", ec, 1);
-	D = gcry_mpi_ec_get_mpi("b", ec, 1);
-	G = gcry_mpi_ec_get_point("g", ec, 1);
-	if (!P || !L || !D || !G) {
-		printf("FAIL Ed25519 parameters\n");
-		return 1;
-	}
-	SQRTM1 = gcry_mpi_new(0);
-	{
-		gcry_mpi_t e = gcry_mpi_new(0), two = gcry_mpi_set_ui(NULL, 2);
-
-		gcry_mpi_sub_ui(e, P, 1);
-		gcry_mpi_rshift(e, e, 2);
-		gcry_mpi_powm(SQRTM1, two, e, P);
-		gcry_mpi_release(e);
-		gcry_mpi_release(two);
-	}
+	ref_setup();
 
 	check_rfc8032();
 	check_honest();
@@ -1338,13 +975,6 @@ main(void)
 	check_mutations();
 	check_minimised();
 
-	for (i = 0; i < 8; i++)
-		gcry_mpi_point_release(small_pt[i]);
-	gcry_mpi_point_release(G);
-	gcry_mpi_release(P);
-	gcry_mpi_release(L);
-	gcry_mpi_release(D);
-	gcry_mpi_release(SQRTM1);
-	gcry_ctx_release(ec);
+	ref_release();
 	return t_done();
 }
