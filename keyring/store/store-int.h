@@ -1,5 +1,5 @@
-/* store-int.h - the store's insides, shared by store.c and compact.c
- * and nothing else. */
+/* store-int.h - the store's insides, shared by store.c, compact.c and
+ * index.c and nothing else. */
 #ifndef WEFT_STORE_INT_H
 #define WEFT_STORE_INT_H
 
@@ -27,5 +27,9 @@ void weft_store__env_close(weft_store *s);
  * and cannot be compacted. */
 void weft_store__lock(weft_store *s);
 void weft_store__unlock(weft_store *s);
+
+/* Index C in place of OLD (NULL: a new certificate); index.c. */
+gpg_error_t weft_store__reindex(weft_txn *t, const weft_cert *old,
+				const weft_cert *c);
 
 #endif /* WEFT_STORE_INT_H */
