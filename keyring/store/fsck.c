@@ -22,11 +22,11 @@
 #include "../util/mem.h"
 #include "../util/buf.h"
 
-#define CHECKED_DBS 6   /* keyids, emails, uids, edges, redges, pending */
+#define CHECKED_DBS 5   /* keyids, emails, uids, edges, pending */
 
 static const int checked[CHECKED_DBS] = {
 	WEFT_DB_KEYIDS, WEFT_DB_EMAILS, WEFT_DB_UIDS,
-	WEFT_DB_EDGES, WEFT_DB_REDGES, WEFT_DB_PENDING,
+	WEFT_DB_EDGES, WEFT_DB_PENDING,
 };
 
 typedef struct entry {
@@ -183,8 +183,8 @@ check_entry(void *opaque, const uint8_t *key, size_t klen, const uint8_t *val,
 {
 	struct stray_ctx *s = opaque;
 	fsck *f = s->f;
-	const uint8_t *owner = s->db == WEFT_DB_REDGES ? key : val;
-	size_t olen = s->db == WEFT_DB_REDGES ? klen : vlen;
+	const uint8_t *owner = val;
+	size_t olen = vlen;
 	weft_cert *c = NULL;
 	entry probe;
 	char hex[130];

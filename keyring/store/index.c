@@ -1,5 +1,5 @@
 /* index.c - a certificate's index entries (keyids, uids, emails, edges,
- * redges, pending): what they are, and bringing the indexes from what an
+ * pending): what they are, and bringing the indexes from what an
  * older version of a certificate implied to what the new one implies by
  * writing only the difference.  It writes through weft_store_put and
  * weft_store_del; the records and LMDB itself are store.c's. */
@@ -53,7 +53,6 @@ index_sig(const weft_cert *c, const weft_sigrec *r, weft_index_cb cb,
 	  void *opaque)
 {
 	uint8_t keyid[8];
-	gpg_error_t err;
 
 	if (r->self)
 		return 0;
@@ -65,11 +64,8 @@ index_sig(const weft_cert *c, const weft_sigrec *r, weft_index_cb cb,
 	}
 	if (r->state != WEFT_SIG_GOOD || !r->issuer_fpr_len)
 		return 0;
-	if ((err = cb(opaque, WEFT_DB_EDGES, r->issuer_fpr, r->issuer_fpr_len,
-		      c->primary.fpr, c->primary.fpr_len)))
-		return err;
-	return cb(opaque, WEFT_DB_REDGES, c->primary.fpr, c->primary.fpr_len,
-		  r->issuer_fpr, r->issuer_fpr_len);
+	return cb(opaque, WEFT_DB_EDGES, r->issuer_fpr, r->issuer_fpr_len,
+		  c->primary.fpr, c->primary.fpr_len);
 }
 
 gpg_error_t

@@ -32,7 +32,6 @@ static const struct {
 	[WEFT_DB_EMAILS] = { "emails", MDB_DUPSORT },
 	[WEFT_DB_UIDS] = { "uids", MDB_DUPSORT },
 	[WEFT_DB_EDGES] = { "edges", MDB_DUPSORT },
-	[WEFT_DB_REDGES] = { "redges", MDB_DUPSORT },
 	[WEFT_DB_PENDING] = { "pending", MDB_DUPSORT },
 	[WEFT_DB_ROOTS] = { "roots", 0 },
 	[WEFT_DB_SECRETS] = { "secrets", 0 },
@@ -44,6 +43,14 @@ static const struct {
 	[WEFT_DB_X509IDX] = { "x509idx", MDB_DUPSORT },
 	[WEFT_DB_X509KEYS] = { "x509keys", 0 },
 };
+
+/* Databases an older weft kept and this one does not: a writable open
+ * deletes them.  redges (a certified key -> the issuers of its verified
+ * certifications) was written with every edge and read by nothing but
+ * fsck: the trust engine takes a key's certifiers from its summary
+ * (tnodes).  At 100,000 keys it held 480,000 entries in 6,000 pages, and
+ * every chunk of an import rewrote some 3,000 of them. */
+static const char *const retired[] = { "redges" };
 
 const char *
 weft_store_db_name(int db)
@@ -177,6 +184,18 @@ weft_store__env_open(weft_store *s, weft_diag *diag)
 			continue;
 		}
 		if (rc) {
+			err = map_err(rc, diag);
+			goto leave;
+		}
+	}
+	for (i = 0; !s->readonly && i < (int)(sizeof retired / sizeof *retired);
+	     i++) {
+		MDB_dbi dbi;
+
+		rc = mdb_dbi_open(txn, retired[i], 0, &dbi);
+		if (rc == MDB_NOTFOUND)
+			continue;
+		if (rc || (rc = mdb_drop(txn, dbi, 1))) {
 			err = map_err(rc, diag);
 			goto leave;
 		}

@@ -2,8 +2,10 @@
  * count on plain and dupsort databases, weft_store_cert_put with its
  * indexes (key IDs of primary and subkeys, addresses, user IDs, pending
  * certifications and edges) and their removal when a certificate is
- * updated, read-only reopening, the schema version check, and a missing
- * keyring opened read-only through the public API.
+ * updated, read-only reopening, the schema version check, a retired
+ * database of an older keyring deleted by a writable open (and left alone
+ * by a read-only one), and a missing keyring opened read-only through the
+ * public API.
  *
  * Every test works in its own mkdtemp directory under $TMPDIR (or /tmp),
  * removed at the end.  Run from the top of the source tree (fixtures in
@@ -14,6 +16,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <lmdb.h>
 
 #include "store/store.h"
 #include "cert/cert.h"
@@ -647,8 +651,6 @@ test_cert_put(void)
 				  8), 0);
 		T_OK(weft_store_has(t, WEFT_DB_EDGES, certifier->primary.fpr,
 				    20, merge->primary.fpr, 20));
-		T_OK(weft_store_has(t, WEFT_DB_REDGES, merge->primary.fpr, 20,
-				    certifier->primary.fpr, 20));
 		check_indexed(t, upd, "merge, certifications verified");
 		check_indexed(t, certifier, "certifier");
 		weft_cert_free(old);
@@ -789,6 +791,75 @@ test_cert_decode(void)
 	}
 }
 
+/* raw_redges: with LMDB itself, whether DIR's keyring has a database
+ * "redges", and with how many entries (-1: none). */
+static long
+raw_redges(const char *dir, bool add)
+{
+	MDB_env *env = NULL;
+	MDB_txn *txn = NULL;
+	MDB_dbi dbi;
+	MDB_stat st;
+	MDB_val k = { 20, (void *)"0123456789abcdefghij" },
+		v = { 20, (void *)"ABCDEFGHIJ0123456789" };
+	long n = -1;
+
+	if (mdb_env_create(&env) || mdb_env_set_maxdbs(env, 32) ||
+	    mdb_env_set_mapsize(env, (size_t)1 << 35) ||
+	    mdb_env_open(env, dir, 0, 0600) ||
+	    mdb_txn_begin(env, NULL, 0, &txn)) {
+		T_CHECK(false, "raw LMDB open of %s", dir);
+		goto leave;
+	}
+	if (!mdb_dbi_open(txn, "redges", MDB_DUPSORT | (add ? MDB_CREATE : 0),
+			  &dbi)) {
+		if (add)
+			T_CHECK(!mdb_put(txn, dbi, &k, &v, 0), "raw put");
+		if (!mdb_stat(txn, dbi, &st))
+			n = (long)st.ms_entries;
+	}
+	T_CHECK(!mdb_txn_commit(txn), "raw commit");
+	txn = NULL;
+leave:
+	if (txn)
+		mdb_txn_abort(txn);
+	if (env)
+		mdb_env_close(env);
+	return n;
+}
+
+/* A keyring of an older weft has "redges", which this one neither writes
+ * nor reads: a read-only open leaves it, a writable open deletes it, and
+ * the rest of the keyring is untouched. */
+static void
+test_retired(void)
+{
+	char dir[300];
+	weft_store *s;
+	weft_txn *t;
+
+	mk_tmp(dir, sizeof dir, "retired");
+	s = open_store(dir, false);
+	T_OK(weft_txn_begin(s, true, &t));
+	put_s(t, WEFT_DB_ROOTS, "kept", "1");
+	T_OK(weft_txn_commit(t));
+	weft_store_close(s);
+	T_EQ_INT(raw_redges(dir, false), -1);
+	T_EQ_INT(raw_redges(dir, true), 1);
+
+	s = open_store(dir, true);
+	weft_store_close(s);
+	T_EQ_INT(raw_redges(dir, false), 1);
+
+	s = open_store(dir, false);
+	T_OK(weft_txn_begin(s, false, &t));
+	T_OK(weft_store_has(t, WEFT_DB_ROOTS, "kept", 4, "1", 1));
+	weft_txn_abort(t);
+	weft_store_close(s);
+	T_EQ_INT(raw_redges(dir, false), -1);
+	rm_rf(dir);
+}
+
 int
 main(void)
 {
@@ -802,6 +873,7 @@ main(void)
 	test_raw();
 	test_null_store();
 	test_schema();
+	test_retired();
 	test_missing_readonly();
 	test_cert_put();
 	test_cert_decode();
