@@ -14,10 +14,14 @@
  * The copy replaces data.mdb, and that is only safe when no other
  * process has the environment open: one that has would go on reading and
  * writing the old file.  Every weft that opens a keyring holds a shared
- * lock on DIR/weft.lock for as long as it is open; a compaction turns
- * it into an exclusive lock without waiting and, if another weft holds
- * the keyring (or LMDB's reader table shows another process), does
- * nothing.  While it holds the exclusive lock, other wefts wait to open.
+ * lock on DIR/weft.lock for as long as it is open (through a read-only
+ * descriptor when it cannot open the file for writing); a compaction
+ * turns it into an exclusive lock without waiting and, if another weft
+ * holds the keyring (or LMDB's reader table shows another process),
+ * does nothing.  A store whose lock cannot be made exclusive (weft.lock
+ * read-only to it, or not locked at all) cannot know that it is alone
+ * and never compacts.  While a compaction holds the exclusive lock,
+ * other wefts wait to open.
  *
  * weft.lock only sees wefts that take it, so before the rename the
  * compaction also asks LMDB's own lock (lmdb_alone): a process that has
@@ -78,17 +82,25 @@ weft_store__lock(weft_store *s)
 	char *p = path_in(s, "weft.lock");
 
 	s->lock_fd = -1;
+	s->lock_rw = false;
 	if (!p)
 		return;
 	/* A reader creates it too if it can: an older weft's keyring
-	 * lacks it, and a reader must hold it from the start. */
+	 * lacks it, and a reader must hold it from the start.  Failing
+	 * that (a directory this user cannot write, another user's
+	 * weft.lock), read-only, by a writer too: a shared lock needs no
+	 * more, and other wefts see it all the same.  Such a store cannot
+	 * take the exclusive lock a compaction needs. */
 	s->lock_fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (s->lock_fd < 0 && s->readonly)
+	if (s->lock_fd >= 0)
+		s->lock_rw = true;
+	else
 		s->lock_fd = open(p, O_RDONLY | O_CLOEXEC);
 	free(p);
 	if (s->lock_fd >= 0 && ofd_lock(s->lock_fd, F_RDLCK, true)) {
 		close(s->lock_fd);
 		s->lock_fd = -1;
+		s->lock_rw = false;
 	}
 }
 
@@ -98,6 +110,7 @@ weft_store__unlock(weft_store *s)
 	if (s->lock_fd >= 0)
 		close(s->lock_fd);  /* lets go of the lock */
 	s->lock_fd = -1;
+	s->lock_rw = false;
 }
 
 /* mdb_reader_list's lines: a heading, then "PID THREAD TXNID" per slot
@@ -284,8 +297,12 @@ weft_compact(weft_ctx *ctx, weft_compact_stats *stats)
 	if (ctx->readonly)
 		return weft_ctx__error(ctx, WEFT_ERR(GPG_ERR_EACCES),
 				       "the keyring was opened read-only");
-	if (!s || s->lock_fd < 0)
-		return 0;  /* nothing stored yet, or no lock: leave it */
+	/* Nothing stored yet; or without a lock it can make exclusive this
+	 * weft cannot know that no other one has the keyring open (one
+	 * that holds weft.lock shared would go on using the old file):
+	 * leave it. */
+	if (!s || s->lock_fd < 0 || !s->lock_rw)
+		return 0;
 	if (!(data = path_in(s, "data.mdb")) ||
 	    !(tmp = path_in(s, "data.mdb.compact"))) {
 		err = WEFT_ERR(GPG_ERR_ENOMEM);

@@ -14,6 +14,8 @@ struct weft_store {
 	bool readonly;
 	char *dir;
 	int lock_fd;             /* DIR/weft.lock, locked shared; or -1 */
+	bool lock_rw;            /* lock_fd is open for writing: its lock
+				  * can be made exclusive (compact.c) */
 	struct weft_map map;     /* the map in this process's memory */
 };
 
@@ -22,9 +24,12 @@ struct weft_store {
 gpg_error_t weft_store__env_open(weft_store *s, weft_diag *diag);
 void weft_store__env_close(weft_store *s);
 
-/* The keyring's weft.lock: shared while open (compact.c).  Without one
- * (a read-only directory that lacks it) the store opens all the same
- * and cannot be compacted. */
+/* The keyring's weft.lock: shared while open (compact.c).  When it
+ * cannot be created or opened for writing (a directory this user cannot
+ * write, a weft.lock of another user's), it is locked through a
+ * read-only descriptor, which other wefts see all the same; without one
+ * at all (no weft.lock, or it cannot be read or locked) the store opens
+ * unlocked.  Either way it cannot be compacted. */
 void weft_store__lock(weft_store *s);
 void weft_store__unlock(weft_store *s);
 

@@ -26,6 +26,11 @@
 #     works and the next large import compacts it.
 #  6. mdb_dump (another LMDB program, which knows nothing of weft.lock)
 #     holds F open: the import does not compact, and F is whole.
+#  7. A writer that cannot open weft.lock for writing (mode 0400 here;
+#     run as another user, nobody, when the test runs as root: root
+#     writes weft.lock whatever its mode) still holds it shared, through
+#     a read-only descriptor: an import (that can write it) beside it
+#     says "another weft has it open", and the keyring is whole.
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 GEN=$here/../bench/genkeyring.py
@@ -162,6 +167,57 @@ if command -v mdb_dump >/dev/null; then
 	check_eq "6: every key is in F" "$(WK "$T/F" --json list | J 'len(d["keys"])')" "$NKEYS"
 else
 	fail "6: mdb_dump (lmdb-utils) is missing"
+fi
+
+# A base of 100 keys in a fresh keyring H, as the user the import runs as.
+base() { "$@" import "$T/piece.small" >/dev/null 2>&1; }
+nkeys() { "$WEFT" --home "$1" --json list | J 'len(d["keys"])'; }
+
+# ---- 7. a weft that cannot write weft.lock ----
+UH=$T/u
+mkdir "$UH"
+if [ "$(id -u)" != 0 ]; then
+	AS=()
+elif setpriv --reuid=65534 --regid=65534 --clear-groups true 2>/dev/null; then
+	AS=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+	chmod 711 "$T"
+	chown 65534:65534 "$UH"
+	chmod a+r "$T/web.pgp" "$T/piece.small"
+else
+	AS=(none)
+fi
+U() { local h=$1; shift; "${AS[@]}" "$WEFT" --home "$h" "$@"; }
+if [ "${AS[*]}" = none ]; then
+	echo "NOTE 7 skipped: root, and setpriv cannot run weft as nobody"
+else
+	# 7. a writer with a read-only weft.lock, held open (its input
+	# a FIFO nobody writes to yet); an import beside it
+	base U "$UH/G"
+	chmod 0400 "$UH/G/weft.lock"
+	mkfifo "$T/fifo7"
+	chmod a+rw "$T/fifo7"
+	"${AS[@]}" "$WEFT" --home "$UH/G" import "$T/fifo7" >"$T/out7" 2>&1 &
+	holder=$!
+	# its keyring is open once lock.mdb is (weft.lock is locked first)
+	for _ in $(seq 200); do
+		ls -l /proc/$holder/fd 2>/dev/null | grep -q 'lock\.mdb$' && break
+		sleep 0.05
+	done
+	check "7: the writer has the keyring open, weft.lock read-only" \
+		bash -c "ls -l /proc/$holder/fd | grep -q '^lr-x.* $UH/G/weft\.lock\$'"
+	check "7: and holds an OFD read lock on it" \
+		grep -q "OFDLCK *ADVISORY *READ .*:$(stat -c %i "$UH/G/weft.lock") " /proc/locks
+	chmod 0600 "$UH/G/weft.lock"
+	U "$UH/G" import "$T/web.pgp" >"$T/out" 2>"$T/err"
+	rc=$?
+	exec 9>"$T/fifo7"
+	exec 9>&-
+	wait "$holder"
+	check_eq "7: import beside it exits 0" "$rc" 0
+	check_eq "7: weft.lock showed the other weft" \
+		"$(grep -c '^keyring not compacted: another weft has it open$' "$T/out")" 1
+	check "7: fsck passes" fsck_ok "$UH/G"
+	check_eq "7: every key is in G" "$(nkeys "$UH/G")" "$NKEYS"
 fi
 
 finish
