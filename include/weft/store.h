@@ -141,12 +141,34 @@ gpg_error_t weft_export_uid(weft_ctx *ctx, const char *key, const char *uid,
 			    size_t uid_len, unsigned flags, uint8_t **out,
 			    size_t *outlen);
 
-/* What weft_compact did.  DONE is false when another process had the
- * keyring open, so nothing was done; BEFORE and AFTER are the file's
- * size in octets. */
+/* Why weft_compact left the file as it was. */
+typedef enum weft_compact_why {
+	WEFT_COMPACT_OK = 0,     /* it compacted, or it returned an error */
+	WEFT_COMPACT_BUSY,       /* another weft holds DIR/weft.lock */
+	WEFT_COMPACT_IN_USE,     /* another process has the LMDB environment
+				  * open: its reader table or lock.mdb shows
+				  * one that does not take weft.lock (an
+				  * older weft, another LMDB program) */
+	WEFT_COMPACT_NO_LOCK,    /* this weft holds no lock it can make
+				  * exclusive (weft.lock cannot be created,
+				  * opened for writing or locked), so it
+				  * cannot know that it is alone */
+	WEFT_COMPACT_NOT_OWNER,  /* data.mdb belongs to another user */
+	WEFT_COMPACT_CHANGED     /* a transaction was committed while the
+				  * copy was written */
+} weft_compact_why;
+
+/* What weft_compact did.  DONE: the compacted file is the keyring;
+ * BEFORE and AFTER are the file's size in octets.  When weft_compact
+ * returns 0 with DONE false, WHY says why nothing was done and REASON
+ * says it in words, for "keyring not compacted: REASON" ("another weft
+ * has it open"); after an error REASON is empty (weft_ctx_error has
+ * the detail). */
 typedef struct weft_compact_stats {
 	bool done;
 	uint64_t before, after;
+	weft_compact_why why;
+	char reason[256];
 } weft_compact_stats;
 
 /* Rewrite the keyring file with LMDB's compacting copy: each database's
@@ -156,10 +178,11 @@ typedef struct weft_compact_stats {
  * import compacts after storing WEFT_COMPACT_AFTER certificates).  The
  * new file replaces the old one only while no other process has the
  * keyring open (every weft holds a shared lock on DIR/weft.lock while it
- * has it open); otherwise nothing is done and STATS->done is false.
- * Interrupted, the keyring is the old file or the whole new one.  No
- * transaction of CTX may be open: the environment is closed and opened
- * again.
+ * has it open) and this one can prove it (its lock on weft.lock can be
+ * made exclusive); otherwise nothing is done, STATS->done is false and
+ * STATS->why and ->reason say why.  Interrupted, the keyring is the old
+ * file or the whole new one.  No transaction of CTX may be open: the
+ * environment is closed and opened again.
  *   GPG_ERR_EACCES  the keyring was opened read-only
  * Errors of writing the copy (a full disk) leave the keyring as it was;
  * if the keyring cannot be opened again afterwards, the context is left

@@ -21,7 +21,8 @@
  * does nothing.  A store whose lock cannot be made exclusive (weft.lock
  * read-only to it, or not locked at all) cannot know that it is alone
  * and never compacts.  While a compaction holds the exclusive lock,
- * other wefts wait to open.
+ * other wefts wait to open.  Each way of doing nothing has its reason
+ * (weft_compact_stats), for the import to tell.
  *
  * weft.lock only sees wefts that take it, so before the rename the
  * compaction also asks LMDB's own lock (lmdb_alone): a process that has
@@ -38,6 +39,7 @@
 #include <fcntl.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,15 +78,33 @@ ofd_lock(int fd, short type, bool wait)
 	return rc;
 }
 
+/* Say in S->lock_why why the store's lock cannot be made exclusive. */
+static void __attribute__((format(printf, 2, 3)))
+lock_note(weft_store *s, const char *fmt, ...)
+{
+	va_list ap;
+	char *m = NULL;
+
+	va_start(ap, fmt);
+	if (vasprintf(&m, fmt, ap) < 0)
+		m = NULL;
+	va_end(ap);
+	free(s->lock_why);
+	s->lock_why = m;
+}
+
 void
 weft_store__lock(weft_store *s)
 {
 	char *p = path_in(s, "weft.lock");
+	int e;
 
 	s->lock_fd = -1;
 	s->lock_rw = false;
-	if (!p)
+	if (!p) {
+		lock_note(s, "out of memory");
 		return;
+	}
 	/* A reader creates it too if it can: an older weft's keyring
 	 * lacks it, and a reader must hold it from the start.  Failing
 	 * that (a directory this user cannot write, another user's
@@ -92,16 +112,26 @@ weft_store__lock(weft_store *s)
 	 * more, and other wefts see it all the same.  Such a store cannot
 	 * take the exclusive lock a compaction needs. */
 	s->lock_fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (s->lock_fd >= 0)
+	if (s->lock_fd >= 0) {
 		s->lock_rw = true;
-	else
+	} else {
+		e = errno;
 		s->lock_fd = open(p, O_RDONLY | O_CLOEXEC);
-	free(p);
+		if (s->lock_fd >= 0)
+			lock_note(s, "cannot open %s for writing: %s", p,
+				  strerror(e));
+		else if (errno == ENOENT)
+			lock_note(s, "cannot create %s: %s", p, strerror(e));
+		else
+			lock_note(s, "cannot open %s: %s", p, strerror(errno));
+	}
 	if (s->lock_fd >= 0 && ofd_lock(s->lock_fd, F_RDLCK, true)) {
+		lock_note(s, "cannot lock %s: %s", p, strerror(errno));
 		close(s->lock_fd);
 		s->lock_fd = -1;
 		s->lock_rw = false;
 	}
+	free(p);
 }
 
 void
@@ -111,6 +141,20 @@ weft_store__unlock(weft_store *s)
 		close(s->lock_fd);  /* lets go of the lock */
 	s->lock_fd = -1;
 	s->lock_rw = false;
+	free(s->lock_why);
+	s->lock_why = NULL;
+}
+
+/* Nothing done, and why. */
+static void __attribute__((format(printf, 3, 4)))
+skip(weft_compact_stats *stats, weft_compact_why why, const char *fmt, ...)
+{
+	va_list ap;
+
+	stats->why = why;
+	va_start(ap, fmt);
+	vsnprintf(stats->reason, sizeof stats->reason, fmt, ap);
+	va_end(ap);
 }
 
 /* mdb_reader_list's lines: a heading, then "PID THREAD TXNID" per slot
@@ -242,29 +286,41 @@ sync_dir(const char *dir)
  * This covers what weft.lock cannot: an older weft, another LMDB
  * program, one that opened without a reader slot.  Returns the fd that
  * holds the lock (close it before opening the environment again, or
- * LMDB waits on it), or -1. */
+ * LMDB waits on it), or -1 with STATS saying why not. */
 static int
-lmdb_alone(const weft_store *s)
+lmdb_alone(const weft_store *s, weft_compact_stats *stats)
 {
 	struct flock fl;
 	char *p = path_in(s, "lock.mdb");
 	int fd;
 
-	if (!p)
+	if (!p) {
+		skip(stats, WEFT_COMPACT_NO_LOCK, "out of memory");
 		return -1;
+	}
 	fd = open(p, O_RDWR | O_CLOEXEC);
-	free(p);
-	if (fd < 0)
+	if (fd < 0) {
+		skip(stats, WEFT_COMPACT_NO_LOCK, "cannot open %s: %s", p,
+		     strerror(errno));
+		free(p);
 		return -1;
+	}
 	memset(&fl, 0, sizeof fl);
 	fl.l_type = F_WRLCK;
 	fl.l_whence = SEEK_SET;
 	fl.l_start = 0;
 	fl.l_len = 1;
 	if (fcntl(fd, F_OFD_SETLK, &fl)) {
+		if (errno == EAGAIN || errno == EACCES)
+			skip(stats, WEFT_COMPACT_IN_USE,
+			     "another process has it open");
+		else
+			skip(stats, WEFT_COMPACT_NO_LOCK, "cannot lock %s: %s",
+			     p, strerror(errno));
 		close(fd);
-		return -1;
+		fd = -1;
 	}
+	free(p);
 	return fd;
 }
 
@@ -291,18 +347,21 @@ weft_compact(weft_ctx *ctx, weft_compact_stats *stats)
 	ctx->error[0] = 0;
 	weft_diag_clear(&diag);
 	weft_diag_clear(&odiag);
-	if (!ctx->opened)
+	if (!ctx->opened || (!s && !ctx->readonly))
 		return weft_ctx__error(ctx, WEFT_ERR(GPG_ERR_NOT_INITIALIZED),
 				       "no keyring is open");
 	if (ctx->readonly)
 		return weft_ctx__error(ctx, WEFT_ERR(GPG_ERR_EACCES),
 				       "the keyring was opened read-only");
-	/* Nothing stored yet; or without a lock it can make exclusive this
-	 * weft cannot know that no other one has the keyring open (one
-	 * that holds weft.lock shared would go on using the old file):
-	 * leave it. */
-	if (!s || s->lock_fd < 0 || !s->lock_rw)
+	/* Without a lock it can make exclusive this weft cannot know that
+	 * no other one has the keyring open (one that holds weft.lock
+	 * shared would go on using the old file): leave it. */
+	if (s->lock_fd < 0 || !s->lock_rw) {
+		skip(stats, WEFT_COMPACT_NO_LOCK, "%s",
+		     s->lock_why ? s->lock_why
+				 : "this weft holds no lock on weft.lock");
 		return 0;
+	}
 	if (!(data = path_in(s, "data.mdb")) ||
 	    !(tmp = path_in(s, "data.mdb.compact"))) {
 		err = WEFT_ERR(GPG_ERR_ENOMEM);
@@ -310,18 +369,38 @@ weft_compact(weft_ctx *ctx, weft_compact_stats *stats)
 	}
 	stats->before = file_size(data);
 
-	if (ofd_lock(s->lock_fd, F_WRLCK, false))
-		goto leave;  /* another weft has it open; still shared */
+	if (ofd_lock(s->lock_fd, F_WRLCK, false)) {
+		/* still shared */
+		if (errno == EAGAIN || errno == EACCES)
+			skip(stats, WEFT_COMPACT_BUSY,
+			     "another weft has it open");
+		else
+			skip(stats, WEFT_COMPACT_NO_LOCK,
+			     "cannot lock %s/weft.lock: %s", s->dir,
+			     strerror(errno));
+		goto leave;
+	}
 	mdb_reader_check(s->env, &others);  /* slots of dead processes */
 	others = 0;
 	mdb_reader_list(s->env, count_others, &others);
-	if (others)
+	if (others) {
+		skip(stats, WEFT_COMPACT_IN_USE, "another process has it open");
 		goto relock;
+	}
 
 	/* The file must stay ours (a sudo'd weft must not hand the user a
 	 * keyring owned by root). */
-	if (stat(data, &st) || st.st_uid != geteuid())
+	if (stat(data, &st)) {
+		err = weft_diag_set(&diag, gpg_error_from_syserror(),
+				    "cannot read %s: %s", data,
+				    strerror(errno));
 		goto relock;
+	}
+	if (st.st_uid != geteuid()) {
+		skip(stats, WEFT_COMPACT_NOT_OWNER,
+		     "%s belongs to another user", data);
+		goto relock;
+	}
 	txn = last_txnid(s);
 	if ((err = write_copy(s, tmp, st.st_mode & 07777, &diag)))
 		goto relock;
@@ -329,12 +408,14 @@ weft_compact(weft_ctx *ctx, weft_compact_stats *stats)
 	 * lost with the old file. */
 	if (last_txnid(s) != txn) {
 		unlink(tmp);
+		skip(stats, WEFT_COMPACT_CHANGED,
+		     "another process changed it during the copy");
 		goto relock;
 	}
 	weft_store__env_close(s);
-	if ((alone = lmdb_alone(s)) < 0) {
-		/* someone has the environment open after all: keep the old
-		 * file, and the copy goes */
+	if ((alone = lmdb_alone(s, stats)) < 0) {
+		/* someone has the environment open after all (or that cannot
+		 * be known): keep the old file, and the copy goes */
 		unlink(tmp);
 	} else if (rename(tmp, data)) {
 		err = weft_diag_set(&diag, gpg_error_from_syserror(),
@@ -356,10 +437,12 @@ weft_compact(weft_ctx *ctx, weft_compact_stats *stats)
 relock:
 	if (ofd_lock(s->lock_fd, F_RDLCK, false) && !err)
 		err = weft_diag_set(&diag, gpg_error_from_syserror(),
-				    "cannot lock %s: %s", s->dir,
+				    "cannot lock %s/weft.lock: %s", s->dir,
 				    strerror(errno));
 leave:
 	if (err) {
+		stats->why = WEFT_COMPACT_OK;
+		stats->reason[0] = 0;
 		weft_ctx__error(ctx, err, "cannot compact the keyring %s: %s",
 				s->dir, diag.msg[0] ? diag.msg
 						    : gpg_strerror(err));

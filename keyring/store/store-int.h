@@ -16,6 +16,7 @@ struct weft_store {
 	int lock_fd;             /* DIR/weft.lock, locked shared; or -1 */
 	bool lock_rw;            /* lock_fd is open for writing: its lock
 				  * can be made exclusive (compact.c) */
+	char *lock_why;          /* when it cannot: why not, or NULL */
 	struct weft_map map;     /* the map in this process's memory */
 };
 
@@ -29,7 +30,7 @@ void weft_store__env_close(weft_store *s);
  * write, a weft.lock of another user's), it is locked through a
  * read-only descriptor, which other wefts see all the same; without one
  * at all (no weft.lock, or it cannot be read or locked) the store opens
- * unlocked.  Either way it cannot be compacted. */
+ * unlocked.  Either way it cannot be compacted (LOCK_WHY says why). */
 void weft_store__lock(weft_store *s);
 void weft_store__unlock(weft_store *s);
 

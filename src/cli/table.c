@@ -61,8 +61,9 @@ const command weft_commands[] = {
 	  "lists every key.  Up to 1,000 keys are one transaction; a larger\n"
 	  "input commits 1,000 keys at a time (interrupted, import it again).\n"
 	  "After storing 1,000 or more certificates, import rewrites the keyring\n"
-	  "file compactly (faster checks and listings), unless another weft has\n"
-	  "the keyring open.\n"
+	  "file compactly (faster checks and listings), unless another process\n"
+	  "has the keyring open or this one cannot lock weft.lock for writing;\n"
+	  "then it says why (\"keyring not compacted: ...\").\n"
 	  "\n"
 	  "Exit status: 0 all keys imported, 1 some were rejected, 2 an input\n"
 	  "could not be read or is damaged (keys before the damage are kept).",

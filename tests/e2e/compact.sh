@@ -26,11 +26,23 @@
 #     works and the next large import compacts it.
 #  6. mdb_dump (another LMDB program, which knows nothing of weft.lock)
 #     holds F open: the import does not compact, and F is whole.
-#  7. A writer that cannot open weft.lock for writing (mode 0400 here;
-#     run as another user, nobody, when the test runs as root: root
-#     writes weft.lock whatever its mode) still holds it shared, through
-#     a read-only descriptor: an import (that can write it) beside it
-#     says "another weft has it open", and the keyring is whole.
+#  (7 and 8 run weft as another user, nobody, when the test runs as root:
+#     root writes weft.lock whatever its mode.)
+#  7. A writer that cannot open weft.lock for writing (mode 0400 here)
+#     still holds it shared, through a read-only descriptor: an import
+#     (that can write it) beside it says "another weft has it open" --
+#     weft.lock told it, not LMDB's lock -- and the keyring is whole.
+#  8. Such a writer does not compact, and says why: "keyring not
+#     compacted: cannot open DIR/weft.lock for writing: Permission
+#     denied" (--json: "not_compacted" the same); without weft.lock in a
+#     directory it cannot write (no lock at all): "cannot create
+#     DIR/weft.lock: Permission denied"; every key is stored, no copy is
+#     left.
+#  9. Locking weft.lock fails otherwise (ENOLCK, injected with strace -P
+#     into weft.lock's fcntl calls only): when the keyring is opened (the
+#     store holds no lock) and when the compaction asks for the exclusive
+#     lock -- the import says "cannot lock DIR/weft.lock: No locks
+#     available", not "another weft".
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 GEN=$here/../bench/genkeyring.py
@@ -173,7 +185,7 @@ fi
 base() { "$@" import "$T/piece.small" >/dev/null 2>&1; }
 nkeys() { "$WEFT" --home "$1" --json list | J 'len(d["keys"])'; }
 
-# ---- 7. a weft that cannot write weft.lock ----
+# ---- 7-8. a weft that cannot write weft.lock ----
 UH=$T/u
 mkdir "$UH"
 if [ "$(id -u)" != 0 ]; then
@@ -188,7 +200,7 @@ else
 fi
 U() { local h=$1; shift; "${AS[@]}" "$WEFT" --home "$h" "$@"; }
 if [ "${AS[*]}" = none ]; then
-	echo "NOTE 7 skipped: root, and setpriv cannot run weft as nobody"
+	echo "NOTE 7-8 skipped: root, and setpriv cannot run weft as nobody"
 else
 	# 7. a writer with a read-only weft.lock, held open (its input
 	# a FIFO nobody writes to yet); an import beside it
@@ -218,6 +230,57 @@ else
 		"$(grep -c '^keyring not compacted: another weft has it open$' "$T/out")" 1
 	check "7: fsck passes" fsck_ok "$UH/G"
 	check_eq "7: every key is in G" "$(nkeys "$UH/G")" "$NKEYS"
+
+	# 8. that writer's own import
+	base U "$UH/H"
+	chmod 0400 "$UH/H/weft.lock"
+	U "$UH/H" import "$T/web.pgp" >"$T/out" 2>"$T/err"
+	check_eq "8: import with a read-only weft.lock exits 0" "$?" 0
+	check_eq "8: it says why it did not compact" \
+		"$(grep -c "^keyring not compacted: cannot open $UH/H/weft.lock for writing: Permission denied\$" "$T/out")" 1
+	check "8: no data.mdb.compact" test ! -e "$UH/H/data.mdb.compact"
+	check_eq "8: every key is in H" "$(nkeys "$UH/H")" "$NKEYS"
+	base U "$UH/H2"
+	chmod 0400 "$UH/H2/weft.lock"
+	U "$UH/H2" --json import "$T/web.pgp" >"$T/out.json" 2>"$T/err"
+	check_eq "8: --json: not compacted, and why" \
+		"$(J '[d["compacted"], d["not_compacted"]]' <"$T/out.json")" \
+		"[false, \"cannot open $UH/H2/weft.lock for writing: Permission denied\"]"
+	base U "$UH/I"
+	rm -f "$UH/I/weft.lock"
+	chmod 0500 "$UH/I"
+	U "$UH/I" import "$T/web.pgp" >"$T/out" 2>"$T/err"
+	check_eq "8: import into a directory it cannot write, no weft.lock: exits 0" "$?" 0
+	check_eq "8: it says it has no lock" \
+		"$(grep -c "^keyring not compacted: cannot create $UH/I/weft.lock: Permission denied\$" "$T/out")" 1
+	chmod 0700 "$UH/I"
+	check "8: no data.mdb.compact" test ! -e "$UH/I/data.mdb.compact"
+	check_eq "8: every key is in I" "$(nkeys "$UH/I")" "$NKEYS"
+fi
+
+# ---- 9. errors injected with strace ----
+# LeakSanitizer cannot run under ptrace (a sanitizer build): leave the
+# leak check out of these runs.
+ST() { env ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 strace -o /dev/null "$@"; }
+if command -v strace >/dev/null &&
+   ST -e trace=fsync -e inject=fsync:error=EIO true 2>/dev/null; then
+	# 9. ENOLCK from weft.lock's first fcntl (the shared lock, when the
+	# keyring is opened) and from its second (the compaction's
+	# exclusive lock)
+	for when in 1 2; do
+		K=$T/K$when
+		base WK "$K"
+		kp=$(cd "$K" && pwd -P)
+		ST -P "$kp/weft.lock" -e trace=fcntl -e inject=fcntl:error=ENOLCK:when=$when \
+			"$WEFT" --home "$K" import "$T/web.pgp" >"$T/out" 2>"$T/err"
+		check_eq "9: ENOLCK on weft.lock's fcntl $when: import exits 0" "$?" 0
+		check_eq "9: ENOLCK on weft.lock's fcntl $when: not compacted, and why" \
+			"$(grep -c "^keyring not compacted: cannot lock $K/weft.lock: No locks available\$" "$T/out")" 1
+		check "9: ENOLCK on weft.lock's fcntl $when: fsck passes" fsck_ok "$K"
+		check_eq "9: ENOLCK on weft.lock's fcntl $when: every key is there" "$(nkeys "$K")" "$NKEYS"
+	done
+else
+	echo "NOTE 9 skipped: strace cannot inject errors here"
 fi
 
 finish
