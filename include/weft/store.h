@@ -186,7 +186,10 @@ typedef struct weft_compact_stats {
  *   GPG_ERR_EACCES  the keyring was opened read-only
  * Errors of writing the copy (a full disk) leave the keyring as it was;
  * if the keyring cannot be opened again afterwards, the context is left
- * with no keyring open. */
+ * with no keyring open.  An error with STATS->done true: the compacted
+ * file is the keyring, but the directory could not be synced after the
+ * rename (after a system crash the keyring may be the old file again,
+ * whole). */
 gpg_error_t weft_compact(weft_ctx *ctx, weft_compact_stats *stats);
 
 /* weft import compacts the keyring after storing at least this many new

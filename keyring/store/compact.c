@@ -31,7 +31,10 @@
  * synced, and is renamed over data.mdb only if no transaction committed
  * during the copy; then the directory is synced and the environment
  * opened again (the only one open, so LMDB starts its lock file afresh
- * from the new file).
+ * from the new file).  Once renamed, the new file is the keyring: a
+ * directory that cannot be synced is an error that says so (a crash may
+ * then bring back the old file, whole), and the environment is opened
+ * again all the same.
  * Interrupted at any point, data.mdb is the old file or the whole new
  * one; a stray data.mdb.compact is overwritten by the next compaction.
  */
@@ -269,15 +272,22 @@ write_copy(weft_store *s, const char *tmp, mode_t mode, weft_diag *diag)
 	return err;
 }
 
-static void
+/* Make the rename in DIR durable: 0, or -1 with errno.  A file system
+ * that cannot sync a directory (EINVAL) has nothing more to give. */
+static int
 sync_dir(const char *dir)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc, e;
 
-	if (fd >= 0) {
-		(void)fsync(fd);
-		close(fd);
-	}
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	e = errno;
+	close(fd);
+	if (rc && e == EINVAL)
+		rc = 0;
+	errno = e;
+	return rc;
 }
 
 /* Whether no other process has the environment open, ours being
@@ -423,16 +433,26 @@ weft_compact(weft_ctx *ctx, weft_compact_stats *stats)
 				    strerror(errno));
 		unlink(tmp);
 	} else {
-		sync_dir(s->dir);
+		/* The new file is the keyring from here on, whatever
+		 * follows. */
 		stats->done = true;
 		stats->after = file_size(data);
+		if (sync_dir(s->dir))
+			err = weft_diag_set(&diag, gpg_error_from_syserror(),
+					    "syncing the directory failed (%s): "
+					    "after a system crash the keyring "
+					    "may be the old file again",
+					    strerror(errno));
 	}
 	if (alone >= 0)
 		close(alone);
-	/* Open again, the new file or the old one. */
-	if ((oerr = weft_store__env_open(s, &odiag)) && !err) {
+	/* Open again, the new file or the old one.  Failing that matters
+	 * more than anything before. */
+	if ((oerr = weft_store__env_open(s, &odiag))) {
 		err = oerr;
-		diag = odiag;
+		weft_diag_clear(&diag);
+		weft_diag_set(&diag, err, "cannot open it again: %s",
+			      odiag.msg[0] ? odiag.msg : gpg_strerror(err));
 	}
 relock:
 	if (ofd_lock(s->lock_fd, F_RDLCK, false) && !err)
@@ -443,9 +463,15 @@ leave:
 	if (err) {
 		stats->why = WEFT_COMPACT_OK;
 		stats->reason[0] = 0;
-		weft_ctx__error(ctx, err, "cannot compact the keyring %s: %s",
-				s->dir, diag.msg[0] ? diag.msg
-						    : gpg_strerror(err));
+		if (stats->done)  /* diag is set */
+			weft_ctx__error(ctx, err,
+					"the keyring %s was compacted, but %s",
+					s->dir, diag.msg);
+		else
+			weft_ctx__error(ctx, err,
+					"cannot compact the keyring %s: %s",
+					s->dir, diag.msg[0] ? diag.msg
+							    : gpg_strerror(err));
 		/* Without an environment the keyring cannot be used any
 		 * more: say so to the next caller instead of crashing. */
 		if (!s->env) {

@@ -246,6 +246,8 @@ cmd_import(cli *c, const opt_result *r)
 	if (total.new_keys + total.updated >= WEFT_COMPACT_AFTER) {
 		compact_tried = true;
 		err = weft_compact(c->ctx, &cst);
+		/* An error after the rename (the directory not synced): the
+		 * compacted file is the keyring all the same. */
 		if (err)
 			cli_err(c, "warning: %s", weft_ctx_error(c->ctx));
 		if (!cst.done)

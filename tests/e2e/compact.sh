@@ -38,11 +38,16 @@
 #     directory it cannot write (no lock at all): "cannot create
 #     DIR/weft.lock: Permission denied"; every key is stored, no copy is
 #     left.
-#  9. Locking weft.lock fails otherwise (ENOLCK, injected with strace -P
-#     into weft.lock's fcntl calls only): when the keyring is opened (the
-#     store holds no lock) and when the compaction asks for the exclusive
-#     lock -- the import says "cannot lock DIR/weft.lock: No locks
-#     available", not "another weft".
+#  (9 and 10 inject errors with strace -P, into weft.lock's and the
+#     keyring directory's system calls only.)
+#  9. Locking weft.lock fails otherwise (ENOLCK): when the keyring is
+#     opened (the store holds no lock) and when the compaction asks for
+#     the exclusive lock -- the import says "cannot lock DIR/weft.lock:
+#     No locks available", not "another weft".
+# 10. Syncing the directory after the rename fails (EIO): the import
+#     says "keyring compacted" and warns that the directory was not
+#     synced, exits 0, the keyring is the compacted file and passes fsck;
+#     --json: "compacted": true.
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 GEN=$here/../bench/genkeyring.py
@@ -258,7 +263,7 @@ else
 	check_eq "8: every key is in I" "$(nkeys "$UH/I")" "$NKEYS"
 fi
 
-# ---- 9. errors injected with strace ----
+# ---- 9-10. errors injected with strace ----
 # LeakSanitizer cannot run under ptrace (a sanitizer build): leave the
 # leak check out of these runs.
 ST() { env ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 strace -o /dev/null "$@"; }
@@ -279,8 +284,30 @@ if command -v strace >/dev/null &&
 		check "9: ENOLCK on weft.lock's fcntl $when: fsck passes" fsck_ok "$K"
 		check_eq "9: ENOLCK on weft.lock's fcntl $when: every key is there" "$(nkeys "$K")" "$NKEYS"
 	done
+
+	# 10. EIO from the directory's fsync
+	L=$T/L
+	base WK "$L"
+	lp=$(cd "$L" && pwd -P)
+	ST -P "$lp" -e trace=fsync -e inject=fsync:error=EIO \
+		"$WEFT" --home "$L" import "$T/web.pgp" >"$T/out" 2>"$T/err"
+	check_eq "10: directory fsync fails: import exits 0" "$?" 0
+	read -r before after <<<"$(compacted_mb)"
+	check "10: it says it compacted the keyring" test -n "$after"
+	check_eq "10: and warns that the directory was not synced" \
+		"$(grep -c "^weft: warning: the keyring $L was compacted, but syncing the directory failed (Input/output error): after a system crash the keyring may be the old file again\$" "$T/err")" 1
+	check_eq "10: the file's size is what it says" \
+		"$($PY -c "print('%.1f' % ($(size "$L") / 1e6))")" "$after"
+	check "10: no data.mdb.compact left" test ! -e "$L/data.mdb.compact"
+	check "10: fsck passes" fsck_ok "$L"
+	check_eq "10: every key is there" "$(nkeys "$L")" "$NKEYS"
+	base WK "$T/L2"
+	ST -P "$(cd "$T/L2" && pwd -P)" -e trace=fsync -e inject=fsync:error=EIO \
+		"$WEFT" --home "$T/L2" --json import "$T/web.pgp" >"$T/out.json" 2>"$T/err"
+	check_eq "10: --json: compacted, no reason against it" \
+		"$(J '[d["compacted"], d["not_compacted"]]' <"$T/out.json")" "[true, null]"
 else
-	echo "NOTE 9 skipped: strace cannot inject errors here"
+	echo "NOTE 9-10 skipped: strace cannot inject errors here"
 fi
 
 finish
