@@ -91,22 +91,36 @@ cands_key(const char *s)
 	free(q);
 }
 
+/* Keys from the keyring: the one a built-in has open while it asks
+ * (sign, party) when there is one.  LMDB allows one environment of a
+ * keyring per process (closing a second one drops the first's locks on
+ * lock.mdb, and opening it may take lock.mdb's exclusive lock from under
+ * the first), and a second lock on weft.lock counts as another weft's.
+ * Otherwise (at the prompt, where the shell has no keyring open) one
+ * opened for this completion and closed after it. */
 static void
 complete_keys(const char *text)
 {
-	weft_ctx *ctx = NULL;
+	weft_ctx *ctx = the_shell->ctx, *own = NULL;
 	weft_word_list *l = NULL;
 	size_t i;
 
-	if (weft_ctx_new(&ctx))
-		return;
-	if (!weft_ctx_open(ctx, the_shell->c->home, WEFT_OPEN_READONLY) &&
-	    !weft_complete(ctx, text, WEFT_COMPLETE_ALL, 200, &l)) {
+	if (!ctx) {
+		if (weft_ctx_new(&own))
+			return;
+		if (weft_ctx_open(own, the_shell->c->home,
+				  WEFT_OPEN_READONLY)) {
+			weft_ctx_free(own);
+			return;
+		}
+		ctx = own;
+	}
+	if (!weft_complete(ctx, text, WEFT_COMPLETE_ALL, 200, &l)) {
 		for (i = 0; i < l->n; i++)
 			cands_key(l->v[i]);
 	}
 	weft_word_list_free(l);
-	weft_ctx_free(ctx);
+	weft_ctx_free(own);
 }
 
 static void

@@ -657,7 +657,7 @@ shell_sign(shell *sh, char **words, int n)
 		rc = sign_flow(sh, &c, r.args[0], &a, NULL, true, &cancelled);
 		cli_passphrase_forget();
 	}
-	shell_end(&c, &r);
+	shell_end(sh, &c, &r);
 	return rc;
 }
 
@@ -975,7 +975,7 @@ shell_party(shell *sh, char **words, int n)
 leave:
 	free(fprs);
 	log_free(&lg);
-	shell_end(&c, &r);
+	shell_end(sh, &c, &r);
 	return rc;
 }
 
@@ -1033,7 +1033,7 @@ resolve_name(shell *sh, const char *name, char fpr[65])
 		snprintf(fpr, 65, "%s", l->keys[0].fpr);
 	}
 	weft_key_list_free(l);
-	shell_end(&c, &r);
+	shell_end(sh, &c, &r);
 	return rc;
 }
 

@@ -573,20 +573,23 @@ shell_begin(shell *sh, cli *c, const char *name, const opt_spec *spec,
 	if (c->at_set)
 		weft_ctx_set_time(c->ctx, c->at);
 	if (!cli_passphrase_setup(c, res)) {
-		shell_end(c, res);
+		shell_end(sh, c, res);
 		return EXIT_ERROR;
 	}
 	if ((err = weft_ctx_open(c->ctx, c->home, open_flags))) {
 		rc = cli_fail(c, err, name);
-		shell_end(c, res);
+		shell_end(sh, c, res);
 		return rc == EXIT_NEGATIVE ? EXIT_ERROR : rc;
 	}
+	sh->ctx = c->ctx;
 	return 0;
 }
 
 void
-shell_end(cli *c, opt_result *res)
+shell_end(shell *sh, cli *c, opt_result *res)
 {
+	if (sh->ctx == c->ctx)
+		sh->ctx = NULL;
 	weft_ctx_free(c->ctx);
 	c->ctx = NULL;
 	opt_result_free(res);
@@ -732,7 +735,7 @@ do_use(shell *sh, char **words, int n)
 		rc = EXIT_OK;
 	}
 	weft_key_list_free(l);
-	shell_end(&c, &r);
+	shell_end(sh, &c, &r);
 	return rc;
 }
 

@@ -31,6 +31,10 @@ typedef struct shell {
 	char *history;           /* history file, or NULL */
 	char cur[65];            /* "use": current key's fingerprint, or "" */
 	char cur_label[160];     /* its key ID and address, for the prompt */
+	weft_ctx *ctx;           /* the keyring a built-in has open while it
+				  * asks (sign, party), or NULL: completion
+				  * reads that one rather than open the
+				  * keyring a second time in this process */
 	bool quit;
 } shell;
 
@@ -63,10 +67,11 @@ void shell_cli_init(shell *sh, cli *c);
  * options (the shell's own global options first), apply the global ones
  * to C, set up passphrases and open the keyring with OPEN_FLAGS.  0, or
  * -1 when --help was asked (nothing opened), or an exit status (the
- * error was printed).  After 0, shell_end closes and frees. */
+ * error was printed).  After 0, shell_end closes and frees; in between
+ * SH->ctx is C's context. */
 int shell_begin(shell *sh, cli *c, const char *name, const opt_spec *spec,
 		char **words, int n, unsigned open_flags, opt_result *res);
-void shell_end(cli *c, opt_result *res);
+void shell_end(shell *sh, cli *c, opt_result *res);
 
 /* complete.c */
 void shell_completion_init(shell *sh);
