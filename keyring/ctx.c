@@ -187,6 +187,16 @@ weft_ctx_open(weft_ctx *ctx, const char *home, unsigned flags)
 		return weft_ctx__error(ctx, WEFT_ERR(GPG_ERR_ENOENT),
 			"no keyring directory: give --home DIR or set WEFT_HOME");
 	ctx->readonly = (flags & WEFT_OPEN_READONLY) != 0;
+	if ((flags & WEFT_OPEN_EXISTING) &&
+	    (stat(dir, &st) || !S_ISDIR(st.st_mode) ||
+	     !weft_store_exists(dir))) {
+		/* Neither made nor read as empty: the caller's work needs
+		 * a keyring that is there. */
+		err = weft_ctx__error(ctx, WEFT_ERR(GPG_ERR_ENOENT),
+				      "there is no keyring in %s", dir);
+		free(dir);
+		return err;
+	}
 	if (ctx->readonly) {
 		if (stat(dir, &st) || !S_ISDIR(st.st_mode) ||
 		    !weft_store_exists(dir)) {

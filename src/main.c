@@ -104,6 +104,12 @@ cli_run(cli *c, const command *cmd, int argc, char **argv)
 			return EXIT_ERROR;
 		}
 		flags = (cmd->flags & CMD_WRITES) ? 0 : WEFT_OPEN_READONLY;
+		/* A reading command asked to write (fsck --compact): the
+		 * keyring read-write, and only one that is there. */
+		for (i = 0; i < res.nopts; i++)
+			if (res.opts[i].id >= 100 &&
+			    (res.opts[i].id & OPT_WRITES))
+				flags = WEFT_OPEN_EXISTING;
 		if ((err = weft_ctx_open(c->ctx, c->home, flags))) {
 			rc = cli_fail(c, err, "open");
 			opt_result_free(&res);

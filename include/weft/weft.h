@@ -75,16 +75,21 @@ void weft_ctx_set_threads(weft_ctx *ctx, unsigned n);
 enum {
 	WEFT_OPEN_READONLY = 1,  /* no writes; a missing keyring reads as
 				    empty */
+	WEFT_OPEN_EXISTING = 2,  /* a missing keyring is an error, neither
+				    created nor read as empty: for work
+				    that only makes sense on one that
+				    exists (weft fsck --compact) */
 };
 
 /* The keyring directory: HOME if not NULL, else $WEFT_HOME, else
  * $XDG_DATA_HOME/weft, else ~/.local/share/weft.  Caller frees. */
 char *weft_default_home(const char *home);
 
-/* Open (creating it 0700 unless READONLY) the keyring in HOME (see
- * weft_default_home).  Many processes may open one keyring at once:
- * readers never block, writers take turns.
+/* Open (creating it 0700 unless READONLY or EXISTING) the keyring in
+ * HOME (see weft_default_home).  Many processes may open one keyring at
+ * once: readers never block, writers take turns.
  *   GPG_ERR_EACCES / GPG_ERR_ENOENT ...  the directory cannot be used
+ *   GPG_ERR_ENOENT    with EXISTING: there is no keyring in it
  *   GPG_ERR_INV_DATA  the keyring has an unknown schema version
  */
 gpg_error_t weft_ctx_open(weft_ctx *ctx, const char *home, unsigned flags);

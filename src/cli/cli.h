@@ -35,6 +35,12 @@ typedef struct opt_spec {
 
 #define OPT_END { NULL, 0, false, 0, NULL, NULL }
 
+/* Options whose id has this bit make their command open the keyring
+ * read-write, and only one that exists (WEFT_OPEN_EXISTING): a reading
+ * command that writes on request (fsck --compact) has nothing to do to
+ * a missing keyring, and must not make one. */
+#define OPT_WRITES 0x1000
+
 typedef struct opt_value {
 	int id;
 	const char *arg;
@@ -188,6 +194,32 @@ void json_time(json *j, int64_t t);     /* RFC 3339, or null for 0 */
 void json_end(json *j);                  /* final newline */
 /* One authenticated binding, as authenticate --json prints it. */
 void json_binding(json *j, const weft_binding_info *b);
+
+/* ---- compaction (compact.c): weft import after a large import, weft
+ * fsck --compact; both report it alike ---------------------------------- */
+
+/* What came of a command's compaction, for its report. */
+typedef struct cli_compaction {
+	bool due;                /* asked for, or due (a large import) */
+	bool done;               /* the compacted file is the keyring */
+	char not_compacted[512]; /* due and not done: why (the reason, or
+				    the error's message) */
+} cli_compaction;
+
+/* Compact the keyring (weft_compact) and say what came of it: an error
+ * on standard error, as "weft: warning: ..." when WARN (import: the
+ * compaction is not part of its outcome), else as cli_fail prints it;
+ * then, unless --json or -q, "keyring compacted: X MB -> Y MB" (also
+ * after an error that came once the new file was the keyring) or, when
+ * there was no error, "keyring not compacted: REASON".  Fills CC;
+ * returns weft_compact's error. */
+gpg_error_t cli_compact(cli *c, bool warn, cli_compaction *cc);
+/* A compaction that was due and is not attempted, and why: "keyring not
+ * compacted: WHY" unless --json or -q. */
+void cli_compact_skip(cli *c, const char *why, cli_compaction *cc);
+/* The "compacted" and "not_compacted" members of a --json report:
+ * true/false, and the why of a due compaction not done, else null. */
+void cli_compact_json(json *j, const cli_compaction *cc);
 
 /* ---- trust options (cmd-trust.c), shared by the commands that answer
  * with trust amounts ---------------------------------------------------- */

@@ -165,9 +165,7 @@ cmd_import(cli *c, const opt_result *r)
 	char **files = r->nargs ? r->args : stdin_only;
 	int nfiles = r->nargs ? r->nargs : 1, i, rc = EXIT_OK, frc;
 	weft_import_stats st, total;
-	weft_compact_stats cst;
-	bool compact_tried = false;
-	char not_compacted[512];
+	cli_compaction cc;
 	import_run run;
 	json j;
 	cli_input in;
@@ -239,38 +237,13 @@ cmd_import(cli *c, const opt_result *r)
 	}
 	/* A large import leaves the databases' pages interleaved through
 	 * the file: rewrite it compactly (weft_compact).  Not part of the
-	 * import's outcome: a failure is a warning.  NOT_COMPACTED: why a
-	 * compaction that was due did not happen. */
-	memset(&cst, 0, sizeof cst);
-	not_compacted[0] = 0;
-	if (total.new_keys + total.updated >= WEFT_COMPACT_AFTER) {
-		compact_tried = true;
-		err = weft_compact(c->ctx, &cst);
-		/* An error after the rename (the directory not synced): the
-		 * compacted file is the keyring all the same. */
-		if (err)
-			cli_err(c, "warning: %s", weft_ctx_error(c->ctx));
-		if (!cst.done)
-			snprintf(not_compacted, sizeof not_compacted, "%s",
-				 err ? weft_ctx_error(c->ctx) : cst.reason);
-		if (!c->json && !c->quiet) {
-			if (cst.done)
-				fprintf(c->out, "keyring compacted: %.1f MB -> %.1f MB\n",
-					cst.before / 1e6, cst.after / 1e6);
-			else if (!err)
-				fprintf(c->out, "keyring not compacted: %s\n",
-					cst.reason);
-		}
-	}
+	 * import's outcome: a failure is a warning. */
+	memset(&cc, 0, sizeof cc);
+	if (total.new_keys + total.updated >= WEFT_COMPACT_AFTER)
+		(void)cli_compact(c, true, &cc);
 	if (c->json) {
 		json_end_arr(&j);
-		json_key(&j, "compacted");
-		json_bool(&j, cst.done);
-		json_key(&j, "not_compacted");
-		if (compact_tried && !cst.done)
-			json_str(&j, not_compacted);
-		else
-			json_null(&j);
+		cli_compact_json(&j, &cc);
 		json_key(&j, "keys");
 		json_int(&j, (int64_t)total.keys);
 		json_key(&j, "new");

@@ -1,7 +1,15 @@
-/* cmd-misc.c - weft fsck, weft help, weft version */
+/* cmd-misc.c - weft fsck [--compact], weft help, weft version */
 #include <string.h>
 
 #include "cli.h"
+
+enum { OPT_COMPACT = 100 | OPT_WRITES };
+
+const opt_spec fsck_opts[] = {
+	{ "compact", 0, false, OPT_COMPACT, NULL,
+	  "then rewrite the keyring file compactly, if it is consistent" },
+	OPT_END
+};
 
 static void
 on_problem(void *opaque, const char *line)
@@ -16,9 +24,14 @@ int
 cmd_fsck(cli *c, const opt_result *r)
 {
 	uint64_t problems = 0, keys = 0;
+	cli_compaction cc;
+	bool compact = false;
+	int i, rc;
 	gpg_error_t err;
 
-	(void)r;
+	for (i = 0; i < r->nopts; i++)
+		if (r->opts[i].id == OPT_COMPACT)
+			compact = true;
 	err = weft_fsck(c->ctx, on_problem, c, &problems, &keys);
 	if (err)
 		return cli_fail(c, err, "fsck");
@@ -31,6 +44,24 @@ cmd_fsck(cli *c, const opt_result *r)
 			return cli_fail(c, err, "fsck");
 		problems += more;
 	}
+	rc = problems ? EXIT_NEGATIVE : EXIT_OK;
+	if (!c->json && !c->quiet)
+		fprintf(c->out, "%llu keys checked: %s\n",
+			(unsigned long long)keys,
+			problems ? "PROBLEMS FOUND (see above)"
+				 : "every index is consistent");
+	/* --compact (the keyring was opened read-write for it): only a
+	 * keyring found consistent is rewritten; one with problems stays
+	 * the file it was, for whoever looks into them.  Not compacted for
+	 * a reason (another weft has it open) leaves the exit status to the
+	 * check; a compaction that failed is an error. */
+	memset(&cc, 0, sizeof cc);
+	if (compact) {
+		if (problems)
+			cli_compact_skip(c, "fsck found problems", &cc);
+		else if (cli_compact(c, false, &cc))
+			rc = EXIT_ERROR;
+	}
 	if (c->json) {
 		json j;
 
@@ -42,15 +73,11 @@ cmd_fsck(cli *c, const opt_result *r)
 		json_int(&j, (int64_t)problems);
 		json_key(&j, "consistent");
 		json_bool(&j, problems == 0);
+		cli_compact_json(&j, &cc);
 		json_end_obj(&j);
 		json_end(&j);
-	} else if (!c->quiet) {
-		fprintf(c->out, "%llu keys checked: %s\n",
-			(unsigned long long)keys,
-			problems ? "PROBLEMS FOUND (see above)"
-				 : "every index is consistent");
 	}
-	return problems ? EXIT_NEGATIVE : EXIT_OK;
+	return rc;
 }
 
 int

@@ -6,6 +6,7 @@
 #include "cli.h"
 
 extern const opt_spec export_opts[];
+extern const opt_spec fsck_opts[];
 extern const opt_spec generate_opts[];
 extern const opt_spec certify_opts[];
 extern const opt_spec revoke_opts[];
@@ -194,13 +195,23 @@ const command weft_commands[] = {
 	  "Prints every ownertrust value in gpg's format, for gpg\n"
 	  "--import-ownertrust or for weft on another machine.",
 	  no_opts, 0, cmd_export_ownertrust },
-	{ "fsck", "",
+	{ "fsck", "[--compact]",
 	  "check the keyring's indexes against its certificates",
 	  "Decodes every certificate and checks that every index entry it implies\n"
 	  "is present and that no index holds stray entries.\n"
 	  "\n"
-	  "Exit status: 0 consistent, 1 problems found (listed), 2 error.",
-	  no_opts, 0, cmd_fsck },
+	  "--compact then rewrites the keyring file compactly, as a large import\n"
+	  "does (faster checks and listings), when fsck found no problem and no\n"
+	  "other weft (or other program) has the keyring open; it says so\n"
+	  "(\"keyring compacted: X MB -> Y MB\") or why not (\"keyring not\n"
+	  "compacted: another weft has it open\", \"... fsck found problems\").\n"
+	  "It opens the keyring for writing: a missing keyring, or one this user\n"
+	  "cannot write, is an error.  --json adds \"compacted\" and\n"
+	  "\"not_compacted\".\n"
+	  "\n"
+	  "Exit status: 0 consistent, 1 problems found (listed), 2 error\n"
+	  "(also when a compaction failed).",
+	  fsck_opts, 0, cmd_fsck },
 	{ "verify", "[--signature SIG] [FILE|-] [-o OUT] [--no-trust] [--status-fd N]",
 	  "check a signed file: is the signature good, and is the signer who they say?",
 	  "Checks a detached signature (--signature SIG, or \"weft verify SIG\n"

@@ -1,7 +1,8 @@
 #!/bin/bash
 # tests/e2e/compact.sh - weft import rewrites the keyring compactly
 # (weft_compact, keyring/store/compact.c) after storing WEFT_COMPACT_AFTER
-# certificates or more, and only when no other weft has the keyring open.
+# certificates or more, and weft fsck --compact on request, only when no
+# other weft has the keyring open.
 #
 # The input is a generated web of trust (tests/bench/genkeyring.py) of
 # WEFT_COMPACT_AFTER + 600 keys.
@@ -48,6 +49,25 @@
 #     says "keyring compacted" and warns that the directory was not
 #     synced, exits 0, the keyring is the compacted file and passes fsck;
 #     --json: "compacted": true.
+# (11-14: weft fsck --compact, compaction on request.)
+# 11. On B (two imports under the threshold: never compacted): fsck
+#     --compact says its fsck line and "keyring compacted: X MB -> Y MB",
+#     exits 0; data.mdb is a new file (another inode) no larger than
+#     before, of the size it says; fsck, check --json, list --json and
+#     export give what they gave before.  weft help fsck tells of it.
+# 12. Another weft holds B open (a listing blocked on a full pipe):
+#     "keyring not compacted: another weft has it open", exit 0, the file
+#     untouched; --json: "compacted": false, "not_compacted" the same.
+#     Once it has gone: --json fsck --compact: [true, null]; fsck --json
+#     without it: [false, null].
+# 13. A keyring with a stray index entry (mdb_load): fsck --compact
+#     exits 1, lists the problem, "keyring not compacted: fsck found
+#     problems" (--json the same), and the file is as it was.
+# 14. A missing keyring, or a directory without one: one line, "weft:
+#     there is no keyring in DIR", exit 2, nothing created.  As nobody
+#     when root: a read-only data.mdb (fsck alone works) and a read-only
+#     directory (the copy cannot be made): one line saying so, exit 2,
+#     the file untouched.
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 GEN=$here/../bench/genkeyring.py
@@ -308,6 +328,157 @@ if command -v strace >/dev/null &&
 		"$(J '[d["compacted"], d["not_compacted"]]' <"$T/out.json")" "[true, null]"
 else
 	echo "NOTE 9-10 skipped: strace cannot inject errors here"
+fi
+
+# ---- 11. weft fsck --compact on a keyring never compacted ----
+inode() { stat -c %i "$1/data.mdb"; }
+WK "$T/B" fsck >"$T/fsck11.before" 2>&1
+views "$T/B" "$T/v11b"
+size11=$(size "$T/B")
+ino11=$(inode "$T/B")
+WK "$T/B" fsck --compact >"$T/out" 2>"$T/err"
+check_eq "11: fsck --compact exits 0" "$?" 0
+check_eq "11: it prints fsck's line first" "$(head -n 1 "$T/out")" "$NKEYS keys checked: every index is consistent"
+read -r before after <<<"$(compacted_mb)"
+check "11: it says it compacted the keyring" test -n "$after"
+check_eq "11: nothing on standard error" "$(cat "$T/err")" ""
+check "11: data.mdb is a new file" test "$(inode "$T/B")" != "$ino11"
+check "11: no larger than before ($size11 -> $(size "$T/B") octets)" \
+	test "$(size "$T/B")" -le "$size11"
+check_eq "11: the file's size is what it says" \
+	"$($PY -c "print('%.1f' % ($(size "$T/B") / 1e6))")" "$after"
+check_eq "11: and the size before too" \
+	"$($PY -c "print('%.1f' % ($size11 / 1e6))")" "$before"
+check "11: no data.mdb.compact left" test ! -e "$T/B/data.mdb.compact"
+WK "$T/B" fsck >"$T/fsck11.after" 2>&1
+check_diff "11: fsck says what it said before" "$T/fsck11.before" "$T/fsck11.after"
+views "$T/B" "$T/v11a"
+check_diff "11: export identical" "$T/v11b.exp" "$T/v11a.exp"
+check_diff "11: check --json identical" "$T/v11b.check" "$T/v11a.check"
+check_diff "11: list --json identical" "$T/v11b.list" "$T/v11a.list"
+check "11: weft help fsck tells of --compact" \
+	bash -c "'$WEFT' help fsck | grep -q -- '^ *--compact '"
+
+# ---- 12. fsck --compact beside another weft ----
+mkfifo "$T/fifo12"
+WK "$T/B" list >"$T/fifo12" 2>"$T/list12.err" &
+lister=$!
+exec 7<"$T/fifo12"
+# the listing has the keyring open once lock.mdb is (weft.lock first)
+for _ in $(seq 200); do
+	ls -l /proc/$lister/fd 2>/dev/null | grep -q 'lock\.mdb$' && break
+	sleep 0.05
+done
+ino12=$(inode "$T/B")
+WK "$T/B" fsck --compact >"$T/out" 2>"$T/err"
+rc=$?
+WK "$T/B" --json fsck --compact >"$T/out12.json" 2>"$T/err12"
+rcj=$?
+cat <&7 >"$T/listing12"
+exec 7<&-
+wait "$lister"
+check_eq "12: the listing ends well" "$?" 0
+check_eq "12: fsck --compact beside it exits 0" "$rc" 0
+check_eq "12: it says why it did not compact" \
+	"$(grep -c '^keyring not compacted: another weft has it open$' "$T/out")" 1
+check_eq "12: --json exits 0" "$rcj" 0
+check_eq "12: --json: not compacted, and why" \
+	"$(J '[d["consistent"], d["compacted"], d["not_compacted"]]' <"$T/out12.json")" \
+	'[true, false, "another weft has it open"]'
+check_eq "12: the file is the one it was" "$(inode "$T/B")" "$ino12"
+check_eq "12: the listing is whole" "$(grep -c '^pub' "$T/listing12")" "$NKEYS"
+WK "$T/B" --json fsck --compact >"$T/out12.json" 2>"$T/err12"
+check_eq "12: alone again, --json fsck --compact exits 0" "$?" 0
+check_eq "12: --json: compacted, nothing against it" \
+	"$(J '[d["keys"], d["compacted"], d["not_compacted"]]' <"$T/out12.json")" \
+	"[$NKEYS, true, null]"
+check "12: --json: a new file" test "$(inode "$T/B")" != "$ino12"
+WK "$T/B" --json fsck >"$T/out12.json" 2>"$T/err12"
+check_eq "12: --json fsck without --compact: the members, nothing due" \
+	"$(J '[d["compacted"], d["not_compacted"]]' <"$T/out12.json")" "[false, null]"
+
+# ---- 13. fsck --compact on a keyring with problems ----
+if command -v mdb_load >/dev/null && command -v mdb_dump >/dev/null; then
+	P=$T/P
+	base WK "$P"
+	# a stray entry in the emails index: an address no certificate has
+	{
+		mdb_dump -s emails "$P" | sed -n '/^HEADER=END/q;p' |
+			grep -v '^duplicates=\|^db_pagesize='
+		echo HEADER=END
+		echo " $(printf stray@example.invalid | od -An -tx1 | tr -d ' \n')"
+		echo " 1111111111111111111111111111111111111111"
+		echo DATA=END
+	} >"$T/stray.txt"
+	if mdb_load -s emails -f "$T/stray.txt" "$P" 2>"$T/err"; then
+		cp "$P/data.mdb" "$T/P.data"
+		WK "$P" fsck --compact >"$T/out" 2>"$T/err"
+		check_eq "13: problems found: exit 1" "$?" 1
+		check_eq "13: the problem is listed" \
+			"$(grep -c '^index emails has a stray entry ' "$T/out")" 1
+		check_eq "13: not compacted, and why" \
+			"$(grep -c '^keyring not compacted: fsck found problems$' "$T/out")" 1
+		check "13: the file is as it was" cmp -s "$P/data.mdb" "$T/P.data"
+		WK "$P" --json fsck --compact >"$T/out13.json" 2>"$T/err"
+		check_eq "13: --json: exit 1" "$?" 1
+		check_eq "13: --json: not compacted, and why" \
+			"$(J '[d["consistent"], d["compacted"], d["not_compacted"]]' <"$T/out13.json")" \
+			'[false, false, "fsck found problems"]'
+		check "13: --json: the file is as it was" cmp -s "$P/data.mdb" "$T/P.data"
+	else
+		fail "13: mdb_load could not add a stray entry" "$(head -n 3 "$T/err")"
+	fi
+else
+	fail "13: mdb_load or mdb_dump (lmdb-utils) is missing"
+fi
+
+# ---- 14. fsck --compact where there is nothing it may compact ----
+# one_error WHAT PATTERN: exit 2, nothing on standard output, one line on
+# standard error matching PATTERN (grep -x)
+one_error() {
+	check_eq "$1: exit 2" "$rc" 2
+	check_eq "$1: nothing on standard output" "$(cat "$T/out")" ""
+	check_eq "$1: one line on standard error" "$(wc -l <"$T/err")" 1
+	check "$1: it says what is wrong" grep -qx "$2" "$T/err"
+}
+WK "$T/none/deeper" fsck --compact >"$T/out" 2>"$T/err"
+rc=$?
+one_error "14: a missing keyring" "weft: there is no keyring in $T/none/deeper"
+check "14: a missing keyring: nothing created" test ! -e "$T/none"
+mkdir "$T/empty"
+WK "$T/empty" fsck --compact >"$T/out" 2>"$T/err"
+rc=$?
+one_error "14: a directory without a keyring" "weft: there is no keyring in $T/empty"
+check_eq "14: a directory without a keyring: left empty" "$(ls -A "$T/empty")" ""
+if [ "${AS[*]}" = none ]; then
+	echo "NOTE 14 (read-only) skipped: root, and setpriv cannot run weft as nobody"
+else
+	# data.mdb read-only (lock.mdb writable: fsck alone works)
+	R=$UH/R
+	base U "$R"
+	chmod 0400 "$R/data.mdb"
+	chmod 0500 "$R"
+	inoR=$(inode "$R")
+	check_rc "14: data.mdb read-only: fsck alone exits 0" 0 U "$R" fsck
+	U "$R" fsck --compact >"$T/out" 2>"$T/err"
+	rc=$?
+	one_error "14: data.mdb read-only" \
+		"weft: cannot open keyring $R: Permission denied"
+	check_eq "14: data.mdb read-only: the file is untouched" "$(inode "$R")" "$inoR"
+	# the directory read-only: the copy cannot be made
+	R2=$UH/R2
+	base U "$R2"
+	chmod 0500 "$R2"
+	inoR=$(inode "$R2")
+	U "$R2" fsck --compact >"$T/out" 2>"$T/err"
+	check_eq "14: a read-only directory: exit 2" "$?" 2
+	check_eq "14: a read-only directory: one line on standard error" "$(wc -l <"$T/err")" 1
+	check "14: a read-only directory: it says what is wrong" grep -qx \
+		"weft: cannot compact the keyring $R2: cannot create $R2/data.mdb.compact: Permission denied" "$T/err"
+	check_eq "14: a read-only directory: no compaction claimed" \
+		"$(grep -c 'compacted' "$T/out")" 0
+	check_eq "14: a read-only directory: the file is untouched" "$(inode "$R2")" "$inoR"
+	chmod 0700 "$R" "$R2"
 fi
 
 finish

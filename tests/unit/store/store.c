@@ -427,6 +427,22 @@ test_missing_readonly(void)
 	T_CHECK(!weft_store_exists(dir), "no data.mdb made");
 	weft_ctx_free(ctx);
 
+	/* EXISTING: neither created nor read as empty, writable or not;
+	 * the context stays unopened */
+	T_OK(weft_ctx_new(&ctx));
+	T_ERR(weft_ctx_open(ctx, missing, WEFT_OPEN_EXISTING), GPG_ERR_ENOENT);
+	T_CHECK(strstr(weft_ctx_error(ctx), missing) != NULL,
+		"the error names the directory: %s", weft_ctx_error(ctx));
+	T_CHECK(stat(missing, &st) != 0, "EXISTING creates nothing");
+	T_ERR(weft_ctx_open(ctx, missing,
+			    WEFT_OPEN_EXISTING | WEFT_OPEN_READONLY),
+	      GPG_ERR_ENOENT);
+	T_ERR(weft_ctx_open(ctx, dir, WEFT_OPEN_EXISTING), GPG_ERR_ENOENT);
+	T_CHECK(!weft_store_exists(dir), "EXISTING makes no data.mdb");
+	T_ERR(weft_fsck(ctx, NULL, NULL, &problems, &keys),
+	      GPG_ERR_NOT_INITIALIZED);
+	weft_ctx_free(ctx);
+
 	/* writable: created (0700) */
 	T_OK(weft_ctx_new(&ctx));
 	T_OK(weft_ctx_open(ctx, missing, 0));
@@ -434,6 +450,15 @@ test_missing_readonly(void)
 			(st.st_mode & 0777) == 0700,
 		"created 0700 (mode %o)", st.st_mode & 0777);
 	T_ERR(weft_ctx_open(ctx, missing, 0), GPG_ERR_CONFLICT);
+	weft_ctx_free(ctx);
+
+	/* EXISTING opens one that is there, for writing */
+	T_OK(weft_ctx_new(&ctx));
+	T_OK(weft_ctx_open(ctx, missing, WEFT_OPEN_EXISTING));
+	memset(&stats, 0, sizeof stats);
+	err = weft_import(ctx, "\x99\x00\x00", 3, "test", NULL, NULL, &stats);
+	T_CHECK(gpg_err_code(err) != GPG_ERR_EACCES,
+		"EXISTING alone is writable: %s", gpg_strerror(err));
 	weft_ctx_free(ctx);
 	rm_rf(dir);
 }
