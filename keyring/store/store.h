@@ -1,4 +1,5 @@
-/* store.h - the keyring in LMDB.  With map.c, the only includer of <lmdb.h>.
+/* store.h - the keyring in LMDB.  Callers outside store/ never see LMDB:
+ * only files in store/ include <lmdb.h>.
  *
  * Databases (DESIGN.md 2):
  *   certs    primary fingerprint -> record: "WC", format 2, flags,
@@ -149,8 +150,9 @@ gpg_error_t weft_store_cert_load_primary(weft_txn *t, const uint8_t *fpr,
 gpg_error_t weft_store_cert_decode(const uint8_t *val, size_t vlen,
 				   weft_cert **out, weft_diag *diag);
 /* Store C (canonical form), its summary, and bring every index up to
- * date.  OLD is what was stored before (NULL for a new certificate): its
- * index entries are removed first.  GPG_ERR_TOO_LARGE beyond
+ * date.  OLD is what was stored before (NULL for a new certificate): only
+ * the index entries that differ between OLD and C are deleted or added
+ * (index.c).  GPG_ERR_TOO_LARGE beyond
  * WEFT_MAX_CERT. */
 gpg_error_t weft_store_cert_put(weft_txn *t, const weft_cert *c,
 				const weft_cert *old);
@@ -201,8 +203,8 @@ size_t weft_store_uid_key(const uint8_t *uid, size_t len,
 			  uint8_t out[WEFT_UID_KEY_MAX]);
 
 /* The index entries a certificate implies, in the order cert_put writes
- * them (for fsck).  CB gets (db, key, value) through the key/val pointers
- * and the db number in *DB. */
+ * them (for fsck): CB gets each one's database number DB, key and value.
+ * T is not read (the entries follow from C alone). */
 typedef gpg_error_t (*weft_index_cb)(void *opaque, int db, const uint8_t *key,
 				     size_t klen, const uint8_t *val,
 				     size_t vlen);
