@@ -22,11 +22,10 @@
 #include "../util/mem.h"
 #include "../util/buf.h"
 
-#define CHECKED_DBS 5   /* keyids, emails, uids, edges, pending */
+#define CHECKED_DBS 4   /* keyids, emails, uids, pending */
 
 static const int checked[CHECKED_DBS] = {
-	WEFT_DB_KEYIDS, WEFT_DB_EMAILS, WEFT_DB_UIDS,
-	WEFT_DB_EDGES, WEFT_DB_PENDING,
+	WEFT_DB_KEYIDS, WEFT_DB_EMAILS, WEFT_DB_UIDS, WEFT_DB_PENDING,
 };
 
 typedef struct entry {

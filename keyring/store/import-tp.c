@@ -337,7 +337,10 @@ add_x509_cand(void *opaque, const uint8_t *key, size_t klen,
 
 /* ---- keys of later chunks (import.ahead) ------------------------------------------- */
 
-enum { AHEAD_USED = 1, AHEAD_SETTLED = 2 };
+/* ahead_used: a certification was checked against the key (USED); its
+ * chunk came and it was stored (SETTLED), or it was not and what it
+ * verified must wait again (REVERT, until that is done). */
+enum { AHEAD_USED = 1, AHEAD_SETTLED = 2, AHEAD_REVERT = 3 };
 
 /* Is A after the last key of the chunk (so not stored yet)? */
 static bool
@@ -409,7 +412,9 @@ ahead_cands(import *im, const weft_sigrec *rec, const uint8_t keyid[8],
 						 c->primary.fpr_len, keyid))
 			continue;
 		im->ahead_used[i] = AHEAD_USED;
-		if ((err = push_cand(im, c)))
+		if ((err = map_put(&im->ahead_map, c->primary.fpr,
+				   c->primary.fpr_len, (uint32_t)i)) ||
+		    (err = push_cand(im, c)))
 			return err;
 	}
 	return 0;
@@ -463,17 +468,39 @@ struct fpr_list {
 static gpg_error_t collect_fpr(void *opaque, const uint8_t *key, size_t klen,
 			       const uint8_t *val, size_t vlen);
 
-/* A key that certifications of earlier chunks were verified against has
- * reached its chunk: stored, they stand; not stored (rejected, or its
- * packets unreadable), they wait for it again, as they would have in one
- * transaction. */
-static gpg_error_t
-ahead_settle_one(import *im, const ahead_key *a)
+/* Is A's key stored now (by this chunk, an earlier one, or before the
+ * import), so that what it verified stands? */
+static bool
+ahead_stored(import *im, const ahead_key *a)
 {
-	struct fpr_list l = { NULL, 0, 0 };
 	weft_cert *c = ahead_parse(im, a);
 	const uint8_t *fpr, *val;
-	size_t len, vlen, i;
+	size_t len, vlen;
+	bool r;
+
+	if (!c)
+		return true; /* never a candidate: verified nothing */
+	fpr = c->primary.fpr;
+	len = c->primary.fpr_len;
+	r = weft_import__item_by_fpr(im, fpr, len) ||
+	    weft_import__remembered(im, c, NULL) ||
+	    !weft_store_get(im->txn, WEFT_DB_CERTS, fpr, len, &val, &vlen) ||
+	    !weft_store_get(im->txn, WEFT_DB_X509KEYS, fpr, len, &val, &vlen);
+	weft_cert_free(c);
+	return r;
+}
+
+/* Make the certifications that the key A verified on the N keys of V
+ * (all with A's index) wait again: A's chunk came and A was not stored
+ * (rejected, or its packets unreadable), as they would have waited in
+ * one transaction. */
+static gpg_error_t
+ahead_revert_targets(import *im, const ahead_key *a, const ahead_target *v,
+		     size_t n)
+{
+	weft_cert *c = ahead_parse(im, a);
+	const uint8_t *fpr;
+	size_t len, i;
 	item *t;
 	gpg_error_t err = 0;
 
@@ -481,47 +508,43 @@ ahead_settle_one(import *im, const ahead_key *a)
 		return 0;
 	fpr = c->primary.fpr;
 	len = c->primary.fpr_len;
-	if (weft_import__item_by_fpr(im, fpr, len) ||
-	    weft_import__remembered(im, c, NULL) ||
-	    !weft_store_get(im->txn, WEFT_DB_CERTS, fpr, len, &val, &vlen) ||
-	    !weft_store_get(im->txn, WEFT_DB_X509KEYS, fpr, len, &val, &vlen))
-		goto leave;
-	if ((err = weft_store_each(im->txn, WEFT_DB_EDGES, fpr, len,
-				   collect_fpr, &l)))
-		goto leave;
-	for (i = 0; i < l.n; i++) {
-		const uint8_t *tf = l.fprs[i] + 1;
-		size_t tl = l.fprs[i][0];
-
-		if (!(t = weft_import__item_by_fpr(im, tf, tl))) {
+	for (i = 0; i < n; i++) {
+		if (!(t = weft_import__item_by_fpr(im, v[i].fpr, v[i].len))) {
 			if ((err = weft_import__push_item(im, &t)))
-				goto leave;
+				break;
 			t->touched = true;
-			err = weft_store_cert_load(im->txn, tf, tl, &t->merged,
-						   NULL);
+			err = weft_store_cert_load(im->txn, v[i].fpr, v[i].len,
+						   &t->merged, NULL);
 			t->had_old = !err;
 			if (gpg_err_code(err) == GPG_ERR_NOT_FOUND) {
+				/* Not stored after all (too large). */
 				weft_cert_free(t->merged);
 				t->merged = NULL;
-				t->rejected = true; /* fsck reports it */
+				t->rejected = true;
 				err = 0;
 				continue;
 			}
 			if (err)
-				goto leave;
+				break;
 		}
 		ahead_revert(im, t, fpr, len);
 	}
-leave:
-	free(l.fprs);
 	weft_cert_free(c);
 	return err;
+}
+
+static int
+ahead_target_cmp(const void *a, const void *b)
+{
+	const ahead_target *x = a, *y = b;
+
+	return (x->ahead > y->ahead) - (x->ahead < y->ahead);
 }
 
 gpg_error_t
 weft_import__ahead_settle(import *im)
 {
-	size_t i, n = im->nitems;
+	size_t i, j, k, n = im->nitems, nrevert = 0;
 	bool any = false;
 	gpg_error_t err;
 
@@ -545,9 +568,66 @@ weft_import__ahead_settle(import *im)
 		if (im->ahead_used[i] != AHEAD_USED ||
 		    ahead_later(im, &im->ahead[i]))
 			continue;
-		im->ahead_used[i] = AHEAD_SETTLED;
-		if ((err = ahead_settle_one(im, &im->ahead[i])))
+		if (ahead_stored(im, &im->ahead[i])) {
+			im->ahead_used[i] = AHEAD_SETTLED;
+		} else {
+			im->ahead_used[i] = AHEAD_REVERT;
+			nrevert++;
+		}
+	}
+	if (nrevert) {
+		qsort(im->ahead_targets, im->nahead_targets,
+		      sizeof *im->ahead_targets, ahead_target_cmp);
+		for (i = 0; i < im->nahead_targets; i = j) {
+			uint32_t a = im->ahead_targets[i].ahead;
+
+			for (j = i + 1; j < im->nahead_targets &&
+			     im->ahead_targets[j].ahead == a; j++)
+				;
+			if (im->ahead_used[a] == AHEAD_REVERT &&
+			    (err = ahead_revert_targets(im, &im->ahead[a],
+					im->ahead_targets + i, j - i)))
+				return err;
+		}
+		for (i = 0; i < im->nahead; i++)
+			if (im->ahead_used[i] == AHEAD_REVERT)
+				im->ahead_used[i] = AHEAD_SETTLED;
+	}
+	/* What a settled key verified needs no record any more. */
+	for (i = k = 0; i < im->nahead_targets; i++)
+		if (im->ahead_used[im->ahead_targets[i].ahead] != AHEAD_SETTLED)
+			im->ahead_targets[k++] = im->ahead_targets[i];
+	im->nahead_targets = k;
+	return 0;
+}
+
+/* After step 5: remember the certifications that keys of later chunks
+ * verified (what weft_import__ahead_settle may have to undo). */
+static gpg_error_t
+ahead_record(import *im)
+{
+	size_t i;
+	uint32_t a;
+	gpg_error_t err;
+
+	for (i = 0; i < im->njobs; i++) {
+		const tp_job *j = &im->jobs[i];
+		const weft_sigrec *r = j->rec;
+		ahead_target *e;
+
+		if (!j->ahead || r->state != WEFT_SIG_GOOD ||
+		    !map_get(&im->ahead_map, r->issuer_fpr, r->issuer_fpr_len,
+			     &a))
+			continue;
+		if ((err = weft_grow((void **)&im->ahead_targets,
+				     &im->ahead_targets_cap,
+				     im->nahead_targets + 1,
+				     sizeof *im->ahead_targets)))
 			return err;
+		e = &im->ahead_targets[im->nahead_targets++];
+		e->ahead = a;
+		e->len = (uint8_t)j->target->primary.fpr_len;
+		memcpy(e->fpr, j->target->primary.fpr, e->len);
 	}
 	return 0;
 }
@@ -565,6 +645,7 @@ queue_tp(import *im, size_t item_idx, weft_sigrec *rec,
 	size_t first = im->ncands, i;
 	struct cand_ctx cc;
 	tp_job *j;
+	bool ahead;
 	gpg_error_t err;
 
 	if (!weft_sigrec_issuer_keyid(rec, keyid))
@@ -596,10 +677,10 @@ queue_tp(import *im, size_t item_idx, weft_sigrec *rec,
 						   add_x509_cand, &cc)))
 			return err;
 	}
-	if (im->ncands == first && im->nahead &&
-	    !im->items[item_idx].touched &&
-	    (!im->items[item_idx].had_old || rec->is_new) &&
-	    (err = ahead_cands(im, rec, keyid, target)))
+	ahead = im->ncands == first && im->nahead &&
+		!im->items[item_idx].touched &&
+		(!im->items[item_idx].had_old || rec->is_new);
+	if (ahead && (err = ahead_cands(im, rec, keyid, target)))
 		return err;
 	if (im->ncands == first)
 		return 0;
@@ -614,6 +695,7 @@ queue_tp(import *im, size_t item_idx, weft_sigrec *rec,
 	j->cand = first;
 	j->ncand = im->ncands - first;
 	j->pending = im->items[item_idx].touched;
+	j->ahead = ahead;
 	return 0;
 }
 
@@ -798,6 +880,6 @@ weft_import__third_party(import *im)
 				im->stats->certs_resolved++;
 		}
 	}
-	return 0;
+	return ahead_record(im);
 }
 

@@ -474,6 +474,8 @@ import_free(import *im)
 	free(im->ahead);
 	free(im->ahead_used);
 	free(im->ahead_bytes);
+	free(im->ahead_map.v);
+	free(im->ahead_targets);
 }
 
 /* Steps 5 and 6 without input: the certificates waiting for these key

@@ -74,6 +74,7 @@ typedef struct tp_job {
 	size_t cand;             /* index into import.cands */
 	size_t ncand;
 	bool pending;            /* was waiting in the keyring */
+	bool ahead;              /* the candidates are keys of later chunks */
 } tp_job;
 
 /* Fingerprint -> index, open addressing (import-tp.c): step 5 looks up
@@ -116,6 +117,17 @@ typedef struct ahead_key {
 	uint64_t offset;         /* of the packet in its block */
 	size_t at;               /* of the copy in import.ahead_bytes */
 } ahead_key;
+
+/* A certification that verified against the key packet of a later
+ * chunk's key: that key (its index in import.ahead) and the key it
+ * certified.  Kept until the issuer's chunk settles it
+ * (weft_import__ahead_settle): the import's own record of what it has to
+ * make wait again should that key not be stored. */
+typedef struct ahead_target {
+	uint32_t ahead;
+	uint8_t len;
+	uint8_t fpr[WEFT_FPR_MAX];
+} ahead_target;
 
 /* An issuer's key packets are copied up to this many octets in all
  * (100,000 Ed25519 keys take 5 MiB, as many RSA-4096 keys 53 MiB); the
@@ -164,6 +176,9 @@ typedef struct import {
 				    by key ID */
 	size_t nahead, ahead_cap;
 	uint8_t *ahead_used;     /* per ahead key: AHEAD_USED, AHEAD_SETTLED */
+	fpr_map ahead_map;       /* fingerprint -> index of a used ahead key */
+	ahead_target *ahead_targets; /* what used ahead keys verified */
+	size_t nahead_targets, ahead_targets_cap;
 	uint8_t *ahead_bytes;
 	size_t ahead_len, ahead_bytes_cap;
 	uint32_t chunk_block;    /* where the chunk's last key starts: an */

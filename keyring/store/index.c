@@ -1,4 +1,4 @@
-/* index.c - a certificate's index entries (keyids, uids, emails, edges,
+/* index.c - a certificate's index entries (keyids, uids, emails,
  * pending): what they are, and bringing the indexes from what an
  * older version of a certificate implied to what the new one implies by
  * writing only the difference.  It writes through weft_store_put and
@@ -47,7 +47,8 @@ weft_store_uid_key(const uint8_t *uid, size_t len,
 }
 
 /* A third-party signature: pending under its issuer's key ID while the
- * issuer is unknown; an edge to the issuer that verified it once known. */
+ * issuer is unknown (once verified, its issuer is in the record and in
+ * the certificate's summary, and no index names it). */
 static gpg_error_t
 index_sig(const weft_cert *c, const weft_sigrec *r, weft_index_cb cb,
 	  void *opaque)
@@ -62,10 +63,7 @@ index_sig(const weft_cert *c, const weft_sigrec *r, weft_index_cb cb,
 		return cb(opaque, WEFT_DB_PENDING, keyid, 8, c->primary.fpr,
 			  c->primary.fpr_len);
 	}
-	if (r->state != WEFT_SIG_GOOD || !r->issuer_fpr_len)
-		return 0;
-	return cb(opaque, WEFT_DB_EDGES, r->issuer_fpr, r->issuer_fpr_len,
-		  c->primary.fpr, c->primary.fpr_len);
+	return 0;
 }
 
 gpg_error_t
@@ -121,8 +119,9 @@ index_put(void *opaque, int db, const uint8_t *key, size_t klen,
 /* The index entries of one certificate, as a set.  Every entry names
  * the certificate itself (as key or value), so the entries of two
  * versions of it can be compared alone: rewriting a key certified 8,500
- * times to add one certification deleted and put back 17,000 edges,
- * which dirtied pages all over two trees at every chunk of an import. */
+ * times to add one certification deleted and put back 17,000 entries
+ * (of the edge indexes weft kept then), which dirtied pages all over two
+ * trees at every chunk of an import. */
 typedef struct ientry {
 	size_t off;              /* key, then value, in the set's data */
 	uint16_t klen;

@@ -31,7 +31,6 @@ static const struct {
 	[WEFT_DB_KEYIDS] = { "keyids", MDB_DUPSORT },
 	[WEFT_DB_EMAILS] = { "emails", MDB_DUPSORT },
 	[WEFT_DB_UIDS] = { "uids", MDB_DUPSORT },
-	[WEFT_DB_EDGES] = { "edges", MDB_DUPSORT },
 	[WEFT_DB_PENDING] = { "pending", MDB_DUPSORT },
 	[WEFT_DB_ROOTS] = { "roots", 0 },
 	[WEFT_DB_SECRETS] = { "secrets", 0 },
@@ -45,12 +44,15 @@ static const struct {
 };
 
 /* Databases an older weft kept and this one does not: a writable open
- * deletes them.  redges (a certified key -> the issuers of its verified
- * certifications) was written with every edge and read by nothing but
- * fsck: the trust engine takes a key's certifiers from its summary
- * (tnodes).  At 100,000 keys it held 480,000 entries in 6,000 pages, and
- * every chunk of an import rewrote some 3,000 of them. */
-static const char *const retired[] = { "redges" };
+ * deletes them.  edges (issuer -> the keys it certified, verified) and
+ * redges (the reverse) were written with every verified certification
+ * and read by nothing but fsck and, for edges, an import whose key of a
+ * later chunk verified certifications and then was not stored: the trust
+ * engine takes a key's certifiers from its summary (tnodes), and the
+ * import keeps its own record of what such keys verified (import.h,
+ * ahead_target).  At 100,000 keys each held 480,000 entries in 6,000
+ * pages, and every chunk of an import rewrote some 3,000 of them. */
+static const char *const retired[] = { "redges", "edges" };
 
 const char *
 weft_store_db_name(int db)

@@ -10,7 +10,6 @@
  *   keyids   (dupsort) 8-octet key ID of primary and subkeys -> primary fpr
  *   emails   (dupsort) lower-cased address -> primary fpr
  *   uids     (dupsort) lower-cased user ID (first 480 octets) -> fpr
- *   edges    (dupsort) issuer fpr -> target fpr (verified certifications)
  *   pending  (dupsort) issuer key ID -> target fpr (issuer not present)
  *   roots    fingerprint -> trust root amount (explicit roots)
  *   ownertrust fingerprint -> GnuPG ownertrust value
@@ -63,7 +62,6 @@ enum weft_db {
 	WEFT_DB_KEYIDS,
 	WEFT_DB_EMAILS,
 	WEFT_DB_UIDS,
-	WEFT_DB_EDGES,
 	WEFT_DB_PENDING,
 	WEFT_DB_ROOTS,
 	WEFT_DB_SECRETS,

@@ -566,7 +566,7 @@ test_cert_put(void)
 	T_EQ_INT(idx_count(&x, WEFT_DB_EMAILS), 3);
 	T_EQ_INT(idx_count(&x, WEFT_DB_UIDS), 3);
 	T_EQ_INT(idx_count(&x, WEFT_DB_PENDING), 2);  /* certifier unknown */
-	T_EQ_INT(idx_count(&x, WEFT_DB_EDGES), 0);
+	T_EQ_INT(x.n, 11);   /* and nothing else */
 	T_CHECK(idx_has(&x, WEFT_DB_KEYIDS, merge->primary.keyid, 8) &&
 			idx_has(&x, WEFT_DB_KEYIDS, merge->subkeys[0].keyid, 8) &&
 			idx_has(&x, WEFT_DB_KEYIDS, merge->subkeys[1].keyid, 8),
@@ -652,7 +652,8 @@ test_cert_put(void)
 	weft_txn_abort(t);
 
 	/* the certifier arrives; its certifications verify; the merge
-	 * certificate is stored again: pending entries become edges */
+	 * certificate is stored again: its pending entries go, and the
+	 * record keeps who verified them */
 	T_OK(weft_txn_begin(s, true, &t));
 	T_OK(weft_store_cert_put(t, certifier, NULL));
 	{
@@ -674,9 +675,34 @@ test_cert_put(void)
 		T_OK(weft_store_cert_put(t, upd, old));
 		T_EQ_INT(n_values(t, WEFT_DB_PENDING, certifier->primary.keyid,
 				  8), 0);
-		T_OK(weft_store_has(t, WEFT_DB_EDGES, certifier->primary.fpr,
-				    20, merge->primary.fpr, 20));
 		check_indexed(t, upd, "merge, certifications verified");
+		memset(&x, 0, sizeof x);
+		T_OK(weft_store_cert_index(t, upd, idx_cb, &x));
+		T_EQ_INT(x.n, 9);    /* keyids, emails, uids: no pending */
+		weft_cert_free(loaded);
+		loaded = NULL;
+		T_OK(weft_store_cert_load(t, merge->primary.fpr, 20, &loaded,
+					  NULL));
+		{
+			size_t good = 0, j;
+
+			for (i = 0; loaded && i < loaded->nuids; i++)
+				for (j = 0; j < loaded->uids[i].sigs.n; j++) {
+					const weft_sigrec *r =
+						&loaded->uids[i].sigs.v[j];
+
+					if (r->self)
+						continue;
+					T_EQ_INT(r->state, WEFT_SIG_GOOD);
+					T_EQ_INT(r->issuer_fpr_len, 20);
+					T_EQ_MEM(r->issuer_fpr,
+						 certifier->primary.fpr, 20);
+					good++;
+				}
+			T_EQ_INT(good, 2);
+		}
+		weft_cert_free(loaded);
+		loaded = NULL;
 		check_indexed(t, certifier, "certifier");
 		weft_cert_free(old);
 		weft_cert_free(upd);
@@ -739,14 +765,10 @@ test_cert_put(void)
 					     merge->primary.fpr, 20),
 			      GPG_ERR_NOT_FOUND);
 		}
-		/* the certifications on the remaining user IDs still give
-		 * edges: they were GOOD when loaded?  No: SMALLER comes
-		 * from the file, so they are UNCHECKED again: pending */
+		/* SMALLER comes from the file, so the certification on the
+		 * remaining user ID is UNCHECKED again: pending */
 		T_EQ_INT(n_values(t, WEFT_DB_PENDING, certifier->primary.keyid,
 				  8), 1);
-		T_ERR(weft_store_has(t, WEFT_DB_EDGES, certifier->primary.fpr,
-				     20, merge->primary.fpr, 20),
-		      GPG_ERR_NOT_FOUND);
 		T_OK(weft_store_count(t, WEFT_DB_CERTS, &n));
 		T_EQ_INT(n, 2);
 		T_OK(weft_txn_commit(t));
@@ -816,10 +838,10 @@ test_cert_decode(void)
 	}
 }
 
-/* raw_redges: with LMDB itself, whether DIR's keyring has a database
- * "redges", and with how many entries (-1: none). */
+/* With LMDB itself, whether DIR's keyring has the database NAME, and
+ * with how many entries (-1: none); ADD: create it with one entry. */
 static long
-raw_redges(const char *dir, bool add)
+raw_db(const char *dir, const char *name, bool add)
 {
 	MDB_env *env = NULL;
 	MDB_txn *txn = NULL;
@@ -836,7 +858,7 @@ raw_redges(const char *dir, bool add)
 		T_CHECK(false, "raw LMDB open of %s", dir);
 		goto leave;
 	}
-	if (!mdb_dbi_open(txn, "redges", MDB_DUPSORT | (add ? MDB_CREATE : 0),
+	if (!mdb_dbi_open(txn, name, MDB_DUPSORT | (add ? MDB_CREATE : 0),
 			  &dbi)) {
 		if (add)
 			T_CHECK(!mdb_put(txn, dbi, &k, &v, 0), "raw put");
@@ -853,15 +875,17 @@ leave:
 	return n;
 }
 
-/* A keyring of an older weft has "redges", which this one neither writes
- * nor reads: a read-only open leaves it, a writable open deletes it, and
- * the rest of the keyring is untouched. */
+/* A keyring of an older weft has "redges" and "edges", which this one
+ * neither writes nor reads: a read-only open leaves them, a writable open
+ * deletes them, and the rest of the keyring is untouched. */
 static void
 test_retired(void)
 {
+	static const char *const names[] = { "redges", "edges" };
 	char dir[300];
 	weft_store *s;
 	weft_txn *t;
+	size_t i;
 
 	mk_tmp(dir, sizeof dir, "retired");
 	s = open_store(dir, false);
@@ -869,19 +893,23 @@ test_retired(void)
 	put_s(t, WEFT_DB_ROOTS, "kept", "1");
 	T_OK(weft_txn_commit(t));
 	weft_store_close(s);
-	T_EQ_INT(raw_redges(dir, false), -1);
-	T_EQ_INT(raw_redges(dir, true), 1);
+	for (i = 0; i < 2; i++) {
+		T_EQ_INT(raw_db(dir, names[i], false), -1);
+		T_EQ_INT(raw_db(dir, names[i], true), 1);
+	}
 
 	s = open_store(dir, true);
 	weft_store_close(s);
-	T_EQ_INT(raw_redges(dir, false), 1);
+	for (i = 0; i < 2; i++)
+		T_EQ_INT(raw_db(dir, names[i], false), 1);
 
 	s = open_store(dir, false);
 	T_OK(weft_txn_begin(s, false, &t));
 	T_OK(weft_store_has(t, WEFT_DB_ROOTS, "kept", 4, "1", 1));
 	weft_txn_abort(t);
 	weft_store_close(s);
-	T_EQ_INT(raw_redges(dir, false), -1);
+	for (i = 0; i < 2; i++)
+		T_EQ_INT(raw_db(dir, names[i], false), -1);
 	rm_rf(dir);
 }
 
