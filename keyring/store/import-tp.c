@@ -24,14 +24,25 @@ push_cand(import *im, weft_cert *c)
  * hundreds of thousands of times ------------------------------------------------ */
 
 static size_t
-fpr_hash(const uint8_t *fpr, size_t len)
+keyid_hash(const uint8_t keyid[8])
 {
 	size_t h = 0, i;
 
-	/* Fingerprints are hash outputs already: their last octets do. */
-	for (i = len >= 8 ? len - 8 : 0; i < len; i++)
-		h = h << 8 | fpr[i];
+	for (i = 0; i < 8; i++)
+		h = h << 8 | keyid[i];
 	return h;
+}
+
+/* Fingerprints are hash outputs already: the octets of the key ID do
+ * (the last 8 of a v4 fingerprint, the first 8 of a v6 one), and keys
+ * with one key ID lie in one run of slots (run_by_keyid). */
+static size_t
+fpr_hash(const uint8_t *fpr, size_t len)
+{
+	uint8_t kid[8];
+
+	weft_keyid_from_fpr(fpr, len, kid);
+	return keyid_hash(kid);
 }
 
 static struct fpr_slot *
@@ -110,6 +121,34 @@ weft_import__remembered(const import *im, const weft_cert *c, bool *new_key)
 	return r;
 }
 
+/* The keys new to the keyring that earlier chunks of this import stored
+ * whose primary key ID is KEYID, each to CB as weft_store_by_keyid would
+ * give it (the others are in import.snap).  With open addressing, every
+ * key whose key ID hashes to one slot is in the run of slots from there
+ * to the next empty one. */
+static gpg_error_t
+run_by_keyid(import *im, const uint8_t keyid[8], weft_store_cb cb,
+	     void *opaque)
+{
+	const fpr_map *m = &im->run_map;
+	uint8_t kid[8];
+	size_t i;
+	gpg_error_t err;
+
+	if (!m->cap)
+		return 0;
+	for (i = keyid_hash(keyid) & (m->cap - 1); m->v[i].len;
+	     i = (i + 1) & (m->cap - 1)) {
+		if (!m->v[i].val)
+			continue;
+		weft_keyid_from_fpr(m->v[i].fpr, m->v[i].len, kid);
+		if (!memcmp(kid, keyid, 8) &&
+		    (err = cb(opaque, keyid, 8, m->v[i].fpr, m->v[i].len)))
+			return err;
+	}
+	return 0;
+}
+
 static bool
 item_live(const item *it)
 {
@@ -158,10 +197,11 @@ index_keyids(import *im)
 }
 
 /* The first of the N elements of SIZE octets at V, sorted by the key ID
- * each starts with, whose key ID is KEYID (or N).  Serves by_keyid and
- * ahead. */
+ * each starts with, whose key ID is KEYID (or N).  Serves by_keyid,
+ * ahead and snap. */
 _Static_assert(offsetof(keyid_ent, keyid) == 0 &&
-	       offsetof(ahead_key, keyid) == 0,
+	       offsetof(ahead_key, keyid) == 0 &&
+	       offsetof(keyid_fpr, keyid) == 0,
 	       "keyid_first reads the key ID at the start of an element");
 static size_t
 keyid_first(const void *v, size_t n, size_t size, const uint8_t keyid[8])
@@ -243,6 +283,8 @@ weft_import__item_by_fpr(import *im, const uint8_t *fpr, size_t len)
 	return NULL;
 }
 
+static weft_cert *ahead_copy(import *im, const uint8_t *fpr, size_t len);
+
 struct cand_ctx {
 	import *im;
 	const weft_sigrec *rec;
@@ -277,13 +319,104 @@ add_store_cand(void *opaque, const uint8_t *key, size_t klen,
 		return 0; /* the imported version is used instead */
 	c = loaded_find(im, val, vlen);
 	if (!c) {
-		if ((err = weft_store_cert_load_primary(im->txn, val, vlen, &c,
+		/* A key an earlier chunk stored has its key packet in the
+		 * look-ahead: the same octets, without a page fault. */
+		if (!(c = ahead_copy(im, val, vlen)) &&
+		    (err = weft_store_cert_load_primary(im->txn, val, vlen, &c,
 							NULL)))
 			return gpg_err_code(err) == GPG_ERR_NOT_FOUND ? 0 : err;
 		if ((err = loaded_add(im, c)))
 			return err;
 	}
 	return push_cand(im, c);
+}
+
+/* The keyring's keys with primary key ID KEYID, to add_store_cand. */
+static gpg_error_t
+store_cands(import *im, const uint8_t keyid[8], struct cand_ctx *cc)
+{
+	size_t i;
+	gpg_error_t err;
+
+	if (im->snap_state != SNAP_LIVE)
+		return weft_store_by_keyid(im->txn, keyid, add_store_cand, cc);
+	for (i = keyid_first(im->snap, im->nsnap, sizeof *im->snap, keyid);
+	     i < im->nsnap && !memcmp(im->snap[i].keyid, keyid, 8); i++)
+		if ((err = add_store_cand(cc, keyid, 8, im->snap[i].fpr,
+					  im->snap[i].len)))
+			return err;
+	return run_by_keyid(im, keyid, add_store_cand, cc);
+}
+
+static gpg_error_t
+snap_add(void *opaque, const uint8_t *key, size_t klen, const uint8_t *val,
+	 size_t vlen)
+{
+	import *im = opaque;
+	uint8_t kid[8];
+	keyid_fpr *e;
+	gpg_error_t err;
+
+	if (klen != 8 || !vlen || vlen > WEFT_FPR_MAX)
+		return 0;
+	weft_keyid_from_fpr(val, vlen, kid);
+	if (memcmp(kid, key, 8))
+		return 0; /* a subkey's: never an issuer (add_store_cand) */
+	if (im->nsnap >= SNAP_MAX)
+		return WEFT_ERR(GPG_ERR_TOO_LARGE);
+	if ((err = weft_grow((void **)&im->snap, &im->snap_cap, im->nsnap + 1,
+			     sizeof *im->snap)))
+		return err;
+	e = &im->snap[im->nsnap++];
+	memcpy(e->keyid, kid, 8);
+	e->len = (uint8_t)vlen;
+	memcpy(e->fpr, val, vlen);
+	return 0;
+}
+
+static void
+snap_off(import *im)
+{
+	free(im->snap);
+	im->snap = NULL;
+	im->nsnap = im->snap_cap = 0;
+	im->snap_state = SNAP_OFF;
+}
+
+gpg_error_t
+weft_import__snap_begin(import *im)
+{
+	uint64_t id = weft_txn_id(im->txn), n = 0;
+	gpg_error_t err;
+
+	if (!im->chunked || im->snap_state == SNAP_OFF)
+		return 0;
+	if (im->snap_state == SNAP_NONE) {
+		/* LMDB walks the index in key order: the snapshot comes
+		 * sorted (key IDs, then fingerprints). */
+		if (!id || im->chunks_committed ||
+		    weft_store_count(im->txn, WEFT_DB_KEYIDS, &n) ||
+		    n > SNAP_MAX) {
+			snap_off(im);
+			return 0;
+		}
+		err = weft_store_each(im->txn, WEFT_DB_KEYIDS, NULL, 0,
+				      snap_add, im);
+		if (gpg_err_code(err) == GPG_ERR_TOO_LARGE) {
+			snap_off(im);
+			return 0;
+		}
+		if (err)
+			return err;
+		im->snap_state = SNAP_LIVE;
+	} else if (id != im->snap_txn + 1) {
+		snap_off(im); /* another writer came in between */
+		return 0;
+	}
+	/* A chunk that changes nothing would not take a number, and the
+	 * next chunk could not tell another writer's commit from its own. */
+	im->snap_txn = id;
+	return weft_txn_touch(im->txn);
 }
 
 /* A key of the X.509 bridge (x509idx 'k' -> fingerprint, x509keys ->
@@ -384,6 +517,31 @@ ahead_load(import *im, const ahead_key *a, weft_cert **out)
 		return err;
 	*out = c;
 	return 0;
+}
+
+/* The look-ahead's copy of the key packet of FPR's key, as a
+ * certificate of its primary key alone, when an earlier chunk of this
+ * import stored that key (NULL otherwise). */
+static weft_cert *
+ahead_copy(import *im, const uint8_t *fpr, size_t len)
+{
+	uint8_t kid[8];
+	uint32_t v;
+	size_t i;
+
+	if (!im->nahead || !map_get(&im->run_map, fpr, len, &v))
+		return NULL;
+	weft_keyid_from_fpr(fpr, len, kid);
+	for (i = keyid_first(im->ahead, im->nahead, sizeof *im->ahead, kid);
+	     i < im->nahead && !memcmp(im->ahead[i].keyid, kid, 8); i++) {
+		weft_cert *c = ahead_parse(im, &im->ahead[i]);
+
+		if (c && c->primary.fpr_len == len &&
+		    !memcmp(c->primary.fpr, fpr, len))
+			return c;
+		weft_cert_free(c);
+	}
+	return NULL;
 }
 
 /* The keys of later chunks with KEYID that could have issued REC (on
@@ -671,8 +829,7 @@ queue_tp(import *im, size_t item_idx, weft_sigrec *rec,
 		cc.rec = rec;
 		cc.keyid = keyid;
 		cc.target = target;
-		if ((err = weft_store_by_keyid(im->txn, keyid, add_store_cand,
-					       &cc)) ||
+		if ((err = store_cands(im, keyid, &cc)) ||
 		    (err = weft_store_x509idx_each(im->txn, 'k', keyid, 8,
 						   add_x509_cand, &cc)))
 			return err;

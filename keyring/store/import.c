@@ -476,6 +476,7 @@ import_free(import *im)
 	free(im->ahead_bytes);
 	free(im->ahead_map.v);
 	free(im->ahead_targets);
+	free(im->snap);
 }
 
 /* Steps 5 and 6 without input: the certificates waiting for these key
@@ -530,7 +531,8 @@ run_chunk(import *im, bool last, weft_import_cb cb, void *opaque)
 
 	if (!im->nitems && !(last && im->nstrays))
 		return 0;
-	if ((err = weft_ctx__txn(im->ctx, true, &im->txn)))
+	if ((err = weft_ctx__txn(im->ctx, true, &im->txn)) ||
+	    (err = weft_import__snap_begin(im)))
 		return err;
 
 	/* 2. */

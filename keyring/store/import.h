@@ -129,6 +129,18 @@ typedef struct ahead_target {
 	uint8_t fpr[WEFT_FPR_MAX];
 } ahead_target;
 
+/* A primary key of the keyring as a chunked import found it: its key
+ * ID and fingerprint (import.snap). */
+typedef struct keyid_fpr {
+	uint8_t keyid[8];
+	uint8_t len;
+	uint8_t fpr[WEFT_FPR_MAX];
+} keyid_fpr;
+
+/* import.snap holds at most this many keys (41 octets each: 10 MiB); a
+ * larger keyring is asked instead. */
+#define SNAP_MAX ((size_t)1 << 18)
+
 /* An issuer's key packets are copied up to this many octets in all
  * (100,000 Ed25519 keys take 5 MiB, as many RSA-4096 keys 53 MiB); the
  * keys beyond it are not looked ahead at, and what they certified in
@@ -181,6 +193,17 @@ typedef struct import {
 	size_t nahead_targets, ahead_targets_cap;
 	uint8_t *ahead_bytes;
 	size_t ahead_len, ahead_bytes_cap;
+	/* Chunked: the keyring's primary keys when the import began, sorted
+	 * by key ID (SNAP_LIVE), so that step 5 looks issuers up in memory:
+	 * these, and the keys new to the keyring that earlier chunks stored
+	 * (run_map).  Asking the keyring instead costs a B-tree descent per
+	 * certification, each a page fault once a large keyring no longer
+	 * fits the map's budget.  SNAP_OFF: the keyring is asked (too many
+	 * keys, or another process wrote between two chunks). */
+	keyid_fpr *snap;
+	size_t nsnap, snap_cap;
+	enum { SNAP_NONE, SNAP_LIVE, SNAP_OFF } snap_state;
+	uint64_t snap_txn;       /* LMDB's number of the chunk's transaction */
 	uint32_t chunk_block;    /* where the chunk's last key starts: an */
 	uint64_t chunk_offset;   /* ahead key after it is in a later chunk */
 	/* weft_import_mapped: the input's map, and how much of it was let
@@ -227,6 +250,10 @@ gpg_error_t weft_import__attach_revocations(import *im);
 
 /* import-tp.c: step 5 */
 item *weft_import__item_by_fpr(import *im, const uint8_t *fpr, size_t len);
+/* At the start of each chunk's transaction: take import.snap (the first
+ * chunk of a chunked import), or give it up when another writer came
+ * between this chunk and the one before. */
+gpg_error_t weft_import__snap_begin(import *im);
 /* Load the keyring certificates that wait (db pending) for the key with
  * KEYID as "touched" items. */
 gpg_error_t weft_import__queue_pending(import *im, const uint8_t keyid[8]);

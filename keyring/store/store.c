@@ -310,6 +310,12 @@ weft_txn_commit(weft_txn *t)
 	return map_err(rc, NULL);
 }
 
+uint64_t
+weft_txn_id(weft_txn *t)
+{
+	return t && t->txn ? (uint64_t)mdb_txn_id(t->txn) : 0;
+}
+
 void
 weft_store_breathe(weft_store *s)
 {
@@ -354,6 +360,21 @@ static bool
 usable(weft_txn *t, int db)
 {
 	return t->txn && t->store->dbi[db] != (MDB_dbi)-1;
+}
+
+gpg_error_t
+weft_txn_touch(weft_txn *t)
+{
+	static const char name[] = "touched"; /* never stays */
+	MDB_val k = { sizeof name - 1, (void *)name }, v = { 1, (void *)"" };
+	int rc;
+
+	if (!t->write || !usable(t, WEFT_DB_META))
+		return WEFT_ERR(GPG_ERR_EACCES);
+	if ((rc = mdb_put(t->txn, t->store->dbi[WEFT_DB_META], &k, &v, 0)) ||
+	    (rc = mdb_del(t->txn, t->store->dbi[WEFT_DB_META], &k, NULL)))
+		return map_err(rc, NULL);
+	return 0;
 }
 
 gpg_error_t

@@ -131,6 +131,17 @@ gpg_error_t weft_store_has(weft_txn *t, int db, const void *key, size_t klen,
 			   const void *val, size_t vlen);
 /* Number of entries in a database. */
 gpg_error_t weft_store_count(weft_txn *t, int db, uint64_t *n);
+/* LMDB's number for T: a write transaction's is one more than the last
+ * committed one's (0: no LMDB transaction, as in the empty keyring).
+ * LMDB numbers only commits that change something, so a writer that
+ * wants to tell, from its next transaction's number, whether another
+ * wrote in between makes its own transaction change something first
+ * (weft_txn_touch): then that number is one past its own exactly when
+ * nobody else committed. */
+uint64_t weft_txn_id(weft_txn *t);
+/* Make the write transaction T change the keyring (a record written and
+ * deleted again): its commit takes a number, and leaves no trace. */
+gpg_error_t weft_txn_touch(weft_txn *t);
 
 /* ---- certificates ------------------------------------------------------------ */
 

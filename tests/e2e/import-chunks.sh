@@ -17,6 +17,10 @@
 #     the rest: each import's counts of certifications left waiting and
 #     of waiting ones verified match the keyring (as they must for every
 #     piece of B too), and the export is A's.
+#     Issuers looked up in memory: half a chunk, then the whole file in
+#     one chunked import, ends as A (F); another weft storing an issuer
+#     between two chunks of an import is noticed, and the certification
+#     it issued on a key of a later chunk is verified (G).
 #  3. The keys of the file in reverse order, one import, into C: the same
 #     export and show as A.
 #  4. An import killed with SIGKILL after its first chunk was committed:
@@ -196,6 +200,89 @@ check_eq "E: nothing unverified left" "$(unverified "$E")" 0
 WK "$E" export -o "$T/e.exp"
 check_diff "E: export byte-identical to A" "$T/a.exp" "$T/e.exp"
 
+# wait_chunk HOME PID: until HOME holds a chunk's keys or PID has ended
+wait_chunk() {
+	while kill -0 "$2" 2>/dev/null; do
+		[ "$(count "$1")" -ge "$N" ] && break
+		sleep 0.02
+	done
+}
+
+# --- 2c. issuers looked up in memory ----------------------------------------------
+# A chunked import takes the keyring's primary keys at its start and looks
+# issuers up among them and the keys its earlier chunks stored, instead of
+# asking the keyring for each certification.
+# F: the first half chunk, then the whole file in one chunked import: the
+# keys already there issue certifications in every chunk.
+F=$T/F
+import_stat "$F" "$T/piece.000" >/dev/null
+wait_f=$(unverified "$F")
+check "F: the first $K keys alone: some certifications wait ($wait_f)" [ "$wait_f" -gt 0 ]
+got=$(import_stat "$F" "$T/web.pgp")
+check_eq "F: then the whole file, chunked: exit 0, the other $((NKEYS - K)) new, none rejected, none waiting" \
+	"$(echo "$got" | cut -d' ' -f1,2,3,6,8)" "rc=0 $NKEYS $((NKEYS - K)) 0 0"
+check_eq "F: nothing unverified left" "$(unverified "$F")" 0
+check "F: fsck" fsck_ok "$F"
+WK "$F" export -o "$T/f.exp"
+check_diff "F: export byte-identical to A" "$T/a.exp" "$T/f.exp"
+
+# G: another weft writes between two chunks; the import must notice and
+# ask the keyring from then on.  KG, the issuer of a certification on TG, a
+# key of the last chunk, is left out of the input and imported by a second
+# weft as soon as the first chunk is committed.  Had the import gone on
+# looking issuers up in what it took at its start, that certification
+# would wait for KG forever.
+$PY "$TOOLS/pgpsplit.py" list "$T/web.pgp" >"$T/order"
+read -r KG TG < <($PY - "$T/order" "$T/a.show" "$N" <<'PY'
+import json, sys
+order = [l.strip() for l in open(sys.argv[1]) if l.strip()]
+pos = {f: i for i, f in enumerate(order)}
+n = int(sys.argv[3])
+keys = {k["fingerprint"]: k for k in json.load(open(sys.argv[2]))["keys"]}
+def certifiers(f):
+    return {c.get("issuer") for u in keys[f]["userids"] for c in u["certifications"]}
+for t in order[2 * n + 1:]:
+    for i in sorted(certifiers(t)):
+        # KG certified by no key of the last chunk: otherwise the last
+        # chunk loads KG itself (its waiting certification) and finds it
+        # among its own keys
+        if i in pos and pos[i] < n and \
+           all(pos.get(c, 0) < 2 * n for c in certifiers(i)):
+            print(i, t)
+            sys.exit(0)
+PY
+)
+check "G: an issuer of the first chunk certifies a key of the last (${KG:0:8} -> ${TG:0:8})" [ -n "$KG" ] && [ -n "$TG" ]
+$PY "$TOOLS/pgpsplit.py" pick "$T/web.pgp" "$T/webk.pgp" $(grep -vx "$KG" "$T/order")
+$PY "$TOOLS/pgpsplit.py" pick "$T/web.pgp" "$T/kg.pgp" "$KG"
+GH2=$T/G between=0
+for tries in 1 2 3; do
+	rm -rf "$GH2"
+	"$WEFT" --home "$GH2" -q import "$T/webk.pgp" >/dev/null 2>"$T/g.err" &
+	pid=$!
+	wait_chunk "$GH2" "$pid"
+	WK "$GH2" -q import "$T/kg.pgp" >/dev/null 2>"$T/kg.err"
+	krc=$?
+	n=$(count "$GH2")
+	wait "$pid"
+	grc=$?
+	echo "attempt $tries: keys when the second import ended: $n of $NKEYS"
+	# Fewer than all: the last chunk was not committed when KG was (one
+	# writer at a time), so KG came before the last chunk began.
+	if [ "$n" -ge "$N" ] && [ "$n" -lt "$NKEYS" ]; then
+		between=1
+		break
+	fi
+done
+check "G: KG stored between two chunks of the import" [ "$between" = 1 ]
+check_eq "G: both imports exit 0" "$grc $krc" "0 0"
+check_eq "G: TG's certification by KG verified" \
+	"$(WK "$GH2" --json show "$TG" | J 'sum(1 for k in d["keys"] for u in k["userids"] for c in u["certifications"] if c["issuer"] == "'"$KG"'" and c["verified"])')" 1
+check_eq "G: nothing unverified left" "$(unverified "$GH2")" 0
+check "G: fsck" fsck_ok "$GH2"
+WK "$GH2" export -o "$T/g.exp"
+check_diff "G: export byte-identical to A" "$T/a.exp" "$T/g.exp"
+
 # --- 3. the keys in reverse order ------------------------------------------------
 C=$T/C
 $PY "$T/blocks.py" reverse "$T/web.pgp" "$T/rev.pgp"
@@ -209,14 +296,6 @@ views "$C" "$T/c"
 check_diff "C: export byte-identical to A" "$T/a.exp" "$T/c.exp"
 check_diff "C: show --json of every key identical to A" "$T/a.show" "$T/c.show"
 check_diff "C: check --json identical to A" "$T/a.check" "$T/c.check"
-
-# wait_chunk HOME PID: until HOME holds a chunk's keys or PID has ended
-wait_chunk() {
-	while kill -0 "$2" 2>/dev/null; do
-		[ "$(count "$1")" -ge "$N" ] && break
-		sleep 0.02
-	done
-}
 
 # --- 4. killed after the first chunk ------------------------------------------------
 # Start the import, poll the key count, SIGKILL it as soon as a chunk is

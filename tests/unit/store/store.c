@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <lmdb.h>
@@ -838,6 +839,76 @@ test_cert_decode(void)
 	}
 }
 
+/* weft_txn_id: a write transaction's number is one past the last
+ * committed one; an aborted one, and a committed one that changed
+ * nothing, use none, unless weft_txn_touch made it change something
+ * (leaving nothing behind); another process's commit in between shows as
+ * a gap (what a chunked import checks); a read transaction sees the last
+ * committed number. */
+static void
+test_txn_id(void)
+{
+	char dir[300];
+	weft_store *s, *other;
+	weft_txn *t;
+	const uint8_t *val;
+	size_t vlen;
+	uint64_t a, b;
+	pid_t pid;
+	int status = -1;
+
+	mk_tmp(dir, sizeof dir, "txnid");
+	s = open_store(dir, false);
+	T_EQ_INT(weft_txn_id(NULL), 0);
+	T_OK(weft_txn_begin(s, true, &t));
+	a = weft_txn_id(t);
+	T_CHECK(a > 0, "a write transaction has a number");
+	put_s(t, WEFT_DB_ROOTS, "k", "1");
+	T_OK(weft_txn_commit(t));
+	T_OK(weft_txn_begin(s, true, &t));
+	b = weft_txn_id(t);
+	T_EQ_INT(b, a + 1);
+	weft_txn_abort(t);
+	T_OK(weft_txn_begin(s, false, &t));
+	T_EQ_INT(weft_txn_id(t), a);
+	weft_txn_abort(t);
+	T_OK(weft_txn_begin(s, true, &t));
+	T_EQ_INT(weft_txn_id(t), a + 1);
+	T_OK(weft_txn_commit(t));           /* nothing changed */
+	T_OK(weft_txn_begin(s, true, &t));
+	T_EQ_INT(weft_txn_id(t), a + 1);
+	T_OK(weft_txn_touch(t));
+	T_OK(weft_txn_commit(t));
+	T_OK(weft_txn_begin(s, false, &t));
+	T_EQ_INT(weft_txn_id(t), a + 1);
+	T_ERR(weft_txn_touch(t), GPG_ERR_EACCES);
+	T_ERR(weft_store_get(t, WEFT_DB_META, "touched", 7, &val, &vlen),
+	      GPG_ERR_NOT_FOUND);
+	weft_txn_abort(t);
+	/* another process (LMDB allows one environment per file in a
+	 * process) */
+	fflush(stdout);
+	if ((pid = fork()) == 0) {
+		int bad = 1;
+
+		if (!weft_store_open(&other, dir, false, NULL)) {
+			bad = weft_txn_begin(other, true, &t) ||
+			      weft_store_put(t, WEFT_DB_ROOTS, "k", 1, "2", 1) ||
+			      weft_txn_commit(t);
+			weft_store_close(other);
+		}
+		_exit(bad);
+	}
+	T_CHECK(pid > 0 && waitpid(pid, &status, 0) == pid &&
+		WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		"the other process wrote");
+	T_OK(weft_txn_begin(s, true, &t));
+	T_EQ_INT(weft_txn_id(t), a + 3);
+	weft_txn_abort(t);
+	weft_store_close(s);
+	rm_rf(dir);
+}
+
 /* With LMDB itself, whether DIR's keyring has the database NAME, and
  * with how many entries (-1: none); ADD: create it with one entry. */
 static long
@@ -927,6 +998,7 @@ main(void)
 	test_null_store();
 	test_schema();
 	test_retired();
+	test_txn_id();
 	test_missing_readonly();
 	test_cert_put();
 	test_cert_decode();
