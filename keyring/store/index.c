@@ -2,7 +2,7 @@
  * pending): what they are, and bringing the indexes from what an
  * older version of a certificate implied to what the new one implies by
  * writing only the difference.  It writes through weft_store_put and
- * weft_store_del; the records and LMDB itself are store.c's. */
+ * weft_store_del; the records are record.c's, LMDB itself store.c's. */
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,5 +1,5 @@
-/* store-int.h - the store's insides, shared by store.c, compact.c and
- * index.c and nothing else. */
+/* store-int.h - the store's insides, shared by store.c, compact.c,
+ * index.c and record.c and nothing else. */
 #ifndef WEFT_STORE_INT_H
 #define WEFT_STORE_INT_H
 
@@ -7,6 +7,7 @@
 
 #include "map.h"
 #include "store.h"
+#include "../util/buf.h"
 
 struct weft_store {
 	MDB_env *env;
@@ -33,6 +34,15 @@ void weft_store__env_close(weft_store *s);
  * unlocked.  Either way it cannot be compacted (LOCK_WHY says why). */
 void weft_store__lock(weft_store *s);
 void weft_store__unlock(weft_store *s);
+
+/* T is a write transaction of an open keyring. */
+bool weft_store__writable(weft_txn *t);
+/* Put KEY -> the bytes of BUFS (N of them, concatenated) in DB, the
+ * space reserved in the map and filled in place: no extra copy.
+ * GPG_ERR_EACCES unless T can write. */
+gpg_error_t weft_store__put_parts(weft_txn *t, int db, const uint8_t *key,
+				  size_t klen, const weft_buf *const *bufs,
+				  size_t n);
 
 /* Index C in place of OLD (NULL: a new certificate); index.c. */
 gpg_error_t weft_store__reindex(weft_txn *t, const weft_cert *old,
