@@ -107,8 +107,7 @@ cli_run(cli *c, const command *cmd, int argc, char **argv)
 		/* A reading command asked to write (fsck --compact): the
 		 * keyring read-write, and only one that is there. */
 		for (i = 0; i < res.nopts; i++)
-			if (res.opts[i].id >= 100 &&
-			    (res.opts[i].id & OPT_WRITES))
+			if (opt_writes(res.opts[i].id))
 				flags = WEFT_OPEN_EXISTING;
 		if ((err = weft_ctx_open(c->ctx, c->home, flags))) {
 			rc = cli_fail(c, err, "open");

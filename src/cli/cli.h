@@ -38,8 +38,11 @@ typedef struct opt_spec {
 /* Options whose id has this bit make their command open the keyring
  * read-write, and only one that exists (WEFT_OPEN_EXISTING): a reading
  * command that writes on request (fsck --compact) has nothing to do to
- * a missing keyring, and must not make one. */
+ * a missing keyring, and must not make one.  Command option ids are 100
+ * and up, this bit added where it applies; global ones (GOPT_*) stay
+ * below it. */
 #define OPT_WRITES 0x1000
+#define opt_writes(id) (((id) & OPT_WRITES) != 0)
 
 typedef struct opt_value {
 	int id;
@@ -105,7 +108,10 @@ enum {
 	GOPT_HELP,
 	GOPT_VERSION,
 	GOPT_PASSPHRASE_FD,
+	GOPT_END_
 };
+_Static_assert(GOPT_END_ <= 100 && OPT_WRITES > 100,
+	       "global option ids lie below command ones, and so below OPT_WRITES");
 
 /* Run one command line (ARGV without the program name: global options
  * and the command's words in any order) on C, which the caller set up
