@@ -28,82 +28,23 @@ W import "$T/web.pgp" >/dev/null 2>&1
 FPR=$(W --json list | J 'd["keys"][0]["fingerprint"]')
 check_eq "twenty keys in the keyring" "$(W --json list | J 'len(d["keys"])')" 20
 
-# drive.py TRACE LOG: the session above, the shell under strace.  Prints
-# "DRIVER EXIT 0" when every prompt came and the shell exited 0, else
-# "DRIVER FAIL why".
-cat >"$T/drive.py" <<'EOF'
-import os, pty, re, select, sys, time
-
-weft, home, fpr, trace, log = sys.argv[1:6]
-ANSI = re.compile(r'\x1b\[[0-9;?<=>]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|[\r\x07]')
-pid, fd = pty.fork()
-if pid == 0:
-    os.environ['TERM'] = 'dumb'
-    os.environ['INPUTRC'] = '/dev/null'
-    # LeakSanitizer cannot run under ptrace (a sanitizer build)
-    a = os.environ.get('ASAN_OPTIONS')
-    os.environ['ASAN_OPTIONS'] = (a + ':' if a else '') + 'detect_leaks=0'
-    try:
-        os.execvp('strace', ['strace', '-o', trace, '-e', 'trace=open,openat',
-                             weft, '--home', home, 'shell'])
-    finally:
-        os._exit(127)
-out = ''
-pos = 0
-eof = False
-
-def pump(t):
-    global out, eof
-    r, _, _ = select.select([fd], [], [], t)
-    if fd in r:
-        try:
-            b = os.read(fd, 65536)
-        except OSError:
-            b = b''
-        if b:
-            out += ANSI.sub('', b.decode('utf-8', 'replace'))
-        else:
-            eof = True
-
-def die(msg):
-    open(log, 'w').write(out)
-    print('DRIVER FAIL %s; the transcript ends:\n%s' % (msg, out[-1500:]))
-    sys.exit(1)
-
-def expect(s):
-    global pos
-    deadline = time.time() + 30
-    while True:
-        i = out.find(s, pos)
-        if i >= 0:
-            pos = i + len(s)
-            return
-        if eof or time.time() > deadline:
-            die('no %r' % s)
-        pump(0.05)
-
-def send(s):
-    os.write(fd, s.encode())
-
-expect('weft> ')
-send('sign %s\n' % fpr)
-expect('[all valid ones]: ')
-send('x %s\t' % fpr[:-1])
-expect(fpr[-1] + ' ')        # the completion's last digit, and a blank
-send('\x03')
-expect('Cancelled: nothing was written.')
-expect('weft> ')
-send('quit\n')
-deadline = time.time() + 30
-while not eof and time.time() < deadline:
-    pump(0.05)
-open(log, 'w').write(out)
-p, st = os.waitpid(pid, 0)
-if not os.WIFEXITED(st) or os.WEXITSTATUS(st):
-    die('the shell did not exit 0 (%r)' % st)
-print('DRIVER EXIT 0')
-EOF
-$PY "$T/drive.py" "$WEFT" "$T/home" "$FPR" "$T/trace" "$T/log" >"$T/drive.out" 2>&1
+# The session, with tests/e2e/tools/drive.py (the shell under strace;
+# LeakSanitizer cannot run under ptrace, in a sanitizer build).  It
+# prints "DRIVER EXIT 0" when every prompt came and the shell exited 0.
+cat >"$T/steps" <<STEPS
+expect weft> 
+send sign $FPR\\n
+expect \\[all valid ones\\]: 
+send x ${FPR%?}\\t
+expect ${FPR: -1} 
+send \\x03
+expect Cancelled: nothing was written\\.
+expect weft> 
+send quit\\n
+STEPS
+ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+DRIVE_WRAP="strace -o $T/trace -e trace=open,openat" \
+	$PY "$here/tools/drive.py" "$WEFT" "$T/home" "$T/steps" "$T/log" >"$T/drive.out" 2>&1
 if [ "$(tail -n 1 "$T/drive.out")" = "DRIVER EXIT 0" ]; then
 	pass "pty: Tab at sign's question completed the fingerprint; the shell exited 0"
 else
