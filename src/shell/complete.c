@@ -91,36 +91,28 @@ cands_key(const char *s)
 	free(q);
 }
 
-/* Keys from the keyring: the one a built-in has open while it asks
- * (sign, party) when there is one.  LMDB allows one environment of a
- * keyring per process (closing a second one drops the first's locks on
- * lock.mdb, and opening it may take lock.mdb's exclusive lock from under
- * the first), and a second lock on weft.lock counts as another weft's.
- * Otherwise (at the prompt, where the shell has no keyring open) one
- * opened for this completion and closed after it. */
+/* Keys from the keyring, opened for this completion and closed after
+ * it.  Completion runs only at the command prompt (complete), where the
+ * shell has no keyring open: LMDB allows one environment of a keyring per
+ * process (closing a second one drops the first's locks on lock.mdb, and
+ * opening it may take lock.mdb's exclusive lock from under the first),
+ * and a second lock on weft.lock would count as another weft's. */
 static void
 complete_keys(const char *text)
 {
-	weft_ctx *ctx = the_shell->ctx, *own = NULL;
+	weft_ctx *ctx = NULL;
 	weft_word_list *l = NULL;
 	size_t i;
 
-	if (!ctx) {
-		if (weft_ctx_new(&own))
-			return;
-		if (weft_ctx_open(own, the_shell->c->home,
-				  WEFT_OPEN_READONLY)) {
-			weft_ctx_free(own);
-			return;
-		}
-		ctx = own;
-	}
-	if (!weft_complete(ctx, text, WEFT_COMPLETE_ALL, 200, &l)) {
+	if (weft_ctx_new(&ctx))
+		return;
+	if (!weft_ctx_open(ctx, the_shell->c->home, WEFT_OPEN_READONLY) &&
+	    !weft_complete(ctx, text, WEFT_COMPLETE_ALL, 200, &l)) {
 		for (i = 0; i < l->n; i++)
 			cands_key(l->v[i]);
 	}
 	weft_word_list_free(l);
-	weft_ctx_free(own);
+	weft_ctx_free(ctx);
 }
 
 static void
@@ -212,6 +204,10 @@ complete(const char *text, int start, int end)
 	(void)end;
 	rl_attempted_completion_over = 1;
 	cands_clear();
+	/* An answer to a built-in's question (a number, y or n, a date)
+	 * is neither a command nor a key, nor a file name. */
+	if (the_shell->asking)
+		return NULL;
 	/* The words before this one (an opened quote is this word's). */
 	if (start > 0 && strchr("\"'", rl_line_buffer[start - 1]))
 		start--;

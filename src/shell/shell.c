@@ -266,10 +266,14 @@ char *
 shell_ask(shell *sh, const char *prompt)
 {
 	bool intr;
+	char *a;
 
 	if (!sh->interactive)
 		return NULL;
-	return shell_readline(sh, prompt, false, &intr);
+	sh->asking = true;
+	a = shell_readline(sh, prompt, false, &intr);
+	sh->asking = false;
+	return a;
 }
 
 bool
@@ -581,15 +585,12 @@ shell_begin(shell *sh, cli *c, const char *name, const opt_spec *spec,
 		shell_end(sh, c, res);
 		return rc == EXIT_NEGATIVE ? EXIT_ERROR : rc;
 	}
-	sh->ctx = c->ctx;
 	return 0;
 }
 
 void
 shell_end(shell *sh, cli *c, opt_result *res)
 {
-	if (sh->ctx == c->ctx)
-		sh->ctx = NULL;
 	weft_ctx_free(c->ctx);
 	c->ctx = NULL;
 	opt_result_free(res);

@@ -31,10 +31,10 @@ typedef struct shell {
 	char *history;           /* history file, or NULL */
 	char cur[65];            /* "use": current key's fingerprint, or "" */
 	char cur_label[160];     /* its key ID and address, for the prompt */
-	weft_ctx *ctx;           /* the keyring a built-in has open while it
-				  * asks (sign, party), or NULL: completion
-				  * reads that one rather than open the
-				  * keyring a second time in this process */
+	bool asking;             /* shell_ask waits for an answer: Tab
+				  * completes nothing (and so never opens
+				  * the keyring a second time in this
+				  * process, whose built-in has it open) */
 	bool quit;
 } shell;
 

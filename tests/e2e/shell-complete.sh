@@ -1,18 +1,21 @@
 #!/bin/bash
-# tests/e2e/shell-complete.sh - tab completion in weft shell never opens
-# the keyring a second time in the shell's process.
+# tests/e2e/shell-complete.sh - Tab at a built-in's question completes
+# nothing, and so never opens the keyring a second time in the shell's
+# process.
 #
 # LMDB allows one environment of a keyring per process: closing a second
 # one drops the POSIX locks of the first on lock.mdb (so another process
 # may think it is alone), and a second open may take lock.mdb's
 # exclusive lock from under the first and reset its reader table.  A
 # guided sign (a built-in, in the shell's own process) has the keyring
-# open while it asks its questions, and Tab there completes keys.
+# open while it asks its questions; their answers (numbers, y or n,
+# dates) are neither commands nor keys.
 #
 # On a pty, under strace (openat only): sign KEY; at the first question
-# "x FPR-but-its-last-digit" Tab completes the whole fingerprint (so the
-# completion read the keyring), Ctrl-C gives up; quit.  The shell's
-# process opened lock.mdb and weft.lock once (sign's), not twice.
+# "x FPR-but-its-last-digit" and Tab, which must not complete the
+# fingerprint; Ctrl-C gives up; quit.  The shell's process opened
+# lock.mdb and weft.lock once (sign's), not twice.  (Tab at the command
+# prompt completes keys: shell.sh.)
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 GEN=$here/../bench/genkeyring.py
@@ -36,7 +39,7 @@ expect weft>
 send sign $FPR\\n
 expect \\[all valid ones\\]: 
 send x ${FPR%?}\\t
-expect ${FPR: -1} 
+idle
 send \\x03
 expect Cancelled: nothing was written\\.
 expect weft> 
@@ -46,10 +49,14 @@ ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
 DRIVE_WRAP="strace -o $T/trace -e trace=open,openat" \
 	$PY "$here/tools/drive.py" "$WEFT" "$T/home" "$T/steps" "$T/log" >"$T/drive.out" 2>&1
 if [ "$(tail -n 1 "$T/drive.out")" = "DRIVER EXIT 0" ]; then
-	pass "pty: Tab at sign's question completed the fingerprint; the shell exited 0"
+	pass "pty: sign, Tab at its question, Ctrl-C, quit; the shell exited 0"
 else
 	fail "pty" "$(head -c 2000 "$T/drive.out")"
 fi
+# What the terminal showed between the question and Ctrl-C: the prefix
+# typed, not the whole fingerprint.
+seg=$(sed -n 's/.*\[all valid ones\]: //p' "$T/log" | head -n 1)
+check_eq "Tab at the question completed nothing (the prefix, then Ctrl-C)" "$seg" "x ${FPR%?}^C"
 # The shell's own process is strace's only tracee (sign runs in it;
 # commands typed at the prompt would run in children, which strace does
 # not follow).
