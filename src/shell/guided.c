@@ -1,5 +1,5 @@
-/* guided.c - the shell's guided certification (sign), the keysigning
- * party walk (party) and the explanation of a binding (why).
+/* guided.c - the shell's guided certification (sign); the keysigning
+ * party walk runs the same flow (party.c).
  *
  * sign asks its questions one after the other; every answer can also be
  * given as an option.  Nothing touches the keyring until the last "yes":
@@ -7,20 +7,10 @@
  * secure memory until the certification is made (cli_passphrase_hold).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "shell.h"
-
-enum {
-	G_UID = 400, G_LEVEL, G_LOCAL, G_EXPORTABLE, G_INTRODUCER,
-	G_NO_INTRODUCER, G_DEPTH, G_AMOUNT, G_DOMAIN, G_EXPIRES, G_BY, G_YES,
-	G_OUT,
-};
+#include "guided.h"
 
 const opt_spec shell_sign_opts[] = {
 	{ "uid", 0, true, G_UID, "UID",
@@ -46,40 +36,7 @@ const opt_spec shell_sign_opts[] = {
 	OPT_END
 };
 
-const opt_spec shell_party_opts[] = {
-	{ "out", 0, true, G_OUT, "DIR",
-	  "where the files to mail go (default party-DATE)" },
-	{ "by", 0, true, G_BY, "MYKEY", "which of your keys certifies" },
-	OPT_END
-};
-
-const opt_spec shell_why_opts[] = {
-	TRUST_OPTS,
-	OPT_END
-};
-
 /* ---- answers ------------------------------------------------------------------------ */
-
-typedef struct answers {
-	const char *uids[64];
-	size_t nuids;
-	bool uids_set;
-	int level;
-	bool level_set;
-	bool local, local_set;
-	bool introducer, introducer_set;
-	int depth, amount;
-	bool depth_set, amount_set;
-	const char *domain;
-	bool domain_set;
-	char domain_buf[256];
-	int64_t expires;
-	uint32_t expires_in;
-	bool expires_set;
-	char expires_text[64];
-	const char *by;
-	bool yes;
-} answers;
 
 static bool
 parse_int(const char *s, int lo, int hi, int *out)
@@ -171,8 +128,8 @@ answers_from_opts(answers *a, const opt_result *r)
 
 /* ---- showing a key ------------------------------------------------------------------ */
 
-static void
-put_fpr_groups(const char *fpr)
+void
+guided_fpr_groups(const char *fpr)
 {
 	size_t i, n = strlen(fpr);
 
@@ -189,8 +146,8 @@ signable(const weft_uid_info *u)
 	return !u->is_attribute && !u->revoked && !u->expired && !u->policy;
 }
 
-static void
-show_key(const weft_key_info *k)
+void
+guided_show_key(const weft_key_info *k)
 {
 	char algo[32], date[16];
 	size_t i;
@@ -198,7 +155,7 @@ show_key(const weft_key_info *k)
 	fmt_algo(algo, sizeof algo, k->algo, k->bits, k->curve);
 	fmt_date(k->created, date, sizeof date);
 	printf("  Fingerprint  ");
-	put_fpr_groups(k->fpr);
+	guided_fpr_groups(k->fpr);
 	printf("\n  Key          %s, created %s%s%s\n", algo, date,
 	       k->revoked ? ", REVOKED" : "", k->expired ? ", EXPIRED" : "");
 	for (i = 0; i < k->nuids; i++) {
@@ -404,22 +361,6 @@ ask_expires(shell *sh, answers *a)
 
 /* ---- the flow ----------------------------------------------------------------------- */
 
-typedef struct signed_uid {
-	char fpr[65];
-	char keyid[17];
-	char *uid;
-	size_t uid_len;
-	bool local;              /* a local certification: nothing to mail */
-} signed_uid;
-
-typedef struct sign_log {
-	signed_uid *v;
-	size_t n, cap;
-	size_t new_certs;
-	const char *fpr, *keyid;
-	bool local;
-} sign_log;
-
 static void
 on_uid(void *opaque, const char *uid, size_t len, weft_uid_outcome what)
 {
@@ -455,8 +396,8 @@ on_uid(void *opaque, const char *uid, size_t len, weft_uid_outcome what)
 	lg->n++;
 }
 
-static void
-log_free(sign_log *lg)
+void
+sign_log_free(sign_log *lg)
 {
 	size_t i;
 
@@ -496,7 +437,7 @@ summary(const answers *a, const weft_key_info *k, const char *mydesc)
 			put_uid_line(a->uids[i], strlen(a->uids[i]));
 	}
 	printf("  of the key  ");
-	put_fpr_groups(k->fpr);
+	guided_fpr_groups(k->fpr);
 	printf("\n  with yours  %s\n", mydesc);
 	printf("  level %d (%s), %s, %s%s\n", a->level,
 	       a->level == 0 ? "not said" : a->level == 1 ? "not checked"
@@ -513,11 +454,7 @@ summary(const answers *a, const weft_key_info *k, const char *mydesc)
 		       a->domain ? a->domain : "");
 }
 
-/* Sign the key QUERY on the open C with the answers A (questions for
- * what is missing when the shell is interactive).  LOG (may be NULL)
- * collects the user IDs certified.  Returns an exit status; *CANCELLED
- * says the user gave up or said no. */
-static int
+int
 sign_flow(shell *sh, cli *c, const char *query, answers *a, sign_log *log,
 	  bool show, bool *cancelled)
 {
@@ -566,7 +503,7 @@ sign_flow(shell *sh, cli *c, const char *query, answers *a, sign_log *log,
 		goto leave;
 	}
 	if (show)
-		show_key(k);
+		guided_show_key(k);
 	if (!sh->interactive && !a->yes) {
 		fprintf(stderr, "weft: sign: nothing is asked in a script: give "
 			"the answers as options and --yes\n");
@@ -626,7 +563,7 @@ leave:
 		*cancelled = true;
 		rc = EXIT_NEGATIVE;
 	}
-	log_free(&local);
+	sign_log_free(&local);
 	weft_key_list_free(l);
 	return rc;
 }
@@ -661,448 +598,3 @@ shell_sign(shell *sh, char **words, int n)
 	return rc;
 }
 
-/* ---- party -------------------------------------------------------------------------- */
-
-static bool
-is_hex(char ch)
-{
-	return (ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'F') ||
-	       (ch >= 'a' && ch <= 'f');
-}
-
-/* Append FPR (hex, LEN digits) to V unless it is there. */
-static bool
-add_fpr(char (**v)[65], size_t *n, const char *hex, size_t len)
-{
-	char up[65], (*nv)[65];
-	size_t m;
-
-	for (m = 0; m < len; m++)
-		up[m] = (char)(hex[m] >= 'a' ? hex[m] - 32 : hex[m]);
-	up[len] = 0;
-	for (m = 0; m < *n; m++)
-		if (!strcmp((*v)[m], up))
-			return true;
-	if (!(nv = realloc(*v, (*n + 1) * sizeof **v)))
-		return false;
-	*v = nv;
-	memcpy((*v)[(*n)++], up, len + 1);
-	return true;
-}
-
-/* The fingerprints of a party list.  A line's words that are all hex
- * digits and follow each other make a run; the longest stretch of whole
- * words that ends the run and adds up to 40 or 64 digits is the line's
- * fingerprint, so "Key fingerprint = 0123 4567 ..." and gpg's
- * "      0123 ... CDEF" both count, and a hex-looking word before the
- * groups ("Beef") does not spoil them.  Duplicates dropped. */
-static int
-read_party(cli *c, const char *path, char (**fprs)[65], size_t *n)
-{
-	uint8_t *data;
-	size_t len, i, j, k, w, nw, a, b, sum;
-	char (*v)[65] = NULL, hex[80];
-	struct { size_t off, len; bool hex; } words[64];
-	int rc;
-	bool found;
-
-	*fprs = NULL;
-	*n = 0;
-	if ((rc = cli_read_file(c, path, &data, &len)))
-		return rc;
-	for (i = 0; i < len; i = j + 1) {
-		for (j = i; j < len && data[j] != '\n'; j++)
-			;
-		/* the line's words */
-		for (k = i, nw = 0; k < j && nw < 64;) {
-			while (k < j && (data[k] == ' ' || data[k] == '\t' ||
-					 data[k] == '\r'))
-				k++;
-			if (k == j)
-				break;
-			words[nw].off = k;
-			words[nw].hex = true;
-			while (k < j && data[k] != ' ' && data[k] != '\t' &&
-			       data[k] != '\r') {
-				words[nw].hex &= is_hex((char)data[k]);
-				k++;
-			}
-			words[nw].len = k - words[nw].off;
-			nw++;
-		}
-		/* each run of hex words: the stretch that ends with it */
-		found = false;
-		for (a = 0; a < nw && !found; a = b + 1) {
-			while (a < nw && !words[a].hex)
-				a++;
-			for (b = a; b + 1 < nw && words[b + 1].hex; b++)
-				;
-			if (a >= nw)
-				break;
-			for (w = a; w <= b && !found; w++) {
-				for (k = w, sum = 0; k <= b; k++)
-					sum += words[k].len;
-				if (sum != 40 && sum != 64)
-					continue;
-				for (k = w, sum = 0; k <= b; k++) {
-					memcpy(hex + sum, data + words[k].off,
-					       words[k].len);
-					sum += words[k].len;
-				}
-				if (!add_fpr(&v, n, hex, sum)) {
-					free(v);
-					free(data);
-					cli_err(c, "party: out of memory");
-					return EXIT_ERROR;
-				}
-				found = true;
-			}
-		}
-	}
-	free(data);
-	*fprs = v;
-	return 0;
-}
-
-/* A file name for a user ID: its address (or the user ID), with only
- * [A-Za-z0-9._@+-] kept. */
-static void
-file_part(const char *uid, size_t len, char *out, size_t outlen)
-{
-	const char *lt = memchr(uid, '<', len), *gt;
-	size_t i, k = 0;
-
-	if (lt && (gt = memchr(lt, '>', len - (size_t)(lt - uid)))) {
-		len = (size_t)(gt - lt - 1);
-		uid = lt + 1;
-	}
-	for (i = 0; i < len && k + 1 < outlen && k < 64; i++) {
-		char ch = uid[i];
-
-		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		    (ch >= '0' && ch <= '9') || strchr("._@+-", ch))
-			out[k++] = ch;
-		else if (k && out[k - 1] != '_')
-			out[k++] = '_';
-	}
-	out[k] = 0;
-	if (!k)
-		snprintf(out, outlen, "uid");
-}
-
-static int
-write_private(const char *path, const uint8_t *data, size_t len)
-{
-	char tmp[4300];
-	int fd;
-	size_t off = 0;
-	ssize_t w;
-
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -1;
-	while (off < len) {
-		w = write(fd, data + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			close(fd);
-			unlink(tmp);
-			return -1;
-		}
-		off += (size_t)w;
-	}
-	if (fsync(fd) || close(fd) || rename(tmp, path)) {
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
-}
-
-int
-shell_party(shell *sh, char **words, int n)
-{
-	cli c;
-	opt_result r;
-	char (*fprs)[65] = NULL, outdir[4096], today[16];
-	const char *out = NULL, *by = NULL;
-	sign_log lg = { 0 };
-	size_t nf = 0, i, nsigned = 0, nskipped = 0, nabsent = 0, nmissing = 0;
-	size_t nlog_before;
-	int rc, k;
-	bool quit = false;
-
-	if ((rc = shell_begin(sh, &c, "party", shell_party_opts, words, n, 0,
-			      &r))) {
-		if (rc < 0)
-			shell_help_builtin(shell_builtin_find("party"));
-		return rc < 0 ? EXIT_OK : rc;
-	}
-	for (k = 0; k < r.nopts; k++) {
-		if (r.opts[k].id == G_OUT)
-			out = r.opts[k].arg;
-		else if (r.opts[k].id == G_BY)
-			by = r.opts[k].arg;
-	}
-	if (r.nargs != 1) {
-		fprintf(stderr, "weft: party: give the party's list (a file)\n");
-		rc = EXIT_ERROR;
-		goto leave;
-	}
-	if (!sh->interactive) {
-		fprintf(stderr, "weft: party: needs a terminal (it asks about "
-			"every key)\n");
-		rc = EXIT_ERROR;
-		goto leave;
-	}
-	if ((rc = read_party(&c, r.args[0], &fprs, &nf)))
-		goto leave;
-	if (!nf) {
-		fprintf(stderr, "weft: party: %s: no fingerprints in it (40 or "
-			"64 hex digits a line)\n", r.args[0]);
-		rc = EXIT_ERROR;
-		goto leave;
-	}
-	fmt_date(time(NULL), today, sizeof today);
-	snprintf(outdir, sizeof outdir, "%s", out ? out : "");
-	if (!out)
-		snprintf(outdir, sizeof outdir, "party-%s", today);
-	printf("%zu keys on the list.  For each: s sign, k skip, a absent "
-	       "(not met), q stop.\n", nf);
-	cli_passphrase_hold();     /* your passphrase once for the party */
-	for (i = 0; i < nf && !quit; i++) {
-		weft_key_list *l = NULL;
-		char *ans;
-		bool cancelled;
-
-		printf("\n[%zu/%zu]\n", i + 1, nf);
-		if (weft_keys_find(c.ctx, fprs[i], WEFT_FIND_EXACT, &l) ||
-		    !l || l->n != 1) {
-			printf("  Fingerprint  ");
-			put_fpr_groups(fprs[i]);
-			printf("\n  not in your keyring: import the party's "
-			       "keyring first (weft import FILE); skipped\n");
-			weft_key_list_free(l);
-			nmissing++;
-			continue;
-		}
-		show_key(&l->keys[0]);
-		weft_key_list_free(l);
-		for (;;) {
-			if (!(ans = shell_ask(sh, "Sign (s), skip (k), absent (a) "
-					      "or stop (q)? [s]: "))) {
-				quit = true;
-				break;
-			}
-			if (!ans[0] || !strcasecmp(ans, "s")) {
-				answers a;
-
-				free(ans);
-				memset(&a, 0, sizeof a);
-				a.by = by;
-				nlog_before = lg.n;
-				sign_flow(sh, &c, fprs[i], &a, &lg, false,
-					  &cancelled);
-				if (cancelled)
-					nskipped++;
-				else if (lg.n > nlog_before)
-					nsigned++;
-				break;
-			}
-			if (!strcasecmp(ans, "k")) {
-				nskipped++;
-			} else if (!strcasecmp(ans, "a")) {
-				nabsent++;
-			} else if (!strcasecmp(ans, "q")) {
-				quit = true;
-			} else {
-				free(ans);
-				printf("Please answer s, k, a or q.\n");
-				continue;
-			}
-			free(ans);
-			break;
-		}
-	}
-	cli_passphrase_forget();
-	printf("\nSigned %zu key%s; skipped %zu; absent %zu; not in the keyring "
-	       "%zu%s.\n", nsigned, nsigned == 1 ? "" : "s", nskipped, nabsent,
-	       nmissing, quit ? "; stopped early" : "");
-	if (!lg.n) {
-		rc = EXIT_OK;
-		goto leave;
-	}
-	if (mkdir(outdir, 0700) && errno != EEXIST) {
-		cli_err(&c, "party: %s: %s", outdir, strerror(errno));
-		rc = EXIT_ERROR;
-		goto leave;
-	}
-	printf("One file per user ID you certified, to mail to its address "
-	       "(in %s/):\n", outdir);
-	for (i = 0; i < lg.n; i++) {
-		uint8_t *data = NULL;
-		size_t len = 0;
-		char part[80], path[4200];
-		gpg_error_t err;
-
-		if (lg.v[i].local) {
-			printf("  (local, not exported: nothing to mail)  ");
-			fput_escaped(stdout, lg.v[i].uid, lg.v[i].uid_len);
-			putchar('\n');
-			continue;
-		}
-		file_part(lg.v[i].uid, lg.v[i].uid_len, part, sizeof part);
-		snprintf(path, sizeof path, "%s/%s-%s.asc", outdir,
-			 lg.v[i].keyid, part);
-		err = weft_export_uid(c.ctx, lg.v[i].fpr, lg.v[i].uid,
-				      lg.v[i].uid_len, WEFT_EXPORT_ARMOR, &data,
-				      &len);
-		if (err) {
-			rc = cli_fail(&c, err, "party: export");
-			continue;
-		}
-		if (write_private(path, data, len)) {
-			cli_err(&c, "party: %s: %s", path, strerror(errno));
-			rc = EXIT_ERROR;
-		} else {
-			printf("  %s  ", path);
-			fput_escaped(stdout, lg.v[i].uid, lg.v[i].uid_len);
-			putchar('\n');
-		}
-		free(data);
-	}
-leave:
-	free(fprs);
-	log_free(&lg);
-	shell_end(sh, &c, &r);
-	return rc;
-}
-
-/* ---- why ---------------------------------------------------------------------------- */
-
-static bool
-looks_like_key(const char *s)
-{
-	size_t n = 0;
-
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-		s += 2;
-	for (; *s; s++) {
-		if (*s == ' ')
-			continue;
-		if (!is_hex(*s))
-			return false;
-		n++;
-	}
-	return n == 16 || n == 40 || n == 64;
-}
-
-/* The fingerprint of the one key NAME names (weft_keys_find). */
-static int
-resolve_name(shell *sh, const char *name, char fpr[65])
-{
-	cli c;
-	opt_result r;
-	weft_key_list *l = NULL;
-	gpg_error_t err;
-	size_t i;
-	int rc;
-
-	if ((rc = shell_begin(sh, &c, "why", NULL, NULL, 0, WEFT_OPEN_READONLY,
-			      &r)))
-		return rc < 0 ? EXIT_ERROR : rc;
-	err = weft_keys_find(c.ctx, name, 0, &l);
-	if (err && gpg_err_code(err) != GPG_ERR_NOT_FOUND) {
-		rc = cli_fail(&c, err, "why");
-	} else if (!l || !l->n) {
-		fprintf(stderr, "weft: why: no key matches \"%s\"\n", name);
-		rc = EXIT_NEGATIVE;
-	} else if (l->n > 1) {
-		fprintf(stderr, "weft: why: \"%s\" matches %zu keys; give one:\n",
-			name, l->n);
-		for (i = 0; i < l->n && i < 10; i++) {
-			fprintf(stderr, "  %s ", l->keys[i].fpr);
-			if (l->keys[i].nuids)
-				fput_escaped(stderr, l->keys[i].uids[0].uid,
-					     l->keys[i].uids[0].uid_len);
-			fputc('\n', stderr);
-		}
-		rc = EXIT_NEGATIVE;
-	} else {
-		snprintf(fpr, 65, "%s", l->keys[0].fpr);
-	}
-	weft_key_list_free(l);
-	shell_end(sh, &c, &r);
-	return rc;
-}
-
-int
-shell_why(shell *sh, char **words, int n)
-{
-	char **v, fpr[65];
-	const char *what;
-	int i, k = 0, first = -1, rc;
-
-	/* the one positional word; the rest are trust options */
-	for (i = 1; i < n; i++) {
-		if (words[i][0] == '-' && words[i][1]) {
-			const opt_spec *o;
-
-			for (o = shell_why_opts; o->name; o++)
-				if (!strcmp(words[i] + 2, o->name) ||
-				    (o->short_name && !words[i][2] &&
-				     words[i][1] == o->short_name))
-					break;
-			if (!strcmp(words[i], "-h") || !strcmp(words[i], "--help")) {
-				shell_help_builtin(shell_builtin_find("why"));
-				return EXIT_OK;
-			}
-			if (o->name && o->has_arg)
-				i++;
-			continue;
-		}
-		if (first >= 0) {
-			fprintf(stderr, "weft: why: give one key, address or name\n");
-			return EXIT_ERROR;
-		}
-		first = i;
-	}
-	if (first < 0) {
-		fprintf(stderr, "weft: why: give a key, an address or a name (or "
-			"\"use\" a key first)\n");
-		return EXIT_ERROR;
-	}
-	what = words[first];
-	if (!(v = calloc((size_t)n + 6, sizeof *v)))
-		return EXIT_ERROR;
-	if (looks_like_key(what)) {
-		v[k++] = "identify";
-	} else if (strchr(what, '@') && !strchr(what, ' ') &&
-		   !strchr(what, '<')) {
-		v[k++] = "lookup";
-		v[k++] = "--email";
-	} else {
-		/* a name: the one key whose user IDs contain it */
-		if ((rc = resolve_name(sh, what, fpr))) {
-			free(v);
-			return rc;
-		}
-		v[k++] = "identify";
-		what = fpr;
-	}
-	v[k++] = (char *)what;
-	v[k++] = "-v";
-	for (i = 1; i < n; i++)
-		if (i != first)
-			v[k++] = words[i];
-	rc = shell_run_cli(sh, v, k);
-	if (rc == EXIT_NEGATIVE) {
-		printf("\nNot authenticated to the amount asked for.  What "
-		       "certifies it, unchecked (hearsay, --gossip):\n");
-		v[k++] = "--gossip";
-		shell_run_cli(sh, v, k);
-	}
-	free(v);
-	return rc;
-}

@@ -31,10 +31,6 @@ const opt_spec shell_opts[] = {
 
 static const opt_spec no_opts[] = { OPT_END };
 
-extern const opt_spec shell_sign_opts[];
-extern const opt_spec shell_party_opts[];
-extern const opt_spec shell_why_opts[];
-
 const shell_builtin shell_builtins[] = {
 	{ "use", "[KEY | none]",
 	  "choose the current key: commands that take a KEY default to it",

@@ -4,8 +4,11 @@
  *   shell.c     the loop: reading lines, splitting words, the built-ins
  *               (help, use, why, quit), running CLI commands, history
  *   complete.c  tab completion of commands, options and keys
- *   guided.c    sign (the guided certification) and party (a keysigning
- *               party's list, one key after the other)
+ *   guided.c    sign, the guided certification (guided.h: what it
+ *               shares with party and why)
+ *   party.c     party: a keysigning party's list, one key after the
+ *               other through sign's flow
+ *   why.c       why: the explanation of a binding
  *
  * Every command runs as it would from the command line, with the shell's
  * global options (--home, --passphrase-fd, ...) in front: it opens the
@@ -76,7 +79,10 @@ void shell_end(shell *sh, cli *c, opt_result *res);
 /* complete.c */
 void shell_completion_init(shell *sh);
 
-/* guided.c */
+/* guided.c, party.c, why.c */
+extern const opt_spec shell_sign_opts[];
+extern const opt_spec shell_party_opts[];
+extern const opt_spec shell_why_opts[];
 int shell_sign(shell *sh, char **words, int n);
 int shell_party(shell *sh, char **words, int n);
 int shell_why(shell *sh, char **words, int n);
