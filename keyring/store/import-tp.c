@@ -20,135 +20,6 @@ push_cand(import *im, weft_cert *c)
 	return err;
 }
 
-/* ---- indexes: an import of 100,000 keys asks "which key is this?"
- * hundreds of thousands of times ------------------------------------------------ */
-
-static size_t
-keyid_hash(const uint8_t keyid[8])
-{
-	size_t h = 0, i;
-
-	for (i = 0; i < 8; i++)
-		h = h << 8 | keyid[i];
-	return h;
-}
-
-/* Fingerprints are hash outputs already: the octets of the key ID do
- * (the last 8 of a v4 fingerprint, the first 8 of a v6 one), and keys
- * with one key ID lie in one run of slots (run_by_keyid). */
-static size_t
-fpr_hash(const uint8_t *fpr, size_t len)
-{
-	uint8_t kid[8];
-
-	weft_keyid_from_fpr(fpr, len, kid);
-	return keyid_hash(kid);
-}
-
-static struct fpr_slot *
-map_slot(const fpr_map *m, const uint8_t *fpr, size_t len)
-{
-	size_t i = fpr_hash(fpr, len) & (m->cap - 1);
-
-	while (m->v[i].len &&
-	       (m->v[i].len != len || memcmp(m->v[i].fpr, fpr, len)))
-		i = (i + 1) & (m->cap - 1);
-	return &m->v[i];
-}
-
-static bool
-map_get(const fpr_map *m, const uint8_t *fpr, size_t len, uint32_t *val)
-{
-	struct fpr_slot *s;
-
-	if (!m->cap || !len || len > WEFT_FPR_MAX)
-		return false;
-	s = map_slot(m, fpr, len);
-	if (!s->len)
-		return false;
-	*val = s->val;
-	return true;
-}
-
-/* Set FPR to VAL (the first value stays when it is there already). */
-static gpg_error_t
-map_put(fpr_map *m, const uint8_t *fpr, size_t len, uint32_t val)
-{
-	struct fpr_slot *s;
-
-	if (!len || len > WEFT_FPR_MAX)
-		return 0;
-	if (2 * (m->n + 1) > m->cap) {
-		fpr_map g = { NULL, 0, m->cap ? 2 * m->cap : 1024 };
-		size_t i;
-
-		if (!(g.v = calloc(g.cap, sizeof *g.v)))
-			return WEFT_ERR(GPG_ERR_ENOMEM);
-		for (i = 0; i < m->cap; i++)
-			if (m->v[i].len)
-				*map_slot(&g, m->v[i].fpr, m->v[i].len) =
-					m->v[i];
-		g.n = m->n;
-		free(m->v);
-		*m = g;
-	}
-	s = map_slot(m, fpr, len);
-	if (s->len)
-		return 0;
-	memcpy(s->fpr, fpr, len);
-	s->len = (uint8_t)len;
-	s->val = val;
-	m->n++;
-	return 0;
-}
-
-gpg_error_t
-weft_import__remember(import *im, const weft_cert *c, bool new_key)
-{
-	return map_put(&im->run_map, c->primary.fpr, c->primary.fpr_len,
-		       new_key);
-}
-
-bool
-weft_import__remembered(const import *im, const weft_cert *c, bool *new_key)
-{
-	uint32_t v = 0;
-	bool r = map_get(&im->run_map, c->primary.fpr, c->primary.fpr_len,
-			 &v);
-
-	if (new_key)
-		*new_key = r && v;
-	return r;
-}
-
-/* The keys new to the keyring that earlier chunks of this import stored
- * whose primary key ID is KEYID, each to CB as weft_store_by_keyid would
- * give it (the others are in import.snap).  With open addressing, every
- * key whose key ID hashes to one slot is in the run of slots from there
- * to the next empty one. */
-static gpg_error_t
-run_by_keyid(import *im, const uint8_t keyid[8], weft_store_cb cb,
-	     void *opaque)
-{
-	const fpr_map *m = &im->run_map;
-	uint8_t kid[8];
-	size_t i;
-	gpg_error_t err;
-
-	if (!m->cap)
-		return 0;
-	for (i = keyid_hash(keyid) & (m->cap - 1); m->v[i].len;
-	     i = (i + 1) & (m->cap - 1)) {
-		if (!m->v[i].val)
-			continue;
-		weft_keyid_from_fpr(m->v[i].fpr, m->v[i].len, kid);
-		if (!memcmp(kid, keyid, 8) &&
-		    (err = cb(opaque, keyid, 8, m->v[i].fpr, m->v[i].len)))
-			return err;
-	}
-	return 0;
-}
-
 static bool
 item_live(const item *it)
 {
@@ -160,8 +31,8 @@ index_item(import *im, size_t i)
 {
 	const weft_cert *c = im->items[i].merged;
 
-	return map_put(&im->item_map, c->primary.fpr, c->primary.fpr_len,
-		       (uint32_t)i);
+	return weft_import__map_put(&im->item_map, c->primary.fpr,
+				    c->primary.fpr_len, (uint32_t)i);
 }
 
 static int
@@ -196,30 +67,6 @@ index_keyids(import *im)
 	return 0;
 }
 
-/* The first of the N elements of SIZE octets at V, sorted by the key ID
- * each starts with, whose key ID is KEYID (or N).  Serves by_keyid,
- * ahead and snap. */
-_Static_assert(offsetof(keyid_ent, keyid) == 0 &&
-	       offsetof(ahead_key, keyid) == 0 &&
-	       offsetof(keyid_fpr, keyid) == 0,
-	       "keyid_first reads the key ID at the start of an element");
-static size_t
-keyid_first(const void *v, size_t n, size_t size, const uint8_t keyid[8])
-{
-	const uint8_t *b = v;
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (memcmp(b + mid * size, keyid, 8) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 void
 weft_import__tp_free(import *im)
 {
@@ -237,7 +84,8 @@ loaded_find(import *im, const uint8_t *fpr, size_t len)
 {
 	uint32_t i;
 
-	return map_get(&im->loaded_map, fpr, len, &i) ? im->loaded[i] : NULL;
+	return weft_import__map_get(&im->loaded_map, fpr, len, &i) ?
+	       im->loaded[i] : NULL;
 }
 
 /* Hold C, a key loaded for this chunk, in IM->loaded (C is freed when
@@ -253,8 +101,9 @@ loaded_add(import *im, weft_cert *c)
 		return err;
 	}
 	im->loaded[im->nloaded++] = c;
-	return map_put(&im->loaded_map, c->primary.fpr, c->primary.fpr_len,
-		       (uint32_t)(im->nloaded - 1));
+	return weft_import__map_put(&im->loaded_map, c->primary.fpr,
+				    c->primary.fpr_len,
+				    (uint32_t)(im->nloaded - 1));
 }
 
 /* Find the imported item with this primary fingerprint (the index is
@@ -266,7 +115,7 @@ weft_import__item_by_fpr(import *im, const uint8_t *fpr, size_t len)
 	uint32_t v;
 
 	if (im->item_map.cap) {
-		if (!map_get(&im->item_map, fpr, len, &v) ||
+		if (!weft_import__map_get(&im->item_map, fpr, len, &v) ||
 		    !item_live(&im->items[v]))
 			return NULL;
 		return &im->items[v];
@@ -340,83 +189,13 @@ store_cands(import *im, const uint8_t keyid[8], struct cand_ctx *cc)
 
 	if (im->snap_state != SNAP_LIVE)
 		return weft_store_by_keyid(im->txn, keyid, add_store_cand, cc);
-	for (i = keyid_first(im->snap, im->nsnap, sizeof *im->snap, keyid);
+	for (i = weft_import__keyid_first(im->snap, im->nsnap,
+					  sizeof *im->snap, keyid);
 	     i < im->nsnap && !memcmp(im->snap[i].keyid, keyid, 8); i++)
 		if ((err = add_store_cand(cc, keyid, 8, im->snap[i].fpr,
 					  im->snap[i].len)))
 			return err;
-	return run_by_keyid(im, keyid, add_store_cand, cc);
-}
-
-static gpg_error_t
-snap_add(void *opaque, const uint8_t *key, size_t klen, const uint8_t *val,
-	 size_t vlen)
-{
-	import *im = opaque;
-	uint8_t kid[8];
-	keyid_fpr *e;
-	gpg_error_t err;
-
-	if (klen != 8 || !vlen || vlen > WEFT_FPR_MAX)
-		return 0;
-	weft_keyid_from_fpr(val, vlen, kid);
-	if (memcmp(kid, key, 8))
-		return 0; /* a subkey's: never an issuer (add_store_cand) */
-	if (im->nsnap >= SNAP_MAX)
-		return WEFT_ERR(GPG_ERR_TOO_LARGE);
-	if ((err = weft_grow((void **)&im->snap, &im->snap_cap, im->nsnap + 1,
-			     sizeof *im->snap)))
-		return err;
-	e = &im->snap[im->nsnap++];
-	memcpy(e->keyid, kid, 8);
-	e->len = (uint8_t)vlen;
-	memcpy(e->fpr, val, vlen);
-	return 0;
-}
-
-static void
-snap_off(import *im)
-{
-	free(im->snap);
-	im->snap = NULL;
-	im->nsnap = im->snap_cap = 0;
-	im->snap_state = SNAP_OFF;
-}
-
-gpg_error_t
-weft_import__snap_begin(import *im)
-{
-	uint64_t id = weft_txn_id(im->txn), n = 0;
-	gpg_error_t err;
-
-	if (!im->chunked || im->snap_state == SNAP_OFF)
-		return 0;
-	if (im->snap_state == SNAP_NONE) {
-		/* LMDB walks the index in key order: the snapshot comes
-		 * sorted (key IDs, then fingerprints). */
-		if (!id || im->chunks_committed ||
-		    weft_store_count(im->txn, WEFT_DB_KEYIDS, &n) ||
-		    n > SNAP_MAX) {
-			snap_off(im);
-			return 0;
-		}
-		err = weft_store_each(im->txn, WEFT_DB_KEYIDS, NULL, 0,
-				      snap_add, im);
-		if (gpg_err_code(err) == GPG_ERR_TOO_LARGE) {
-			snap_off(im);
-			return 0;
-		}
-		if (err)
-			return err;
-		im->snap_state = SNAP_LIVE;
-	} else if (id != im->snap_txn + 1) {
-		snap_off(im); /* another writer came in between */
-		return 0;
-	}
-	/* A chunk that changes nothing would not take a number, and the
-	 * next chunk could not tell another writer's commit from its own. */
-	im->snap_txn = id;
-	return weft_txn_touch(im->txn);
+	return weft_import__run_by_keyid(im, keyid, add_store_cand, cc);
 }
 
 /* A key of the X.509 bridge (x509idx 'k' -> fingerprint, x509keys ->
@@ -529,10 +308,11 @@ ahead_copy(import *im, const uint8_t *fpr, size_t len)
 	uint32_t v;
 	size_t i;
 
-	if (!im->nahead || !map_get(&im->run_map, fpr, len, &v))
+	if (!im->nahead || !weft_import__map_get(&im->run_map, fpr, len, &v))
 		return NULL;
 	weft_keyid_from_fpr(fpr, len, kid);
-	for (i = keyid_first(im->ahead, im->nahead, sizeof *im->ahead, kid);
+	for (i = weft_import__keyid_first(im->ahead, im->nahead,
+					  sizeof *im->ahead, kid);
 	     i < im->nahead && !memcmp(im->ahead[i].keyid, kid, 8); i++) {
 		weft_cert *c = ahead_parse(im, &im->ahead[i]);
 
@@ -556,8 +336,8 @@ ahead_cands(import *im, const weft_sigrec *rec, const uint8_t keyid[8],
 	weft_cert *c;
 	gpg_error_t err;
 
-	for (i = keyid_first(im->ahead, im->nahead,
-				sizeof *im->ahead, keyid);
+	for (i = weft_import__keyid_first(im->ahead, im->nahead,
+					  sizeof *im->ahead, keyid);
 	     i < im->nahead && !memcmp(im->ahead[i].keyid, keyid, 8); i++) {
 		if (!ahead_later(im, &im->ahead[i]))
 			continue;
@@ -570,7 +350,7 @@ ahead_cands(import *im, const weft_sigrec *rec, const uint8_t keyid[8],
 						 c->primary.fpr_len, keyid))
 			continue;
 		im->ahead_used[i] = AHEAD_USED;
-		if ((err = map_put(&im->ahead_map, c->primary.fpr,
+		if ((err = weft_import__map_put(&im->ahead_map, c->primary.fpr,
 				   c->primary.fpr_len, (uint32_t)i)) ||
 		    (err = push_cand(im, c)))
 			return err;
@@ -774,8 +554,8 @@ ahead_record(import *im)
 		ahead_target *e;
 
 		if (!j->ahead || r->state != WEFT_SIG_GOOD ||
-		    !map_get(&im->ahead_map, r->issuer_fpr, r->issuer_fpr_len,
-			     &a))
+		    !weft_import__map_get(&im->ahead_map, r->issuer_fpr,
+					  r->issuer_fpr_len, &a))
 			continue;
 		if ((err = weft_grow((void **)&im->ahead_targets,
 				     &im->ahead_targets_cap,
@@ -809,8 +589,8 @@ queue_tp(import *im, size_t item_idx, weft_sigrec *rec,
 	if (!weft_sigrec_issuer_keyid(rec, keyid))
 		return 0;
 	{
-		for (i = keyid_first(im->by_keyid, im->nby_keyid,
-					sizeof *im->by_keyid, keyid);
+		for (i = weft_import__keyid_first(im->by_keyid,
+				im->nby_keyid, sizeof *im->by_keyid, keyid);
 		     i < im->nby_keyid &&
 		     !memcmp(im->by_keyid[i].keyid, keyid, 8); i++) {
 			item *it = &im->items[im->by_keyid[i].item];

@@ -35,7 +35,8 @@
 #include "../ctx.h"
 
 /* Files: import.c runs the steps (3, 4, 6); import-read.c reads the
- * input (1, 2); import-tp.c verifies third-party certifications (5). */
+ * input (1, 2); import-tp.c verifies third-party certifications (5);
+ * import-map.c has the lookups they share. */
 
 typedef struct item {
 	weft_cert *cert;         /* as read from the input */
@@ -248,12 +249,28 @@ bool weft_import__in_input(const import *im, const uint8_t keyid[8]);
 gpg_error_t weft_import__fold_duplicates(import *im);
 gpg_error_t weft_import__attach_revocations(import *im);
 
-/* import-tp.c: step 5 */
-item *weft_import__item_by_fpr(import *im, const uint8_t *fpr, size_t len);
+/* import-map.c: the lookups */
+/* FPR's value in M (false: not there). */
+bool weft_import__map_get(const fpr_map *m, const uint8_t *fpr, size_t len,
+			  uint32_t *val);
+/* Set FPR to VAL (the first value stays when it is there already). */
+gpg_error_t weft_import__map_put(fpr_map *m, const uint8_t *fpr, size_t len,
+				 uint32_t val);
+/* The first of the N elements of SIZE octets at V, sorted by the key ID
+ * each starts with, whose key ID is KEYID (or N): by_keyid, ahead, snap. */
+size_t weft_import__keyid_first(const void *v, size_t n, size_t size,
+				const uint8_t keyid[8]);
+/* The keys new to the keyring that earlier chunks stored (run_map) with
+ * primary key ID KEYID, each to CB as weft_store_by_keyid gives it. */
+gpg_error_t weft_import__run_by_keyid(import *im, const uint8_t keyid[8],
+				      weft_store_cb cb, void *opaque);
 /* At the start of each chunk's transaction: take import.snap (the first
  * chunk of a chunked import), or give it up when another writer came
  * between this chunk and the one before. */
 gpg_error_t weft_import__snap_begin(import *im);
+
+/* import-tp.c: step 5 */
+item *weft_import__item_by_fpr(import *im, const uint8_t *fpr, size_t len);
 /* Load the keyring certificates that wait (db pending) for the key with
  * KEYID as "touched" items. */
 gpg_error_t weft_import__queue_pending(import *im, const uint8_t keyid[8]);
