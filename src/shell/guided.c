@@ -463,7 +463,7 @@ sign_flow(shell *sh, cli *c, const char *query, answers *a, sign_log *log,
 	weft_certify_params p;
 	char myfpr[65], mydesc[512];
 	sign_log local = { 0 };
-	size_t done = 0, i;
+	size_t done = 0;
 	gpg_error_t err;
 	int rc = EXIT_OK;
 	bool gave_up = false;
@@ -484,13 +484,7 @@ sign_flow(shell *sh, cli *c, const char *query, answers *a, sign_log *log,
 	if (l->n > 1) {
 		fprintf(stderr, "weft: sign: \"%s\" matches %zu keys; give the "
 			"fingerprint of one:\n", query, l->n);
-		for (i = 0; i < l->n && i < 10; i++) {
-			fprintf(stderr, "  %s ", l->keys[i].fpr);
-			if (l->keys[i].nuids)
-				fput_escaped(stderr, l->keys[i].uids[0].uid,
-					     l->keys[i].uids[0].uid_len);
-			fputc('\n', stderr);
-		}
+		shell_put_matches(l);
 		rc = EXIT_NEGATIVE;
 		goto leave;
 	}

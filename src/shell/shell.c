@@ -585,6 +585,20 @@ shell_begin(shell *sh, cli *c, const char *name, const opt_spec *spec,
 }
 
 void
+shell_put_matches(const weft_key_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n && i < 10; i++) {
+		fprintf(stderr, "  %s ", l->keys[i].fpr);
+		if (l->keys[i].nuids)
+			fput_escaped(stderr, l->keys[i].uids[0].uid,
+				     l->keys[i].uids[0].uid_len);
+		fputc('\n', stderr);
+	}
+}
+
+void
 shell_end(shell *sh, cli *c, opt_result *res)
 {
 	weft_ctx_free(c->ctx);
@@ -698,17 +712,9 @@ do_use(shell *sh, char **words, int n)
 		fprintf(stderr, "weft: use: no key matches \"%s\"\n", words[1]);
 		rc = EXIT_NEGATIVE;
 	} else if (l->n > 1) {
-		size_t i;
-
 		fprintf(stderr, "weft: use: \"%s\" matches %zu keys; give one of "
 			"these fingerprints:\n", words[1], l->n);
-		for (i = 0; i < l->n && i < 10; i++) {
-			fprintf(stderr, "  %s ", l->keys[i].fpr);
-			if (l->keys[i].nuids)
-				fput_escaped(stderr, l->keys[i].uids[0].uid,
-					     l->keys[i].uids[0].uid_len);
-			fputc('\n', stderr);
-		}
+		shell_put_matches(l);
 		rc = EXIT_NEGATIVE;
 	} else {
 		size_t i;

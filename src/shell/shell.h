@@ -70,11 +70,13 @@ void shell_cli_init(shell *sh, cli *c);
  * options (the shell's own global options first), apply the global ones
  * to C, set up passphrases and open the keyring with OPEN_FLAGS.  0, or
  * -1 when --help was asked (nothing opened), or an exit status (the
- * error was printed).  After 0, shell_end closes and frees; in between
- * SH->ctx is C's context. */
+ * error was printed).  After 0, shell_end closes and frees. */
 int shell_begin(shell *sh, cli *c, const char *name, const opt_spec *spec,
 		char **words, int n, unsigned open_flags, opt_result *res);
 void shell_end(shell *sh, cli *c, opt_result *res);
+/* On standard error, "  FPR USERID" for each of the first 10 keys of L:
+ * the keys a name matched when it had to name one. */
+void shell_put_matches(const weft_key_list *l);
 
 /* complete.c */
 void shell_completion_init(shell *sh);

@@ -36,7 +36,6 @@ resolve_name(shell *sh, const char *name, char fpr[65])
 	opt_result r;
 	weft_key_list *l = NULL;
 	gpg_error_t err;
-	size_t i;
 	int rc;
 
 	if ((rc = shell_begin(sh, &c, "why", NULL, NULL, 0, WEFT_OPEN_READONLY,
@@ -51,13 +50,7 @@ resolve_name(shell *sh, const char *name, char fpr[65])
 	} else if (l->n > 1) {
 		fprintf(stderr, "weft: why: \"%s\" matches %zu keys; give one:\n",
 			name, l->n);
-		for (i = 0; i < l->n && i < 10; i++) {
-			fprintf(stderr, "  %s ", l->keys[i].fpr);
-			if (l->keys[i].nuids)
-				fput_escaped(stderr, l->keys[i].uids[0].uid,
-					     l->keys[i].uids[0].uid_len);
-			fputc('\n', stderr);
-		}
+		shell_put_matches(l);
 		rc = EXIT_NEGATIVE;
 	} else {
 		snprintf(fpr, 65, "%s", l->keys[0].fpr);

@@ -567,5 +567,19 @@ check_eq "script: sign --yes with the defaults: one level-0 exportable certifica
 	"$(W --json show "$ALICE" | J '[[c["issuer"], c["level"], c["local"], c["trust_depth"]] for u in d["keys"][0]["userids"] for c in u["certifications"]]')" \
 	"[[\"$MEFPR\", 0, false, null]]"
 
+# A name that matches several keys: use, why and sign list them (the
+# fingerprint and first user ID of each) and stop with exit 1.
+MANY=$(W --json list example.net | J '" ".join(sorted(k["fingerprint"] for k in d["keys"]))')
+NMANY=$(wc -w <<<"$MANY")
+check "example.net names several keys ($NMANY)" [ "$NMANY" -ge 2 ]
+for cmd in use why sign; do
+	printf '%s example.net\n' "$cmd" | W --passphrase-fd 3 shell 3<"$T/pp" >/dev/null 2>"$T/many-$cmd.err"
+	check_eq "script: $cmd with a name of $NMANY keys: exit 1" "$?" 1
+	check "script: $cmd says how many keys the name matches" \
+		grep -q "^weft: $cmd: \"example.net\" matches $NMANY keys; give" "$T/many-$cmd.err"
+	check_eq "script: $cmd lists each of them, fingerprint then user ID" \
+		"$(sed -n 's/^  \([0-9A-F]\{40\}\) .*@.*/\1/p' "$T/many-$cmd.err" | sort | tr '\n' ' ')" "$MANY "
+done
+
 check_rc "fsck after all this: consistent" 0 W fsck
 finish

@@ -26,8 +26,8 @@
 #include "crypto/crypto.h"
 #include <weft/weft.h>
 #include "t.h"
+#include "store-t.h"
 
-#define D "tests/data/cert/"
 #define V6 "tests/data/crypto/rfc9580-a3-v6-cert.pgp"
 
 /* tests/data/cert/README and RFC 9580 A.3. */
@@ -40,32 +40,6 @@
 #define FPR_V6 "CB186C4F0609A697E4D52DFA6C722B0C1F1E27C18A56708F6525EC27BAD9ACC9"
 #define KEYID_V6 "CB186C4F0609A697"
 #define KEYID_V6_SUB "12C83F1E706F6308"
-
-static void
-mk_tmp(char *out, size_t n, const char *name)
-{
-	const char *base = getenv("TMPDIR");
-
-	snprintf(out, n, "%s/weft-store-%s-XXXXXX",
-		 base && *base ? base : "/tmp", name);
-	if (!mkdtemp(out)) {
-		printf("FAIL mkdtemp %s\n", out);
-		exit(1);
-	}
-}
-
-static void
-rm_rf(const char *dir)
-{
-	char cmd[600];
-
-	/* our own mkdtemp directories only */
-	if (strstr(dir, "/weft-store-")) {
-		snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-		if (system(cmd) != 0)
-			printf("warning: could not remove %s\n", dir);
-	}
-}
 
 /* ---- lists of words ------------------------------------------------------------ */
 
@@ -284,21 +258,21 @@ lower(char *s)
 
 /* ---- weft_store_each_prefix ------------------------------------------------------- */
 
-#define MAXSEEN 16
+#define MAXKV 16
 
-struct seen {
+struct kvseen {
 	int n;
-	char kv[MAXSEEN][40];     /* "key=value" */
+	char kv[MAXKV][40];       /* "key=value" */
 	int stop_after;           /* return 99 after this many (0: never) */
 };
 
 static gpg_error_t
-collect(void *opaque, const uint8_t *key, size_t klen, const uint8_t *val,
-	size_t vlen)
+kv_collect(void *opaque, const uint8_t *key, size_t klen,
+	   const uint8_t *val, size_t vlen)
 {
-	struct seen *s = opaque;
+	struct kvseen *s = opaque;
 
-	if (s->n < MAXSEEN)
+	if (s->n < MAXKV)
 		snprintf(s->kv[s->n], sizeof s->kv[0], "%.*s=%.*s",
 			 (int)(klen < 16 ? klen : 16), (const char *)key,
 			 (int)(vlen < 16 ? vlen : 16), (const char *)val);
@@ -309,17 +283,11 @@ collect(void *opaque, const uint8_t *key, size_t klen, const uint8_t *val,
 }
 
 static void
-put_s(weft_txn *t, int db, const char *k, const char *v)
-{
-	T_OK(weft_store_put(t, db, k, strlen(k), v, strlen(v)));
-}
-
-static void
 each_prefix(weft_txn *t, int db, const char *prefix, size_t plen,
-	    struct seen *s)
+	    struct kvseen *s)
 {
 	memset(s, 0, sizeof *s);
-	T_OK(weft_store_each_prefix(t, db, prefix, plen, collect, s));
+	T_OK(weft_store_each_prefix(t, db, prefix, plen, kv_collect, s));
 }
 
 static void
@@ -329,7 +297,7 @@ test_each_prefix(void)
 	weft_store *s = NULL;
 	weft_txn *t;
 	weft_diag diag;
-	struct seen seen;
+	struct kvseen seen;
 	char big[600];
 
 	mk_tmp(dir, sizeof dir, "prefix");
@@ -386,7 +354,7 @@ test_each_prefix(void)
 	/* the callback's value stops the walk and is returned */
 	memset(&seen, 0, sizeof seen);
 	seen.stop_after = 2;
-	T_EQ_INT(weft_store_each_prefix(t, WEFT_DB_EMAILS, "a", 1, collect,
+	T_EQ_INT(weft_store_each_prefix(t, WEFT_DB_EMAILS, "a", 1, kv_collect,
 					&seen), 99);
 	T_EQ_INT(seen.n, 2);
 	/* longer than any key can be */
