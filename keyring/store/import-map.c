@@ -190,6 +190,25 @@ snap_off(import *im)
 	im->snap_state = SNAP_OFF;
 }
 
+bool
+weft_import__not_in_keyring(const import *im, const uint8_t *fpr, size_t len)
+{
+	uint8_t kid[8];
+	uint32_t v;
+	size_t i;
+
+	if (im->snap_state != SNAP_LIVE ||
+	    weft_import__map_get(&im->run_map, fpr, len, &v))
+		return false;
+	weft_keyid_from_fpr(fpr, len, kid);
+	for (i = weft_import__keyid_first(im->snap, im->nsnap,
+					  sizeof *im->snap, kid);
+	     i < im->nsnap && !memcmp(im->snap[i].keyid, kid, 8); i++)
+		if (im->snap[i].len == len && !memcmp(im->snap[i].fpr, fpr, len))
+			return false;
+	return true;
+}
+
 gpg_error_t
 weft_import__snap_begin(import *im)
 {

@@ -48,7 +48,11 @@ load_and_merge(import *im, item *it)
 	weft_diag d = { { 0 } };
 	gpg_error_t err;
 
-	err = weft_store_cert_load(im->txn, p->fpr, p->fpr_len, &it->merged,
+	/* A key new to a large keyring would cost a page fault or two
+	 * to find absent. */
+	err = weft_import__not_in_keyring(im, p->fpr, p->fpr_len) ?
+	      WEFT_ERR(GPG_ERR_NOT_FOUND) :
+	      weft_store_cert_load(im->txn, p->fpr, p->fpr_len, &it->merged,
 				   &d);
 	if (gpg_err_code(err) == GPG_ERR_NOT_FOUND) {
 		it->merged = it->cert;

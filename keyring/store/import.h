@@ -268,6 +268,11 @@ gpg_error_t weft_import__run_by_keyid(import *im, const uint8_t keyid[8],
  * chunk of a chunked import), or give it up when another writer came
  * between this chunk and the one before. */
 gpg_error_t weft_import__snap_begin(import *im);
+/* True when the key with fingerprint FPR is surely not in the keyring
+ * (import.snap live: neither there nor stored by an earlier chunk), so
+ * that a new key costs no lookup; false when it is or may be. */
+bool weft_import__not_in_keyring(const import *im, const uint8_t *fpr,
+				 size_t len);
 
 /* import-tp.c: step 5 */
 item *weft_import__item_by_fpr(import *im, const uint8_t *fpr, size_t len);
