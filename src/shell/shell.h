@@ -1,8 +1,10 @@
 /* shell.h - weft shell: the interactive prompt (readline) and the script
  * runner over the same command table as the command line.
  *
- *   shell.c     the loop: reading lines, splitting words, the built-ins
- *               (help, use, why, quit), running CLI commands, history
+ *   shell.c     the loop: splitting words, the built-ins (help, use,
+ *               quit), running CLI commands, history
+ *   input.c     reading lines and answers: readline on a terminal (Ctrl-C,
+ *               window size), standard input in a script
  *   complete.c  tab completion of commands, options and keys
  *   guided.c    sign, the guided certification (guided.h: what it
  *               shares with party and why)
@@ -44,6 +46,10 @@ typedef struct shell {
 /* Set by the SIGINT handler while the shell waits for a line. */
 extern volatile sig_atomic_t shell_interrupted;
 
+/* For the whole interactive session (ON), and after it: Ctrl-C
+ * interrupts what the shell waits for, never the shell (commands run in
+ * a child, see shell_run_cli). */
+void shell_catch_signals(bool on);
 /* Read a line at PROMPT: readline on a terminal (Ctrl-C gives up on the
  * line), else a line of standard input.  Returns a malloc'd line without
  * its newline, or NULL: *INTERRUPTED says whether Ctrl-C (true) or the
