@@ -1019,6 +1019,33 @@ weft_summary_primary_state(const weft_summary *s, uint32_t x, uint32_t p,
 	key_flags_of(&s->key, binding, &out->key_flags, &out->has_key_flags);
 }
 
+/* The state of the primary key at X depends on X only through which of
+ * its self-signatures (direct key, user ID bindings, revocations) are
+ * live at X.  From the time returned on, up to T, every one of them was
+ * made and those expired by T had expired: the same ones are live as at
+ * T, so weft_summary_primary_state answers as at T but for what it
+ * compares with X itself (expired, and revoked_at against X). */
+uint32_t
+weft_summary_stable_from(const weft_summary *s, uint32_t t)
+{
+	uint32_t from = 0;
+	size_t u, i;
+
+	for (u = 0; u <= s->nuids; u++) {
+		uint16_t comp = u < s->nuids ? (uint16_t)u : WEFT_TS_PRIMARY;
+
+		for (i = comp_first(s, comp); comp_self(s, comp, i); i++) {
+			const weft_tsig *g = &s->sigs[i];
+
+			if (g->created > from)
+				from = g->created;
+			if (g->expires && g->expires <= t && g->expires > from)
+				from = g->expires;
+		}
+	}
+	return from;
+}
+
 void
 weft_summary_subkey_state(const weft_summary *s, size_t i, uint32_t x,
 			  uint32_t p, weft_tkey_state *out)

@@ -182,6 +182,9 @@ int weft_summary_primary_uid(const weft_summary *s, uint32_t x, uint32_t p);
 /* The primary key: binding, revocation, expiry, flags. */
 void weft_summary_primary_state(const weft_summary *s, uint32_t x,
 				uint32_t p, weft_tkey_state *out);
+/* The earliest X from which weft_summary_primary_state(S, X, P) equals
+ * its answer at T, but for what it compares with X itself. */
+uint32_t weft_summary_stable_from(const weft_summary *s, uint32_t t);
 void weft_summary_subkey_state(const weft_summary *s, size_t i, uint32_t x,
 			       uint32_t p, weft_tkey_state *out);
 /* Does the policy of P accept signature T (with the security SEC asks)? */

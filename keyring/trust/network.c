@@ -42,6 +42,9 @@ typedef struct tnode {
 	uint32_t expires;        /* at T; 0 = never */
 	weft_rev_kind rev;       /* at T */
 	uint32_t rev_time;
+	uint32_t created;
+	uint32_t stable_from;    /* from then on the state is as at T
+				    (weft_summary_stable_from) */
 	int root;                /* root amount, 0 if not a root */
 	uint32_t *redges;        /* incoming edges (indices) */
 	size_t nredges;
@@ -56,7 +59,7 @@ struct weft_network {
 	unsigned flags;
 	tnode *nodes;
 	size_t nnodes, nodes_cap;
-	uint32_t *table;         /* open addressing: node index + 1 */
+	uint64_t *table;         /* open addressing: SLOT(hash, index) */
 	size_t tcap;
 	weft_tedge *edges;
 	size_t nedges, edges_cap;
@@ -72,32 +75,45 @@ struct weft_network {
 
 /* ---- nodes -------------------------------------------------------------- */
 
+/* Fingerprints are hash outputs: a few multiplications of their words
+ * spread them well enough, and do not wait on each octet in turn. */
 static uint32_t
 hash_fpr(const uint8_t *p, size_t n)
 {
-	uint32_t h = 2166136261u;
+	uint64_t h = n, w;
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		h = (h ^ p[i]) * 16777619u;
-	return h;
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15u;
+	}
+	if (i < n) {
+		w = 0;
+		memcpy(&w, p + i, n - i);
+		h = (h ^ w) * 0x9e3779b97f4a7c15u;
+	}
+	return (uint32_t)(h >> 32);
 }
+
+/* A slot: the fingerprint's hash above, node index + 1 below (0: empty),
+ * so that a probe looks at a node only when the hashes agree. */
+#define SLOT(hash, i) ((uint64_t)(hash) << 32 | ((uint32_t)(i) + 1))
 
 static gpg_error_t
 table_grow(weft_network *n)
 {
-	size_t ncap = n->tcap ? n->tcap * 2 : 256, i;
-	uint32_t *t = calloc(ncap, sizeof *t);
+	size_t ncap = n->tcap ? n->tcap * 2 : 256, i, h;
+	uint64_t *t = calloc(ncap, sizeof *t);
 
 	if (!t)
 		return WEFT_ERR(GPG_ERR_ENOMEM);
-	for (i = 0; i < n->nnodes; i++) {
-		size_t h = hash_fpr(n->nodes[i].fpr, n->nodes[i].fpr_len) &
-			   (ncap - 1);
-
+	for (i = 0; i < n->tcap; i++) {
+		if (!n->table[i])
+			continue;
+		h = (size_t)(n->table[i] >> 32) & (ncap - 1);
 		while (t[h])
 			h = (h + 1) & (ncap - 1);
-		t[h] = (uint32_t)i + 1;
+		t[h] = n->table[i];
 	}
 	free(n->table);
 	n->table = t;
@@ -109,6 +125,7 @@ table_grow(weft_network *n)
 static gpg_error_t
 node_index(weft_network *n, const uint8_t *fpr, size_t len, uint32_t *out)
 {
+	uint32_t hash, i;
 	size_t h;
 	tnode *nd;
 	gpg_error_t err;
@@ -117,14 +134,17 @@ node_index(weft_network *n, const uint8_t *fpr, size_t len, uint32_t *out)
 		return WEFT_ERR(GPG_ERR_INV_VALUE);
 	if (2 * (n->nnodes + 1) > n->tcap && (err = table_grow(n)))
 		return err;
-	h = hash_fpr(fpr, len) & (n->tcap - 1);
-	while (n->table[h]) {
-		nd = &n->nodes[n->table[h] - 1];
+	hash = hash_fpr(fpr, len);
+	h = hash & (n->tcap - 1);
+	for (; n->table[h]; h = (h + 1) & (n->tcap - 1)) {
+		if ((uint32_t)(n->table[h] >> 32) != hash)
+			continue;
+		i = (uint32_t)n->table[h] - 1;
+		nd = &n->nodes[i];
 		if (nd->fpr_len == len && !memcmp(nd->fpr, fpr, len)) {
-			*out = n->table[h] - 1;
+			*out = i;
 			return 0;
 		}
-		h = (h + 1) & (n->tcap - 1);
 	}
 	if ((err = weft_grow((void **)&n->nodes, &n->nodes_cap, n->nnodes + 1,
 			     sizeof *n->nodes)))
@@ -133,7 +153,7 @@ node_index(weft_network *n, const uint8_t *fpr, size_t len, uint32_t *out)
 	memset(nd, 0, sizeof *nd);
 	memcpy(nd->fpr, fpr, len);
 	nd->fpr_len = (uint8_t)len;
-	n->table[h] = (uint32_t)n->nnodes + 1;
+	n->table[h] = SLOT(hash, n->nnodes);
 	*out = (uint32_t)n->nnodes++;
 	return 0;
 }
@@ -162,6 +182,8 @@ node_load(weft_network *n, uint32_t i)
 	nd->rev = !ks.b.revoked ? WEFT_REV_NONE
 		  : ks.b.hard_revoked ? WEFT_REV_HARD : WEFT_REV_SOFT;
 	nd->rev_time = ks.b.revoked ? ks.b.revoked_at : 0;
+	nd->created = ks.created;
+	nd->stable_from = weft_summary_stable_from(s, n->t);
 	return 0;
 }
 
@@ -215,15 +237,23 @@ weft_network_root_amount(weft_network *n, uint32_t node)
 }
 
 /* Steps 2b and 2c: valid, alive and not revoked when a certification was
- * made at X. */
+ * made at X (at or before T).  Most certifications are younger than the
+ * self-signatures of both their keys: then the state at T answers, and a
+ * key certified thousands of times is not looked at again for each. */
 bool
 weft_network__node_alive_at(weft_network *n, uint32_t i, uint32_t x)
 {
-	const weft_summary *s = n->nodes[i].sum;
+	const tnode *nd = &n->nodes[i];
+	const weft_summary *s = nd->sum;
 	weft_tkey_state ks;
 
 	if (!s)
 		return false;
+	if (x >= nd->stable_from && x <= n->t)
+		return nd->valid && !(nd->expires && nd->expires <= x) &&
+		       nd->created <= x &&
+		       !(nd->rev == WEFT_REV_HARD ||
+			 (nd->rev == WEFT_REV_SOFT && nd->rev_time <= x));
 	weft_summary_primary_state(s, x, n->t, &ks);
 	if (!ks.b.valid || ks.expired || ks.created > x)
 		return false;
