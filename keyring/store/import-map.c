@@ -219,10 +219,13 @@ weft_import__snap_begin(import *im)
 		return 0;
 	if (im->snap_state == SNAP_NONE) {
 		/* LMDB walks the index in key order: the snapshot comes
-		 * sorted (key IDs, then fingerprints). */
+		 * sorted (key IDs, then fingerprints).  The index holds
+		 * subkeys too, which the snapshot skips: the walk stops at
+		 * SNAP_MAX primary keys (snap_add), and is not begun on an
+		 * index so large that it surely would. */
 		if (!id || im->chunks_committed ||
 		    weft_store_count(im->txn, WEFT_DB_KEYIDS, &n) ||
-		    n > SNAP_MAX) {
+		    n > 4 * SNAP_MAX) {
 			snap_off(im);
 			return 0;
 		}

@@ -398,14 +398,6 @@ ahead_revert(import *im, item *t, const uint8_t *fpr, size_t len)
 		t->states_changed = true;
 }
 
-struct fpr_list {
-	uint8_t (*fprs)[WEFT_FPR_MAX + 1];
-	size_t n, cap;
-};
-
-static gpg_error_t collect_fpr(void *opaque, const uint8_t *key, size_t klen,
-			       const uint8_t *val, size_t vlen);
-
 /* Is A's key stored now (by this chunk, an earlier one, or before the
  * import), so that what it verified stands? */
 static bool
@@ -666,6 +658,12 @@ queue_cert_tps(import *im, size_t item_idx)
 				return err;
 	return 0;
 }
+
+/* The fingerprints a pending entry lists, each with its length first. */
+struct fpr_list {
+	uint8_t (*fprs)[WEFT_FPR_MAX + 1];
+	size_t n, cap;
+};
 
 static gpg_error_t
 collect_fpr(void *opaque, const uint8_t *key, size_t klen, const uint8_t *val,
