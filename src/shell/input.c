@@ -174,32 +174,56 @@ shell_ask(shell *sh, const char *prompt)
 	return a;
 }
 
+/* Does answer A name CHOICE ("s", or "y|yes": any of its words, in any
+ * case)? */
+static bool
+is_choice(const char *a, const char *choice)
+{
+	size_t n = strlen(a);
+
+	for (;;) {
+		size_t w = strcspn(choice, "|");
+
+		if (w == n && !strncasecmp(a, choice, n))
+			return true;
+		if (!choice[w])
+			return false;
+		choice += w + 1;
+	}
+}
+
+int
+shell_choose(shell *sh, const char *prompt, const char *const *choices,
+	     size_t n, size_t dflt)
+{
+	size_t i;
+	bool empty;
+	char *a;
+
+	for (;;) {
+		if (!(a = shell_ask(sh, prompt)))
+			return -1;
+		empty = !a[0];
+		for (i = 0; !empty && i < n && !is_choice(a, choices[i]); i++)
+			;
+		free(a);
+		if (empty || i < n)
+			return (int)(empty ? dflt : i);
+		printf("Please answer ");
+		for (i = 0; i < n; i++)
+			printf("%s%.*s", !i ? "" : i + 1 < n ? ", " : " or ",
+			       (int)strcspn(choices[i], "|"), choices[i]);
+		printf(".\n");
+	}
+}
+
 bool
 shell_yes(shell *sh, const char *prompt, bool dflt, bool *gave_up)
 {
-	char *a;
-	bool yes = dflt;
+	static const char *const yn[] = { "y|yes", "n|no" };
+	int c = shell_choose(sh, prompt, yn, 2, dflt ? 0 : 1);
 
 	if (gave_up)
-		*gave_up = false;
-	for (;;) {
-		if (!(a = shell_ask(sh, prompt))) {
-			if (gave_up)
-				*gave_up = true;
-			return false;
-		}
-		if (!a[0]) {
-			yes = dflt;
-		} else if (!strcasecmp(a, "y") || !strcasecmp(a, "yes")) {
-			yes = true;
-		} else if (!strcasecmp(a, "n") || !strcasecmp(a, "no")) {
-			yes = false;
-		} else {
-			free(a);
-			printf("Please answer y or n.\n");
-			continue;
-		}
-		free(a);
-		return yes;
-	}
+		*gave_up = c < 0;
+	return c == 0;
 }

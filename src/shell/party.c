@@ -169,6 +169,9 @@ write_private(const char *path, const uint8_t *data, size_t len)
 	return 0;
 }
 
+/* The answers for each key of the list, in the order of the prompt. */
+static const char *const party_choices[] = { "s", "k", "a", "q" };
+
 int
 shell_party(shell *sh, char **words, int n)
 {
@@ -222,8 +225,8 @@ shell_party(shell *sh, char **words, int n)
 	cli_passphrase_hold();     /* your passphrase once for the party */
 	for (i = 0; i < nf && !quit; i++) {
 		weft_key_list *l = NULL;
-		char *ans;
 		bool cancelled;
+		int choice;
 
 		printf("\n[%zu/%zu]\n", i + 1, nf);
 		if (weft_keys_find(c.ctx, fprs[i], WEFT_FIND_EXACT, &l) ||
@@ -238,40 +241,25 @@ shell_party(shell *sh, char **words, int n)
 		}
 		guided_show_key(&l->keys[0]);
 		weft_key_list_free(l);
-		for (;;) {
-			if (!(ans = shell_ask(sh, "Sign (s), skip (k), absent (a) "
-					      "or stop (q)? [s]: "))) {
-				quit = true;
-				break;
-			}
-			if (!ans[0] || !strcasecmp(ans, "s")) {
-				answers a;
+		choice = shell_choose(sh, "Sign (s), skip (k), absent (a) or "
+				      "stop (q)? [s]: ", party_choices, 4, 0);
+		if (choice == 0) {
+			answers a;
 
-				free(ans);
-				memset(&a, 0, sizeof a);
-				a.by = by;
-				nlog_before = lg.n;
-				sign_flow(sh, &c, fprs[i], &a, &lg, false,
-					  &cancelled);
-				if (cancelled)
-					nskipped++;
-				else if (lg.n > nlog_before)
-					nsigned++;
-				break;
-			}
-			if (!strcasecmp(ans, "k")) {
+			memset(&a, 0, sizeof a);
+			a.by = by;
+			nlog_before = lg.n;
+			sign_flow(sh, &c, fprs[i], &a, &lg, false, &cancelled);
+			if (cancelled)
 				nskipped++;
-			} else if (!strcasecmp(ans, "a")) {
-				nabsent++;
-			} else if (!strcasecmp(ans, "q")) {
-				quit = true;
-			} else {
-				free(ans);
-				printf("Please answer s, k, a or q.\n");
-				continue;
-			}
-			free(ans);
-			break;
+			else if (lg.n > nlog_before)
+				nsigned++;
+		} else if (choice == 1) {
+			nskipped++;
+		} else if (choice == 2) {
+			nabsent++;
+		} else {
+			quit = true;
 		}
 	}
 	cli_passphrase_forget();

@@ -98,6 +98,11 @@ int shell_why(shell *sh, char **words, int n);
 /* Ask a question (interactive only): the answer, or NULL when the user
  * gave up (Ctrl-C, end of input); the caller frees. */
 char *shell_ask(shell *sh, const char *prompt);
+/* Ask until the answer is one of the N CHOICES (each "s" or "y|yes":
+ * any of its words, in any case; an empty answer is choice DFLT): its
+ * index, or -1 when the user gave up. */
+int shell_choose(shell *sh, const char *prompt, const char *const *choices,
+		 size_t n, size_t dflt);
 /* Ask yes/no with a default; false also when the user gave up (then
  * *GAVE_UP is set when not NULL). */
 bool shell_yes(shell *sh, const char *prompt, bool dflt, bool *gave_up);

@@ -452,6 +452,8 @@ send 1\n
 expect \[E/l\]: 
 send \n
 expect \[y/N\]: 
+send maybe\n
+expect Please answer y or n\.\n.*\[y/N\]: 
 send n\n
 expect \[never\]: 
 send \n
@@ -462,7 +464,9 @@ send y\n
 expect Done: 2 new certifications\.
 expect \[2/3\]\n +Fingerprint  ${ERIN:0:4} 
 expect Sign \(s\), skip \(k\), absent \(a\) or stop \(q\)\? \[s\]: 
-send a\n
+send sign\n
+expect Please answer s, k, a or q\.\n.*\? \[s\]: 
+send A\n
 expect \[3/3\]\n +Fingerprint  ${GHOST:0:4} 
 expect not in your keyring
 expect weft> 
