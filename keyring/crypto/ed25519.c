@@ -47,6 +47,7 @@
 #include <stdlib.h>
 
 #include "crypto-int.h"
+#include "../util/mem.h"
 
 struct weft_ed25519 {
 	uint8_t enc[32];         /* encode(Q), what the hash covers */
@@ -194,6 +195,126 @@ leave:
 	return ok;
 }
 
+/* ---- points decoded before ------------------------------------------------ *
+ *
+ * Decoding a point costs a square root (a 252-bit exponentiation), about
+ * a sixth of a verification.  weft_ed25519 values belong to their keys,
+ * and a large import makes a key's object anew for each chunk that
+ * meets it as an issuer: without this table an import decoded each
+ * issuer about once per certification it made.  The process keeps what
+ * it decoded, shared by the threads under a lock (a look-up is a small
+ * part of a verification), up to CACHE_MAX points (96 octets each: 24
+ * MiB).  Refused points are not kept.  The hash is keyed at random, so
+ * that made-up points cannot be chosen to collide; a run of probes is
+ * cut short all the same. */
+#define CACHE_MAX  ((size_t)1 << 18)
+#define CACHE_PROBES 64
+
+static struct {
+	pthread_mutex_t lock;
+	weft_ed25519 *v;         /* the points, in the order they came */
+	size_t n, cap;
+	uint32_t *slots;         /* index into v + 1; 0: empty */
+	size_t nslots;
+	uint64_t seed;
+} C = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static size_t
+cache_hash(const uint8_t a[32])
+{
+	uint64_t h = C.seed, w;
+	size_t i;
+
+	for (i = 0; i < 32; i += 8) {
+		memcpy(&w, a + i, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15u;
+		h ^= h >> 29;
+	}
+	return (size_t)h;
+}
+
+/* Under the lock: A's entry, or NULL (and *SLOT: where it would go, or
+ * SIZE_MAX when the run of probes is too long). */
+static const weft_ed25519 *
+cache_find(const uint8_t a[32], size_t *slot)
+{
+	size_t h, k;
+
+	*slot = SIZE_MAX;
+	if (!C.nslots)
+		return NULL;
+	h = cache_hash(a) & (C.nslots - 1);
+	for (k = 0; k < CACHE_PROBES; k++, h = (h + 1) & (C.nslots - 1)) {
+		uint32_t e = C.slots[h];
+
+		if (!e) {
+			*slot = h;
+			return NULL;
+		}
+		if (!memcmp(C.v[e - 1].enc, a, 32))
+			return &C.v[e - 1];
+	}
+	return NULL;
+}
+
+static bool
+cache_grow(void)
+{
+	size_t ns = C.nslots ? 2 * C.nslots : 1024, i, h;
+	uint32_t *t = calloc(ns, sizeof *t);
+
+	if (!t)
+		return false;
+	for (i = 0; i < C.nslots; i++) {
+		uint32_t e = C.slots[i];
+
+		if (!e)
+			continue;
+		for (h = cache_hash(C.v[e - 1].enc) & (ns - 1); t[h];
+		     h = (h + 1) & (ns - 1))
+			;
+		t[h] = e;
+	}
+	free(C.slots);
+	C.slots = t;
+	C.nslots = ns;
+	return true;
+}
+
+static bool
+cache_get(const uint8_t a[32], weft_ed25519 *out)
+{
+	const weft_ed25519 *e;
+	size_t slot;
+
+	(void)pthread_mutex_lock(&C.lock);
+	if ((e = cache_find(a, &slot)))
+		*out = *e;
+	(void)pthread_mutex_unlock(&C.lock);
+	return e != NULL;
+}
+
+static void
+cache_put(const weft_ed25519 *k)
+{
+	size_t slot;
+
+	(void)pthread_mutex_lock(&C.lock);
+	if (!C.seed) {
+		gcry_create_nonce(&C.seed, sizeof C.seed);
+		C.seed |= 1;
+	}
+	if (C.n >= CACHE_MAX ||
+	    (2 * (C.n + 1) > C.nslots && !cache_grow()) ||
+	    cache_find(k->enc, &slot) || slot == SIZE_MAX ||
+	    weft_grow((void **)&C.v, &C.cap, C.n + 1, sizeof *C.v))
+		goto leave;
+	C.v[C.n++] = *k;
+	C.slots[slot] = (uint32_t)C.n;
+leave:
+	(void)pthread_mutex_unlock(&C.lock);
+}
+
 gpg_error_t
 weft_ed25519_new(weft_ed25519 **out, const uint8_t a[32])
 {
@@ -209,12 +330,17 @@ weft_ed25519_new(weft_ed25519 **out, const uint8_t a[32])
 		err = WEFT_ERR(GPG_ERR_ENOMEM);
 		goto leave;
 	}
-	if (!decode(a, nx, y)) {
-		err = WEFT_ERR(GPG_ERR_BAD_PUBKEY);
-		goto leave;
-	}
 	if (!(k = calloc(1, sizeof *k))) {
 		err = WEFT_ERR(GPG_ERR_ENOMEM);
+		goto leave;
+	}
+	if (cache_get(a, k)) {
+		*out = k;
+		k = NULL;
+		goto leave;
+	}
+	if (!decode(a, nx, y)) {
+		err = WEFT_ERR(GPG_ERR_BAD_PUBKEY);
 		goto leave;
 	}
 	/* A decoded and below p is canonical: its encoding is A. */
@@ -223,6 +349,7 @@ weft_ed25519_new(weft_ed25519 **out, const uint8_t a[32])
 		err = WEFT_ERR(GPG_ERR_BAD_PUBKEY);
 		goto leave;
 	}
+	cache_put(k);
 	*out = k;
 	k = NULL;
 leave:
