@@ -8,9 +8,12 @@
  * computing [S]G and [h]Q apart, each by plain double-and-add, with h the
  * whole 512-bit digest: about 768 doublings and 384 additions.  Most of
  * an import's time is those (tests/bench/NOTES.md).  Here the two
- * products are one double-scalar product (Straus-Shamir, two bits of
- * each scalar per step, from a table of the 15 sums iG + j(-Q) for i, j
- * in 0..3): 256 doublings and at most 128 additions.  The curve
+ * products are one double-scalar product (Straus-Shamir: one doubling
+ * per bit, shared), each scalar cut into sliding windows whose odd
+ * values index a table of odd multiples: of G, 8-bit windows from a
+ * table of 128 that each thread makes once; of -Q, 4-bit windows from 8
+ * made for the verification.  256 doublings and about 28 + 51 + 8
+ * additions (the 2-bit joint windows before: 128 + 12).  The curve
  * arithmetic is libgcrypt's (gcry_mpi_ec_dup, gcry_mpi_ec_add: complete
  * twisted Edwards formulas), and the verdict is the same as libgcrypt's
  * for every input, not only for honest signatures:
@@ -372,6 +375,100 @@ bit_be(const uint8_t v[32], unsigned i)
 	return (v[31 - i / 8] >> (i % 8)) & 1;
 }
 
+/* ---- verification ----------------------------------------------------------- */
+
+#define GW 8                     /* window on G */
+#define GN (1u << (GW - 1))      /* odd multiples of G per thread */
+#define QW 4                     /* window on -Q */
+#define QN (1u << (QW - 1))      /* odd multiples of -Q per verification */
+
+/* A thread's odd multiples of G: p[i] = (2i + 1)G.  libgcrypt points are
+ * plain coordinates, usable with any context of the curve; each thread
+ * has its own, as it has its own contexts. */
+typedef struct gtab {
+	gcry_mpi_point_t p[GN];
+} gtab;
+
+static pthread_key_t gtab_key;
+static bool gtab_key_ok;
+static pthread_once_t gtab_once = PTHREAD_ONCE_INIT;
+
+static void
+gtab_free(void *v)
+{
+	gtab *t = v;
+	unsigned i;
+
+	for (i = 0; i < GN; i++)
+		gcry_mpi_point_release(t->p[i]);
+	free(t);
+}
+
+static void
+gtab_key_init(void)
+{
+	gtab_key_ok = !pthread_key_create(&gtab_key, gtab_free);
+}
+
+/* This thread's table, made at its first verification (GN additions);
+ * NULL when out of memory. */
+static const gtab *
+thread_gtab(gcry_ctx_t ctx)
+{
+	gcry_mpi_point_t g2;
+	gtab *t;
+	unsigned i;
+
+	(void)pthread_once(&gtab_once, gtab_key_init);
+	if (!gtab_key_ok)
+		return NULL;
+	if ((t = pthread_getspecific(gtab_key)))
+		return t;
+	if (!(t = calloc(1, sizeof *t)))
+		return NULL;
+	if (!(t->p[0] = gcry_mpi_ec_get_point("g", ctx, 1))) {
+		free(t);
+		return NULL;
+	}
+	g2 = gcry_mpi_point_new(0);
+	gcry_mpi_ec_dup(g2, t->p[0], ctx);
+	for (i = 1; i < GN; i++) {
+		t->p[i] = gcry_mpi_point_new(0);
+		gcry_mpi_ec_add(t->p[i], t->p[i - 1], g2, ctx);
+	}
+	gcry_mpi_point_release(g2);
+	if (pthread_setspecific(gtab_key, t)) {
+		gtab_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+/* Sliding windows of W bits over the 256-bit big-endian V, from the top:
+ * D[i] is the odd value of the window whose lowest bit is bit i, else 0,
+ * so that V is the sum of D[i] 2^i. */
+static void
+recode(const uint8_t v[32], unsigned w, uint8_t d[256])
+{
+	int i = 255, j, b;
+	unsigned val;
+
+	memset(d, 0, 256);
+	while (i >= 0) {
+		if (!bit_be(v, (unsigned)i)) {
+			i--;
+			continue;
+		}
+		j = i - (int)w + 1 < 0 ? 0 : i - (int)w + 1;
+		while (!bit_be(v, (unsigned)j))
+			j++;
+		for (val = 0, b = i; b >= j; b--)
+			val = val << 1 | bit_be(v, (unsigned)b);
+		d[j] = (uint8_t)val;
+		i = j - 1;
+	}
+}
+
 gpg_error_t
 weft_ed25519_verify(const weft_ed25519 *k, const uint8_t r[32],
 		    const uint8_t s[32], const uint8_t *m, size_t mlen)
@@ -381,11 +478,14 @@ weft_ed25519_verify(const weft_ed25519 *k, const uint8_t r[32],
 		{ .len = 32, .data = (void *)k->enc },
 		{ .len = mlen, .data = (void *)m },
 	};
-	uint8_t digest[64], be[64], sbe[32], hbe[32], got[32];
+	uint8_t digest[64], be[64], sbe[32], hbe[32], got[32], ds[256],
+		dh[256];
 	gcry_ctx_t ctx = NULL;
-	gcry_mpi_point_t tab[16] = { NULL }, g = NULL, t = NULL;
+	gcry_mpi_point_t q[QN] = { NULL }, q2 = NULL, t = NULL;
 	gcry_mpi_t h = NULL, x = NULL, y = NULL, z = NULL;
-	unsigned i, a, b;
+	const gtab *gt;
+	unsigned i;
+	bool started;
 	gpg_error_t err;
 
 	/* h = SHA-512(R || encode(Q) || M) as a little-endian number. */
@@ -401,54 +501,51 @@ weft_ed25519_verify(const weft_ed25519 *k, const uint8_t r[32],
 	}
 	reverse(sbe, s, 32);
 
+	recode(sbe, GW, ds);
+	recode(hbe, QW, dh);
 	if ((err = gcry_mpi_ec_new(&ctx, NULL, "Ed25519")) ||
-	    !(g = gcry_mpi_ec_get_point("g", ctx, 1))) {
-		err = err ? err : WEFT_ERR(GPG_ERR_INTERNAL);
+	    !(gt = thread_gtab(ctx))) {
+		err = err ? err : WEFT_ERR(GPG_ERR_ENOMEM);
 		goto leave;
 	}
-	x = gcry_mpi_set_ui(NULL, 0);
-	y = gcry_mpi_set_ui(NULL, 1);
-	z = gcry_mpi_set_ui(NULL, 1);
-	for (i = 0; i < 16; i++)
-		tab[i] = gcry_mpi_point_new(0);
-	/* tab[4i + j] = iG + j(-Q); tab[0] is the neutral element (0, 1). */
-	gcry_mpi_point_set(tab[0], x, y, z);
-	gcry_mpi_ec_add(tab[4], tab[0], g, ctx);
-	gcry_mpi_ec_dup(tab[8], tab[4], ctx);
-	gcry_mpi_ec_add(tab[12], tab[8], tab[4], ctx);
-	gcry_mpi_release(x);
-	gcry_mpi_release(y);
-	x = y = NULL;
+	/* q[i] = (2i + 1)(-Q) */
 	if ((err = gcry_mpi_scan(&x, GCRYMPI_FMT_USG, k->nx, 32, NULL)) ||
 	    (err = gcry_mpi_scan(&y, GCRYMPI_FMT_USG, k->y, 32, NULL)))
 		goto leave;
-	gcry_mpi_point_set(tab[1], x, y, z);
-	gcry_mpi_ec_dup(tab[2], tab[1], ctx);
-	gcry_mpi_ec_add(tab[3], tab[2], tab[1], ctx);
-	for (a = 1; a < 4; a++)
-		for (b = 1; b < 4; b++)
-			gcry_mpi_ec_add(tab[4 * a + b], tab[4 * a], tab[b],
-					ctx);
+	z = gcry_mpi_set_ui(NULL, 1);
+	for (i = 0; i < QN; i++)
+		q[i] = gcry_mpi_point_new(0);
+	q2 = gcry_mpi_point_new(0);
+	gcry_mpi_point_set(q[0], x, y, z);
+	gcry_mpi_ec_dup(q2, q[0], ctx);
+	for (i = 1; i < QN; i++)
+		gcry_mpi_ec_add(q[i], q[i - 1], q2, ctx);
 
-	/* Two bits of S and of h per step, from the top. */
+	/* From the top bit: double, then add what a window ends on. */
 	t = gcry_mpi_point_new(0);
-	gcry_mpi_ec_add(t, tab[0], tab[0], ctx);
-	for (i = 256; i; i -= 2) {
-		a = bit_be(sbe, i - 1) << 1 | bit_be(sbe, i - 2);
-		b = bit_be(hbe, i - 1) << 1 | bit_be(hbe, i - 2);
-		gcry_mpi_ec_dup(t, t, ctx);
-		gcry_mpi_ec_dup(t, t, ctx);
-		if (a | b)
-			gcry_mpi_ec_add(t, t, tab[4 * a + b], ctx);
+	gcry_mpi_set_ui(x, 0);
+	gcry_mpi_set_ui(y, 1);
+	gcry_mpi_point_set(t, x, y, z);   /* the neutral element */
+	for (i = 256, started = false; i--;) {
+		if (started)
+			gcry_mpi_ec_dup(t, t, ctx);
+		if (ds[i]) {
+			gcry_mpi_ec_add(t, t, gt->p[ds[i] >> 1], ctx);
+			started = true;
+		}
+		if (dh[i]) {
+			gcry_mpi_ec_add(t, t, q[dh[i] >> 1], ctx);
+			started = true;
+		}
 	}
 	if (gcry_mpi_ec_get_affine(x, y, t, ctx) || !encode(got, x, y) ||
 	    memcmp(got, r, 32))
 		err = WEFT_ERR(GPG_ERR_BAD_SIGNATURE);
 leave:
-	for (i = 0; i < 16; i++)
-		gcry_mpi_point_release(tab[i]);
+	for (i = 0; i < QN; i++)
+		gcry_mpi_point_release(q[i]);
+	gcry_mpi_point_release(q2);
 	gcry_mpi_point_release(t);
-	gcry_mpi_point_release(g);
 	gcry_mpi_release(h);
 	gcry_mpi_release(x);
 	gcry_mpi_release(y);
