@@ -40,11 +40,13 @@
  * S >= L); tests/fuzz/ed25519.c does the same with what the fuzzer
  * makes.
  *
- * A key's decoded point is kept (weft_ed25519): verifying many
- * signatures by one issuer decodes it once.  It holds plain octets, so
- * threads share it; each verification has its own libgcrypt context,
- * which is not safe to share.  A key whose point is refused verifies
- * nothing (pubkey.c does not hand it to gcry_pk_verify either).
+ * A key's decoded point is kept (weft_ed25519), and the process keeps
+ * every point it decoded (below): verifying many signatures by one
+ * issuer decodes it once.  It holds plain octets, so threads share it;
+ * each verification has its own libgcrypt context, and each thread its
+ * own table of G's multiples, as libgcrypt's contexts are not safe to
+ * share.  A key whose point is refused verifies nothing (pubkey.c does
+ * not hand it to gcry_pk_verify either).
  */
 #include <pthread.h>
 #include <stdlib.h>
