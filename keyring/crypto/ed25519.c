@@ -56,7 +56,8 @@
 
 struct weft_ed25519 {
 	uint8_t enc[32];         /* encode(Q), what the hash covers */
-	uint8_t nx[32], y[32];   /* -Q in affine coordinates, big-endian */
+	uint8_t nx[32];          /* -Q = (-x, y), -x big-endian; y is
+				    enc without the sign bit */
 };
 
 static void
@@ -208,7 +209,7 @@ leave:
  * meets it as an issuer: without this table an import decoded each
  * issuer about once per certification it made.  The process keeps what
  * it decoded, shared by the threads under a lock (a look-up is a small
- * part of a verification), up to CACHE_MAX points (96 octets each: 24
+ * part of a verification), up to CACHE_MAX points (64 octets each: 16
  * MiB).  Refused points are not kept.  The hash is keyed at random, so
  * that made-up points cannot be chosen to collide; a run of probes is
  * cut short all the same. */
@@ -350,7 +351,7 @@ weft_ed25519_new(weft_ed25519 **out, const uint8_t a[32])
 	}
 	/* A decoded and below p is canonical: its encoding is A. */
 	memcpy(k->enc, a, 32);
-	if (!mpi_octets(k->nx, nx) || !mpi_octets(k->y, y)) {
+	if (!mpi_octets(k->nx, nx)) {
 		err = WEFT_ERR(GPG_ERR_BAD_PUBKEY);
 		goto leave;
 	}
@@ -480,8 +481,8 @@ weft_ed25519_verify(const weft_ed25519 *k, const uint8_t r[32],
 		{ .len = 32, .data = (void *)k->enc },
 		{ .len = mlen, .data = (void *)m },
 	};
-	uint8_t digest[64], be[64], sbe[32], hbe[32], got[32], ds[256],
-		dh[256];
+	uint8_t digest[64], be[64], sbe[32], hbe[32], ybe[32], got[32],
+		ds[256], dh[256];
 	gcry_ctx_t ctx = NULL;
 	gcry_mpi_point_t q[QN] = { NULL }, q2 = NULL, t = NULL;
 	gcry_mpi_t h = NULL, x = NULL, y = NULL, z = NULL;
@@ -502,6 +503,8 @@ weft_ed25519_verify(const weft_ed25519 *k, const uint8_t r[32],
 		goto leave;
 	}
 	reverse(sbe, s, 32);
+	reverse(ybe, k->enc, 32);
+	ybe[0] &= 0x7f;
 
 	recode(sbe, GW, ds);
 	recode(hbe, QW, dh);
@@ -512,7 +515,7 @@ weft_ed25519_verify(const weft_ed25519 *k, const uint8_t r[32],
 	}
 	/* q[i] = (2i + 1)(-Q) */
 	if ((err = gcry_mpi_scan(&x, GCRYMPI_FMT_USG, k->nx, 32, NULL)) ||
-	    (err = gcry_mpi_scan(&y, GCRYMPI_FMT_USG, k->y, 32, NULL)))
+	    (err = gcry_mpi_scan(&y, GCRYMPI_FMT_USG, ybe, 32, NULL)))
 		goto leave;
 	z = gcry_mpi_set_ui(NULL, 1);
 	for (i = 0; i < QN; i++)
