@@ -20,12 +20,6 @@
 
 #include "summary.h"
 
-static bool
-is_cert_type(uint8_t t)
-{
-	return t >= WEFT_SIG_GENERIC_CERT && t <= WEFT_SIG_POSITIVE_CERT;
-}
-
 gpg_error_t
 weft_cert_pubkey(weft_cert *c, weft_pubkey **out)
 {
@@ -139,7 +133,7 @@ weft_cert_check_self(weft_cert *c, bool only_new)
 
 			if (!want(r, only_new))
 				continue;
-			if (!is_cert_type(ty) && ty != WEFT_SIG_CERT_REVOCATION) {
+			if (!weft_sig_is_cert(ty) && ty != WEFT_SIG_CERT_REVOCATION) {
 				r->state = WEFT_SIG_BAD;
 				continue;
 			}
@@ -253,7 +247,7 @@ has_good_self(const weft_sigvec *v, bool (*type_ok)(uint8_t))
 static bool
 is_uid_self_type(uint8_t t)
 {
-	return is_cert_type(t) || t == WEFT_SIG_CERT_REVOCATION;
+	return weft_sig_is_cert(t) || t == WEFT_SIG_CERT_REVOCATION;
 }
 
 static bool
@@ -316,7 +310,7 @@ weft_cert_is_usable(const weft_cert *c)
 	if (has_good_self(&c->primary.sigs, is_direct_or_rev))
 		return true;
 	for (i = 0; i < c->nuids; i++)
-		if (has_good_self(&c->uids[i].sigs, is_cert_type))
+		if (has_good_self(&c->uids[i].sigs, weft_sig_is_cert))
 			return true;
 	return false;
 }

@@ -92,6 +92,13 @@ enum weft_sig_type {
 	WEFT_SIG_THIRD_PARTY = 0x50,
 };
 
+/* A certification of a user ID (0x10 to 0x13). */
+static inline bool
+weft_sig_is_cert(uint8_t type)
+{
+	return type >= WEFT_SIG_GENERIC_CERT && type <= WEFT_SIG_POSITIVE_CERT;
+}
+
 /* Signature subpacket types (RFC 9580 5.2.3.7). */
 enum weft_subpacket_type {
 	WEFT_SUB_CREATION_TIME = 2,

@@ -162,12 +162,6 @@ is_mine(const job *j, const weft_sigrec *r)
 				     me->primary.keyid);
 }
 
-static bool
-is_cert_type(uint8_t type)
-{
-	return type >= WEFT_SIG_GENERIC_CERT && type <= WEFT_SIG_POSITIVE_CERT;
-}
-
 /* My newest certification or certification revocation on U; on a tie
  * the revocation is newer.  (Signatures dated after NOW count too: one
  * made a second ahead so as to be newer than its predecessor, or one
@@ -182,7 +176,7 @@ my_latest(const job *j, const weft_uidrec *u)
 		const weft_sigrec *r = &u->sigs.v[i];
 
 		if (!is_mine(j, r) ||
-		    (!is_cert_type(r->sig.type) &&
+		    (!weft_sig_is_cert(r->sig.type) &&
 		     r->sig.type != WEFT_SIG_CERT_REVOCATION))
 			continue;
 		if (!best || r->sig.created > best->sig.created ||
@@ -526,7 +520,7 @@ certify_select(job *j, const char *key, const weft_certify_params *p,
 		weft_uidrec *ur = find_uid(j->target, &j->uids[i]);
 
 		last = ur ? my_latest(j, ur) : NULL;
-		j->todo[i] = !(last && is_cert_type(last->sig.type) &&
+		j->todo[i] = !(last && weft_sig_is_cert(last->sig.type) &&
 			      same_cert(j, last, cp));
 		*n += j->todo[i];
 	}
@@ -716,7 +710,7 @@ revoke_select(job *j, const char *key, const weft_revoke_params *p,
 			u = &j->target->uids[i];
 			for (m = 0; m < u->sigs.n; m++)
 				if (is_mine(j, &u->sigs.v[m]) &&
-				    is_cert_type(u->sigs.v[m].sig.type))
+				    weft_sig_is_cert(u->sigs.v[m].sig.type))
 					break;
 			if (m < u->sigs.n && (err = choose(j, u)))
 				return err;
@@ -728,7 +722,7 @@ revoke_select(job *j, const char *key, const weft_revoke_params *p,
 		weft_uidrec *ur = find_uid(j->target, &j->uids[i]);
 
 		last = ur ? my_latest(j, ur) : NULL;
-		*k += last && is_cert_type(last->sig.type);
+		*k += last && weft_sig_is_cert(last->sig.type);
 	}
 	return 0;
 }
@@ -807,7 +801,7 @@ weft_revoke_certifications(weft_ctx *ctx, const char *key,
 			report(cb, opaque, &j.uids[i], WEFT_UID_NOT_CERTIFIED);
 			continue;
 		}
-		if (!is_cert_type(last->sig.type)) {
+		if (!weft_sig_is_cert(last->sig.type)) {
 			report(cb, opaque, &j.uids[i], WEFT_UID_ALREADY);
 			continue;
 		}

@@ -342,12 +342,6 @@ valid_utf8(const uint8_t *p, size_t n)
 	return true;
 }
 
-static bool
-is_cert_type(uint8_t t)
-{
-	return t >= WEFT_SIG_GENERIC_CERT && t <= WEFT_SIG_POSITIVE_CERT;
-}
-
 static gpg_error_t
 push_edge(weft_network *n, const weft_tedge *e, uint32_t *out)
 {
@@ -412,7 +406,7 @@ uid_edges(weft_network *n, uint32_t ti, size_t u, uint32_t **list,
 			const weft_tsig *c = &s->sigs[i];
 			weft_tedge e;
 
-			if (!is_cert_type(c->type))
+			if (!weft_sig_is_cert(c->type))
 				continue;
 			if (!weft_tsig_policy_ok(c, WEFT_SEC_COLLISION, t))
 				continue;

@@ -170,6 +170,7 @@ write_private(const char *path, const uint8_t *data, size_t len)
 }
 
 /* The answers for each key of the list, in the order of the prompt. */
+enum { P_SIGN, P_SKIP, P_ABSENT, P_STOP };
 static const char *const party_choices[] = { "s", "k", "a", "q" };
 
 int
@@ -242,8 +243,8 @@ shell_party(shell *sh, char **words, int n)
 		guided_show_key(&l->keys[0]);
 		weft_key_list_free(l);
 		choice = shell_choose(sh, "Sign (s), skip (k), absent (a) or "
-				      "stop (q)? [s]: ", party_choices, 4, 0);
-		if (choice == 0) {
+				      "stop (q)? [s]: ", party_choices, 4, P_SIGN);
+		if (choice == P_SIGN) {
 			answers a;
 
 			memset(&a, 0, sizeof a);
@@ -254,9 +255,9 @@ shell_party(shell *sh, char **words, int n)
 				nskipped++;
 			else if (lg.n > nlog_before)
 				nsigned++;
-		} else if (choice == 1) {
+		} else if (choice == P_SKIP) {
 			nskipped++;
-		} else if (choice == 2) {
+		} else if (choice == P_ABSENT) {
 			nabsent++;
 		} else {
 			quit = true;
