@@ -436,18 +436,26 @@ count_pending(import *im)
 	}
 }
 
+static void
+items_free(item *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		weft_cert_free(v[i].cert);
+		weft_cert_free(v[i].merged);
+		free(v[i].uid_hint);
+	}
+	free(v);
+}
+
 /* What one chunk held; the strays and run_map stay for the next. */
 static void
 chunk_free(import *im)
 {
 	size_t i;
 
-	for (i = 0; i < im->nitems; i++) {
-		weft_cert_free(im->items[i].cert);
-		weft_cert_free(im->items[i].merged);
-		free(im->items[i].uid_hint);
-	}
-	free(im->items);
+	items_free(im->items, im->nitems);
 	im->items = NULL;
 	im->nitems = im->items_cap = 0;
 	free(im->jobs);
@@ -470,6 +478,7 @@ import_free(import *im)
 	size_t i;
 
 	chunk_free(im);
+	items_free(im->next, im->nnext);
 	for (i = 0; i < im->nstrays; i++)
 		free(im->strays[i].body);
 	free(im->strays);
@@ -524,6 +533,41 @@ keys_label(const char *label)
 	       !strcmp(label, "PGP ARMORED FILE");
 }
 
+static void
+pre_check_job(void *arg, size_t i)
+{
+	item *it = &((item *)arg)[i];
+
+	if (it->pre_check)
+		(void)weft_cert_check_self(it->cert, false);
+}
+
+/* Step 4 early for the next chunk's keys that are new to the keyring
+ * (import.h): their certificates are what step 3 will store.  Keys the
+ * keyring may have are left to step 4, which checks only what is new to
+ * the keyring.  Nothing but those certificates is touched. */
+static weft_background *
+pre_check_start(import *im)
+{
+	size_t i, n = 0;
+
+	if (weft_ctx__threads(im->ctx) < 2)
+		return NULL;
+	for (i = 0; i < im->nnext; i++) {
+		item *it = &im->next[i];
+		const weft_keyrec *p;
+
+		if (it->rejected || !it->cert)
+			continue;
+		p = &it->cert->primary;
+		it->pre_check = weft_import__not_in_keyring(im, p->fpr,
+							    p->fpr_len);
+		n += it->pre_check;
+	}
+	return n ? weft_background_start(im->nnext, pre_check_job, im->next) :
+		   NULL;
+}
+
 /* Steps 2 to 6 for the items read so far (LAST: and the revocation
  * certificates), in one write transaction. */
 static gpg_error_t
@@ -538,6 +582,9 @@ run_chunk(import *im, bool last, weft_import_cb cb, void *opaque)
 	if ((err = weft_ctx__txn(im->ctx, true, &im->txn)) ||
 	    (err = weft_import__snap_begin(im)))
 		return err;
+	/* With the snapshot of this chunk (the first chunk takes it). */
+	if (im->nnext)
+		im->bg = pre_check_start(im);
 
 	/* 2. */
 	if ((err = weft_import__fold_duplicates(im)) ||
@@ -594,6 +641,74 @@ run_chunk(import *im, bool last, weft_import_cb cb, void *opaque)
 	return 0;
 }
 
+/* Where the reading of the input stands: its blocks, and the cursor in
+ * the one being read. */
+typedef struct input {
+	const weft_armor_list *blocks;
+	size_t i;                /* the next block to open */
+	bool open;               /* cur reads block i - 1 */
+	read_cursor cur;
+} input;
+
+/* Read keys into IM->items until it holds a chunk or the input ends. */
+static gpg_error_t
+read_chunk(import *im, input *in)
+{
+	gpg_error_t err;
+
+	while (im->nitems < WEFT_IMPORT_CHUNK) {
+		if (!in->open) {
+			const weft_armor_block *b;
+
+			/* A message or something else: not keys. */
+			while (in->i < in->blocks->n &&
+			       in->blocks->blocks[in->i].label &&
+			       !keys_label(in->blocks->blocks[in->i].label))
+				in->i++;
+			if (in->i == in->blocks->n)
+				return 0;
+			b = &in->blocks->blocks[in->i++];
+			weft_import__cursor_init(&in->cur, b->data, b->len,
+					b->label ? (unsigned)in->i : 0);
+			in->open = true;
+		}
+		if ((err = weft_import__read_some(im, &in->cur,
+						  WEFT_IMPORT_CHUNK)))
+			return err;
+		if (in->cur.done)
+			in->open = false;
+	}
+	return 0;
+}
+
+/* Where the key the reading stopped in starts (NULL: between blocks). */
+static const uint8_t *
+input_pos(const input *in)
+{
+	return in->open ? in->blocks->blocks[in->i - 1].data + in->cur.start :
+			  NULL;
+}
+
+/* Read the next chunk into IM->next, the current one staying. */
+static gpg_error_t
+read_next(import *im, input *in)
+{
+	item *items = im->items;
+	size_t n = im->nitems, cap = im->items_cap;
+	gpg_error_t err;
+
+	im->items = NULL;
+	im->nitems = im->items_cap = 0;
+	err = read_chunk(im, in);
+	im->next = im->items;
+	im->nnext = im->nitems;
+	im->next_cap = im->items_cap;
+	im->items = items;
+	im->nitems = n;
+	im->items_cap = cap;
+	return err;
+}
+
 static gpg_error_t
 import_run(weft_ctx *ctx, const void *data, size_t len, bool mapped,
 	   const char *source, weft_import_cb cb, void *opaque,
@@ -604,12 +719,13 @@ import_run(weft_ctx *ctx, const void *data, size_t len, bool mapped,
 	weft_armor_list blocks = { NULL, 0 };
 	weft_armor_block whole;
 	weft_diag diag = { { 0 } };
-	read_cursor cur;
+	input in;
 	size_t i;
 	gpg_error_t err = 0;
 
 	memset(&im, 0, sizeof im);
-	memset(&cur, 0, sizeof cur);
+	memset(&in, 0, sizeof in);
+	in.blocks = &blocks;
 	if (!stats)
 		stats = &local;
 	memset(stats, 0, sizeof *stats);
@@ -649,25 +765,26 @@ import_run(weft_ctx *ctx, const void *data, size_t len, bool mapped,
 	/* Read from the start again (armored: decoded already). */
 	weft_import__input_release(&im, NULL, true);
 
-	for (i = 0; i < blocks.n; i++) {
-		const weft_armor_block *b = &blocks.blocks[i];
+	if ((err = read_chunk(&im, &in)))
+		goto leave;
+	while (im.nitems >= WEFT_IMPORT_CHUNK) {
+		const uint8_t *upto = input_pos(&in);
 
-		if (b->label && !keys_label(b->label))
-			continue; /* a message or something else: not keys */
-		weft_import__cursor_init(&cur, b->data, b->len,
-				b->label ? (unsigned)i + 1 : 0);
-		while (!cur.done) {
-			if ((err = weft_import__read_some(&im, &cur,
-						WEFT_IMPORT_CHUNK)))
-				goto leave;
-			if (im.nitems >= WEFT_IMPORT_CHUNK &&
-			    (err = run_chunk(&im, false, cb, opaque)))
-				goto leave;
-			/* The keys before the one being read are stored. */
-			if (!im.nitems)
-				weft_import__input_release(&im,
-					b->data + cur.start, false);
-		}
+		if ((err = read_next(&im, &in)))
+			goto leave;
+		err = run_chunk(&im, false, cb, opaque);
+		weft_background_finish(im.bg, err != 0);
+		im.bg = NULL;
+		if (err)
+			goto leave;
+		im.items = im.next;
+		im.nitems = im.nnext;
+		im.items_cap = im.next_cap;
+		im.next = NULL;
+		im.nnext = im.next_cap = 0;
+		/* The keys before this chunk are stored. */
+		if (upto)
+			weft_import__input_release(&im, upto, false);
 	}
 	if (!im.nitems && !im.nstrays && !im.chunks_committed) {
 		err = weft_ctx__error(ctx, WEFT_ERR(GPG_ERR_NO_DATA),
@@ -693,7 +810,7 @@ leave:
 			 im.keys_done, im.source);
 	}
 	weft_txn_abort(im.txn);
-	weft_import__cursor_free(&cur);
+	weft_import__cursor_free(&in.cur);
 	import_free(&im);
 	if (blocks.blocks != &whole)
 		weft_armor_list_free(&blocks);

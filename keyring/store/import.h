@@ -27,6 +27,14 @@
  *      key of this chunk that was rejected are made to wait again.
  *   6. Write every changed certificate with its indexes, report each key
  *      in input order, and commit.
+ * A chunked import reads the next chunk before it runs steps 2 to 6 of
+ * this one, and verifies the self-signatures of its keys that are new to
+ * the keyring on a thread of its own meanwhile: steps 3 and 6 are one
+ * thread's work (LMDB's write transaction is bound to its thread), and
+ * the other cores would idle through them.  A self-signature's verdict
+ * is the key's own business (its primary key and the packets it binds),
+ * so what that thread decided is what step 4 would: step 4 checks only
+ * what is still unchecked.
  */
 #ifndef WEFT_STORE_IMPORT_H
 #define WEFT_STORE_IMPORT_H
@@ -53,6 +61,9 @@ typedef struct item {
 	bool states_changed;     /* third-party verification changed it */
 	bool earlier_chunk;      /* stored by an earlier chunk of this
 				    import, which counted what waits on it */
+	bool pre_check;          /* read ahead, and new to the keyring when
+				    read: its self-signatures are verified
+				    in the background (step 4 early) */
 	gpg_error_t check_err;
 	char *uid_hint;          /* first user ID as read, for reports */
 	weft_diag note;
@@ -162,6 +173,9 @@ typedef struct import {
 	const char *source;
 	item *items;
 	size_t nitems, items_cap;
+	item *next;              /* chunked: the next chunk's keys, read */
+	size_t nnext, next_cap;  /* while this one runs */
+	struct weft_background *bg; /* verifying their self-signatures */
 	stray *strays;
 	size_t nstrays, strays_cap;
 	tp_job *jobs;

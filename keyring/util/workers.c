@@ -69,3 +69,42 @@ weft_parallel(size_t n, unsigned threads, weft_job_fn fn, void *arg,
 	if (tick)
 		tick(tick_opaque, n, n);
 }
+
+struct weft_background {
+	struct pool pool;
+	pthread_t tid;
+	bool started;
+};
+
+weft_background *
+weft_background_start(size_t n, weft_job_fn fn, void *arg)
+{
+	weft_background *bg = calloc(1, sizeof *bg);
+
+	if (!bg)
+		return NULL;
+	bg->pool.n = n;
+	atomic_init(&bg->pool.next, 0);
+	atomic_init(&bg->pool.done, 0);
+	bg->pool.fn = fn;
+	bg->pool.arg = arg;
+	/* Without a thread, finish runs every job. */
+	bg->started = n && !pthread_create(&bg->tid, NULL, worker, &bg->pool);
+	return bg;
+}
+
+void
+weft_background_finish(weft_background *bg, bool cancel)
+{
+	size_t i;
+
+	if (!bg)
+		return;
+	if (cancel)
+		atomic_store(&bg->pool.next, bg->pool.n);
+	while ((i = atomic_fetch_add(&bg->pool.next, 1)) < bg->pool.n)
+		bg->pool.fn(bg->pool.arg, i);
+	if (bg->started)
+		pthread_join(bg->tid, NULL);
+	free(bg);
+}

@@ -6,6 +6,14 @@
  * caller's thread).  TICK, if given, is called from the caller's thread
  * between jobs with the number done so far, so progress bars stay in the
  * thread that owns the terminal.
+ *
+ * weft_background_start() runs FN(ARG, i) for i in [0, N) on one thread
+ * of its own while the caller goes on with other work (one core would
+ * idle otherwise); weft_background_finish() has the caller run what is
+ * left beside it (or, with CANCEL, drop what has not begun) and waits
+ * for it.  Every job has run, or been dropped, when it returns.  A NULL
+ * from start (out of memory) means nothing was run: the caller does the
+ * work itself.
  */
 #ifndef WEFT_UTIL_WORKERS_H
 #define WEFT_UTIL_WORKERS_H
@@ -17,5 +25,10 @@ typedef void (*weft_tick_fn)(void *opaque, size_t done, size_t total);
 
 void weft_parallel(size_t n, unsigned threads, weft_job_fn fn, void *arg,
 		   weft_tick_fn tick, void *tick_opaque);
+
+typedef struct weft_background weft_background;
+
+weft_background *weft_background_start(size_t n, weft_job_fn fn, void *arg);
+void weft_background_finish(weft_background *bg, bool cancel);
 
 #endif /* WEFT_UTIL_WORKERS_H */

@@ -43,6 +43,10 @@
 #     passes and the keyring holds whole chunks.
 #  7. The web through a named pipe: imported whole (weft must not open
 #     it twice to find out it is not a regular file).
+#  8. Self-signatures of the next chunk, verified while this one is
+#     written: a key with a bad one rejected, a bad copy of a key of the
+#     chunk before dropped; the keyring is the one imports of half a
+#     chunk (which read nothing ahead) leave.
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 GEN=$here/../bench/genkeyring.py
@@ -122,6 +126,20 @@ elif mode == "reverse":        # reverse SRC OUT
     open(sys.argv[3], "wb").write(b"".join(bl[::-1]))
 elif mode == "first":          # first SRC OUT: the first key block
     open(sys.argv[3], "wb").write(bl[0])
+elif mode == "ahead":          # ahead SRC OUT N: see section 8
+    from pgpsplit import packets
+    def flip_uid_sig(b):       # a bit of the first user ID's self-signature
+        ps = list(packets(b))
+        u = next(i for i, p in enumerate(ps) if p[0] == 13)
+        assert ps[u + 1][0] == 2
+        x = bytearray(b)
+        x[ps[u + 1][3] - 1] ^= 1
+        return bytes(x)
+    n = int(sys.argv[3])
+    bl[n + 10] = flip_uid_sig(bl[n + 10])
+    bl[n + 20] = flip_uid_sig(bl[5])
+    bl[n + 21] = bl[6]
+    open(sys.argv[4], "wb").write(b"".join(bl))
 EOF
 
 # --- 1. one import ------------------------------------------------------------
@@ -485,4 +503,36 @@ WK "$T/P" -q import "$T/pipe" >/dev/null 2>&1
 check_eq "P: import from a named pipe: exit 0" "$?" 0
 wait
 check_eq "P: every key of the pipe" "$(count "$T/P")" "$NKEYS"
+# --- 8. self-signatures verified ahead of their chunk --------------------------
+# A chunked import reads the next chunk while it writes this one, and
+# verifies that chunk's self-signatures meanwhile (keyring/store/import.h).
+# In the second chunk: key N+10 with a bit of its user ID's self-signature
+# flipped (rejected: no valid user ID); at N+20 a copy of key 5 (first
+# chunk) with that bit flipped (a bad signature on a key stored by the
+# chunk before: dropped, the key stays as it was); at N+21 a copy of key 6.
+# One chunked import (RA) against the same input in pieces of half a chunk
+# (RB: no import reads ahead): the same keyring.
+RA=$T/RA RB=$T/RB
+$PY "$T/blocks.py" ahead "$T/web.pgp" "$N" "$T/ahead.pgp"
+got=$(import_stat "$RA" "$T/ahead.pgp")
+check_eq "RA: one import, one key rejected" \
+	"$(echo "$got" | cut -d' ' -f1,2,6)" "rc=1 $NKEYS 1"
+check_eq "RA: the rejected key is the one with the flipped bit, and why" \
+	"$(J '" ".join(str(i) + ": " + r["reason"] for i, r in enumerate(d["results"]) if r["status"] == "rejected")' <"$T/last.json")" \
+	"$((N + 10)): no valid user ID or direct-key signature: skipped 1 user ID(s) and 0 subkey(s) without a valid self-signature"
+check_eq "RA: $((NKEYS - 3)) keys" "$(count "$RA")" "$((NKEYS - 3))"
+check "RA: fsck" fsck_ok "$RA"
+rm -f "$T"/ahead-piece.*
+$PY "$T/blocks.py" split "$T/ahead.pgp" "$T/ahead-piece" $((N / 2))
+for f in "$T"/ahead-piece.*; do WK "$RB" -q import "$f" >/dev/null 2>&1; done
+add_roots "$RA"
+add_roots "$RB"
+views "$RA" "$T/ra"
+views "$RB" "$T/rb"
+for v in check list show exp; do
+	check "RA = RB: $v" cmp -s "$T/ra.$v" "$T/rb.$v"
+done
+k5=$($PY "$TOOLS/pgpsplit.py" list "$T/web.pgp" | sed -n 6p)
+check_eq "RA: key 5 as in A (its bad copy dropped)" \
+	"$(WK "$RA" export "$k5" | md5sum)" "$(WK "$A" export "$k5" | md5sum)"
 finish
