@@ -277,24 +277,41 @@ ahead_parse(const import *im, const ahead_key *a)
 }
 
 /* A's key among IM->loaded (one copy per chunk, whichever certification
- * asks first); *OUT NULL when it is not usable. */
+ * asks first; parsed once: a key of a later chunk may have issued
+ * hundreds of this chunk's certifications); *OUT NULL when it is not
+ * usable. */
 static gpg_error_t
 ahead_load(import *im, const ahead_key *a, weft_cert **out)
 {
-	weft_cert *c = ahead_parse(im, a), *had;
+	ahead_slot *slot;
+	weft_cert *c;
+	uint32_t chunk = (uint32_t)im->chunks_committed + 1, i;
 	gpg_error_t err;
 
 	*out = NULL;
-	if (!c)
-		return 0;
-	if ((had = loaded_find(im, c->primary.fpr, c->primary.fpr_len))) {
-		weft_cert_free(c);
-		*out = had;
+	if (!im->ahead_slots &&
+	    !(im->ahead_slots = calloc(im->nahead, sizeof *im->ahead_slots)))
+		return WEFT_ERR(GPG_ERR_ENOMEM);
+	slot = &im->ahead_slots[a - im->ahead];
+	if (slot->chunk == chunk) {
+		if (slot->loaded != UINT32_MAX)
+			*out = im->loaded[slot->loaded];
 		return 0;
 	}
-	if ((err = loaded_add(im, c)))
-		return err;
-	*out = c;
+	slot->chunk = chunk;
+	slot->loaded = UINT32_MAX;
+	if (!(c = ahead_parse(im, a)))
+		return 0;
+	if (weft_import__map_get(&im->loaded_map, c->primary.fpr,
+				 c->primary.fpr_len, &i)) {
+		weft_cert_free(c);
+	} else {
+		if ((err = loaded_add(im, c)))
+			return err;
+		i = (uint32_t)(im->nloaded - 1);
+	}
+	slot->loaded = i;
+	*out = im->loaded[i];
 	return 0;
 }
 

@@ -486,6 +486,7 @@ import_free(import *im)
 	free(im->input_keyids);
 	free(im->ahead);
 	free(im->ahead_used);
+	free(im->ahead_slots);
 	free(im->ahead_bytes);
 	free(im->ahead_map.v);
 	free(im->ahead_targets);

@@ -141,6 +141,14 @@ typedef struct ahead_target {
 	uint8_t fpr[WEFT_FPR_MAX];
 } ahead_target;
 
+/* Per ahead key: its copy among import.loaded in the chunk numbered
+ * CHUNK (import.chunks_committed + 1), LOADED UINT32_MAX when its packet
+ * is not a key weft can use. */
+typedef struct ahead_slot {
+	uint32_t chunk;
+	uint32_t loaded;
+} ahead_slot;
+
 /* A primary key of the keyring as a chunked import found it: its key
  * ID and fingerprint (import.snap). */
 typedef struct keyid_fpr {
@@ -203,6 +211,7 @@ typedef struct import {
 				    by key ID */
 	size_t nahead, ahead_cap;
 	uint8_t *ahead_used;     /* per ahead key: AHEAD_USED, AHEAD_SETTLED */
+	ahead_slot *ahead_slots; /* per ahead key, made at its first use */
 	fpr_map ahead_map;       /* fingerprint -> index of a used ahead key */
 	ahead_target *ahead_targets; /* what used ahead keys verified */
 	size_t nahead_targets, ahead_targets_cap;
