@@ -49,6 +49,10 @@ typedef struct weft_hash weft_hash;  /* a running digest */
  * SHA3-256/512 are known; whether an old one is acceptable is policy for
  * the caller. */
 gpg_error_t weft_hash_new(weft_hash **out, uint8_t hash_algo);
+/* The same, for public data only (keys, user IDs, signatures): the
+ * handle is one this thread used before, and is kept for the next when
+ * freed; a digest over anything else uses weft_hash_new. */
+gpg_error_t weft_hash_new_public(weft_hash **out, uint8_t hash_algo);
 void weft_hash_write(weft_hash *h, const void *p, size_t n);
 /* Copy the running state (to finish one copy and keep writing another). */
 gpg_error_t weft_hash_copy(weft_hash **out, const weft_hash *h);

@@ -22,7 +22,7 @@ weft_key_fingerprint(const weft_pkt_key *k, uint8_t fpr[WEFT_FPR_MAX],
 		/* v3 (MD5 over n and e) is deliberately not supported. */
 		return WEFT_ERR(GPG_ERR_UNKNOWN_VERSION);
 	}
-	if ((err = weft_hash_new(&h, algo)))
+	if ((err = weft_hash_new_public(&h, algo)))
 		goto leave;
 	if ((err = weft_crypto__hash_key(h, k)))
 		goto leave;

@@ -1,4 +1,5 @@
 /* hash.c - running digests over gcry_md, and the hash algorithm table. */
+#include <pthread.h>
 #include <stdlib.h>
 
 #include "crypto-int.h"
@@ -7,7 +8,71 @@ struct weft_hash {
 	gcry_md_hd_t md;
 	uint8_t algo;            /* OpenPGP number */
 	int galgo;               /* libgcrypt number */
+	bool reuse;              /* public data: the handle may be kept */
 };
+
+/* gcry_md_open polls libgcrypt's entropy pool on every call (getrusage,
+ * the clock, and the pool's lock, which every verifying thread then
+ * waits on): a tenth of a large import's time went there, a digest per
+ * signature and per fingerprint.  Digests of public data (keys, user
+ * IDs, signature packets) take a handle this thread closed before, reset
+ * (gcry_md_reset: as good as a new one); a digest of anything else gets
+ * its own handle, closed (and wiped by libgcrypt) when it is freed.  The
+ * thread's spares are closed when it ends. */
+#define SPARES 4
+
+typedef struct spares {
+	weft_hash *v[SPARES];
+} spares;
+
+static pthread_key_t spares_key;
+static bool spares_key_ok;
+static pthread_once_t spares_once = PTHREAD_ONCE_INIT;
+
+static void
+hash_close(weft_hash *h)
+{
+	gcry_md_close(h->md);  /* libgcrypt wipes the context */
+	free(h);
+}
+
+static void
+spares_free(void *p)
+{
+	spares *sp = p;
+	unsigned i;
+
+	for (i = 0; i < SPARES; i++)
+		if (sp->v[i])
+			hash_close(sp->v[i]);
+	free(sp);
+}
+
+static void
+spares_key_init(void)
+{
+	spares_key_ok = !pthread_key_create(&spares_key, spares_free);
+}
+
+/* This thread's spares (made when MAKE; NULL when there are none). */
+static spares *
+thread_spares(bool make)
+{
+	spares *sp;
+
+	(void)pthread_once(&spares_once, spares_key_init);
+	if (!spares_key_ok)
+		return NULL;
+	if ((sp = pthread_getspecific(spares_key)) || !make)
+		return sp;
+	if (!(sp = calloc(1, sizeof *sp)))
+		return NULL;
+	if (pthread_setspecific(spares_key, sp)) {
+		free(sp);
+		return NULL;
+	}
+	return sp;
+}
 
 /* ASN.1 DigestInfo prefixes for PKCS#1 v1.5 signatures, RFC 9580 5.2.2.
  * We carry our own because libgcrypt 1.10 has only a placeholder (one
@@ -120,6 +185,27 @@ weft_hash_new(weft_hash **out, uint8_t hash_algo)
 	return 0;
 }
 
+gpg_error_t
+weft_hash_new_public(weft_hash **out, uint8_t hash_algo)
+{
+	spares *sp = thread_spares(false);
+	int galgo = weft_crypto__md_algo(hash_algo);
+	unsigned i;
+	gpg_error_t err;
+
+	for (i = 0; sp && galgo && i < SPARES; i++)
+		if (sp->v[i] && sp->v[i]->galgo == galgo &&
+		    sp->v[i]->algo == hash_algo) {
+			*out = sp->v[i];
+			sp->v[i] = NULL;
+			return 0;
+		}
+	if ((err = weft_hash_new(out, hash_algo)))
+		return err;
+	(*out)->reuse = true;
+	return 0;
+}
+
 void
 weft_hash_write(weft_hash *h, const void *p, size_t n)
 {
@@ -161,10 +247,19 @@ weft_hash_final(weft_hash *h, uint8_t *out, size_t *len)
 void
 weft_hash_free(weft_hash *h)
 {
+	spares *sp;
+	unsigned i;
+
 	if (!h)
 		return;
-	gcry_md_close(h->md);  /* libgcrypt wipes the context */
-	free(h);
+	if (h->reuse && (sp = thread_spares(true)))
+		for (i = 0; i < SPARES; i++)
+			if (!sp->v[i]) {
+				gcry_md_reset(h->md);
+				sp->v[i] = h;
+				return;
+			}
+	hash_close(h);
 }
 
 gpg_error_t

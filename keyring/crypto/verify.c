@@ -100,7 +100,8 @@ weft_sig_digest(const weft_pkt_sig *sig, const weft_sig_target *t,
 		if ((err = weft_hash_copy(&h, t->data)))
 			goto leave;
 	} else {
-		if ((err = weft_hash_new(&h, sig->hash_algo)))
+		/* A key signature: public data. */
+		if ((err = weft_hash_new_public(&h, sig->hash_algo)))
 			goto leave;
 		if (sig->version == 6)
 			weft_hash_write(h, sig->salt, sig->salt_len);

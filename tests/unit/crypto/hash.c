@@ -1,7 +1,9 @@
 /* hash.c - weft_hash over gcry_md: known answers, copies, unknown
- * algorithms. */
+ * algorithms, and the handles kept for digests of public data. */
 #include "crypto/crypto.h"  /* engine headers first: they set the
                                 error source before <gpg-error.h> */
+#include <pthread.h>
+
 #include "t.h"
 
 /* FIPS 180-4 / FIPS 202 / RFC 1321 / RIPEMD-160 answers for "abc"
@@ -33,6 +35,120 @@ static const struct {
 /* Algorithm numbers with no hash behind them: 0, the reserved 4-7 and 13,
  * 15, private/experimental 100 and 110, and 255. */
 static const uint8_t unknown[] = { 0, 4, 5, 6, 7, 13, 15, 100, 110, 255 };
+
+/* The digest of "abc" with ALGO from a weft_hash_new_public handle,
+ * written in two pieces; true when it is KAT entry I's. */
+static bool
+public_abc(size_t i)
+{
+	uint8_t want[64], got[64];
+	size_t wn, n = 0;
+	weft_hash *h = NULL;
+
+	wn = t_unhex(kat[i].abc, want, sizeof want);
+	if (weft_hash_new_public(&h, kat[i].algo))
+		return false;
+	weft_hash_write(h, "a", 1);
+	weft_hash_write(h, "bc", 2);
+	weft_hash_final(h, got, &n);
+	weft_hash_free(h);
+	return n == wn && !memcmp(got, want, wn);
+}
+
+#define ROUNDS 3000
+
+/* A thread's share of the race: every algorithm in turn, with a handle
+ * abandoned half-way now and then; the number of wrong digests. */
+static void *
+race(void *arg)
+{
+	size_t r, wrong = 0, i;
+	weft_hash *h;
+
+	for (r = 0; r < ROUNDS; r++) {
+		i = (r + (size_t)(uintptr_t)arg) % WEFT_ARRAY_SIZE(kat);
+		if (r % 7 == 0 && !weft_hash_new_public(&h, kat[i].algo)) {
+			weft_hash_write(h, "garbage", 7);
+			weft_hash_free(h);
+		}
+		wrong += !public_abc(i);
+	}
+	return (void *)(uintptr_t)wrong;
+}
+
+static void
+check_public(void)
+{
+	weft_hash *h[6], *kept, *unused;
+	uint8_t got[64];
+	size_t i, j, n;
+	pthread_t tid[4];
+	void *ret;
+
+	for (i = 0; i < WEFT_ARRAY_SIZE(kat); i++) {
+		/* a fresh one, then one this thread kept */
+		T_CHECK(public_abc(i), "algo %u: first public digest",
+			kat[i].algo);
+		T_CHECK(public_abc(i), "algo %u: kept handle", kat[i].algo);
+		/* abandoned half-way, and after its final: reset for the next */
+		T_OK(weft_hash_new_public(&kept, kat[i].algo));
+		weft_hash_write(kept, "xyz", 3);
+		weft_hash_free(kept);
+		T_CHECK(public_abc(i), "algo %u: after a handle left half-way",
+			kat[i].algo);
+		T_OK(weft_hash_new_public(&kept, kat[i].algo));
+		weft_hash_write(kept, "abcabc", 6);
+		weft_hash_final(kept, got, &n);
+		weft_hash_free(kept);
+		T_CHECK(public_abc(i), "algo %u: after a finished handle",
+			kat[i].algo);
+		/* the handle freed is the one handed out next */
+		T_OK(weft_hash_new_public(&kept, kat[i].algo));
+		weft_hash_free(kept);
+		T_OK(weft_hash_new_public(&h[0], kat[i].algo));
+		T_CHECK(h[0] == kept, "algo %u: a freed handle is not kept",
+			kat[i].algo);
+		weft_hash_free(h[0]);
+	}
+	/* More at once than a thread keeps, of two algorithms: each its own
+	 * state. */
+	for (j = 0; j < 6; j++) {
+		T_OK(weft_hash_new_public(&h[j], kat[j % 2 + 1].algo));
+		weft_hash_write(h[j], "a", 1);
+	}
+	for (j = 0; j < 6; j++)
+		weft_hash_write(h[j], "bc", 2);
+	for (j = 0; j < 6; j++) {
+		uint8_t want[64];
+		size_t wn = t_unhex(kat[j % 2 + 1].abc, want, sizeof want);
+
+		weft_hash_final(h[j], got, &n);
+		T_CHECK(n == wn && !memcmp(got, want, wn),
+			"handle %zu of 6 at once", j);
+		weft_hash_free(h[j]);
+	}
+	for (i = 0; i < WEFT_ARRAY_SIZE(kat); i++)
+		T_CHECK(public_abc(i), "algo %u: after six at once",
+			kat[i].algo);
+	for (i = 0; i < sizeof unknown; i++) {
+		unused = (weft_hash *)1;
+		T_ERR(weft_hash_new_public(&unused, unknown[i]),
+		      GPG_ERR_DIGEST_ALGO);
+		T_CHECK(unused == NULL, "public: output not cleared for %u",
+			unknown[i]);
+	}
+	/* Threads, each with its own spares, all at once. */
+	for (j = 0; j < 4; j++)
+		T_CHECK(!pthread_create(&tid[j], NULL, race,
+					(void *)(uintptr_t)j),
+			"thread %zu", j);
+	for (j = 0; j < 4; j++) {
+		ret = (void *)1;
+		pthread_join(tid[j], &ret);
+		T_CHECK(ret == NULL, "thread %zu: %zu wrong digests of %d", j,
+			(size_t)(uintptr_t)ret, ROUNDS);
+	}
+}
 
 int
 main(void)
@@ -82,6 +198,7 @@ main(void)
 		T_EQ_INT(n, 0);
 	}
 	weft_hash_free(NULL);
+	check_public();
 
 	/* weft_random: fills, and two draws differ */
 	memset(got, 0, sizeof got);
