@@ -43,10 +43,11 @@
  * A key's decoded point is kept (weft_ed25519), and the process keeps
  * every point it decoded (below): verifying many signatures by one
  * issuer decodes it once.  It holds plain octets, so threads share it;
- * each verification has its own libgcrypt context, and each thread its
- * own table of G's multiples, as libgcrypt's contexts are not safe to
- * share.  A key whose point is refused verifies nothing (pubkey.c does
- * not hand it to gcry_pk_verify either).
+ * each thread has its own libgcrypt context, table of G's multiples and
+ * scratch points, made at its first verification, as libgcrypt's
+ * contexts are not safe to share.  A key whose point is refused
+ * verifies nothing (pubkey.c does not hand it to gcry_pk_verify
+ * either).
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -385,11 +386,17 @@ bit_be(const uint8_t v[32], unsigned i)
 #define QW 4                     /* window on -Q */
 #define QN (1u << (QW - 1))      /* odd multiples of -Q per verification */
 
-/* A thread's odd multiples of G: p[i] = (2i + 1)G.  libgcrypt points are
- * plain coordinates, usable with any context of the curve; each thread
- * has its own, as it has its own contexts. */
+/* What a thread verifies with: a context of the curve, its odd multiples
+ * of G (p[i] = (2i + 1)G), and the points and numbers of one
+ * verification, made once instead of per signature (a context per
+ * signature was 3% of a verification, allocating the points as much
+ * again).  libgcrypt points are plain coordinates; nothing in the
+ * context depends on a key (no "q" or "d" is ever set in it). */
 typedef struct gtab {
+	gcry_ctx_t ctx;
 	gcry_mpi_point_t p[GN];
+	gcry_mpi_point_t q[QN], q2, t;
+	gcry_mpi_t one;
 } gtab;
 
 static pthread_key_t gtab_key;
@@ -404,6 +411,12 @@ gtab_free(void *v)
 
 	for (i = 0; i < GN; i++)
 		gcry_mpi_point_release(t->p[i]);
+	for (i = 0; i < QN; i++)
+		gcry_mpi_point_release(t->q[i]);
+	gcry_mpi_point_release(t->q2);
+	gcry_mpi_point_release(t->t);
+	gcry_mpi_release(t->one);
+	gcry_ctx_release(t->ctx);
 	free(t);
 }
 
@@ -413,10 +426,10 @@ gtab_key_init(void)
 	gtab_key_ok = !pthread_key_create(&gtab_key, gtab_free);
 }
 
-/* This thread's table, made at its first verification (GN additions);
+/* This thread's state, made at its first verification (GN additions);
  * NULL when out of memory. */
-static const gtab *
-thread_gtab(gcry_ctx_t ctx)
+static gtab *
+thread_gtab(void)
 {
 	gcry_mpi_point_t g2;
 	gtab *t;
@@ -429,17 +442,23 @@ thread_gtab(gcry_ctx_t ctx)
 		return t;
 	if (!(t = calloc(1, sizeof *t)))
 		return NULL;
-	if (!(t->p[0] = gcry_mpi_ec_get_point("g", ctx, 1))) {
-		free(t);
+	if (gcry_mpi_ec_new(&t->ctx, NULL, "Ed25519") ||
+	    !(t->p[0] = gcry_mpi_ec_get_point("g", t->ctx, 1))) {
+		gtab_free(t);
 		return NULL;
 	}
 	g2 = gcry_mpi_point_new(0);
-	gcry_mpi_ec_dup(g2, t->p[0], ctx);
+	gcry_mpi_ec_dup(g2, t->p[0], t->ctx);
 	for (i = 1; i < GN; i++) {
 		t->p[i] = gcry_mpi_point_new(0);
-		gcry_mpi_ec_add(t->p[i], t->p[i - 1], g2, ctx);
+		gcry_mpi_ec_add(t->p[i], t->p[i - 1], g2, t->ctx);
 	}
 	gcry_mpi_point_release(g2);
+	for (i = 0; i < QN; i++)
+		t->q[i] = gcry_mpi_point_new(0);
+	t->q2 = gcry_mpi_point_new(0);
+	t->t = gcry_mpi_point_new(0);
+	t->one = gcry_mpi_set_ui(NULL, 1);
 	if (pthread_setspecific(gtab_key, t)) {
 		gtab_free(t);
 		return NULL;
@@ -483,10 +502,10 @@ weft_ed25519_verify(const weft_ed25519 *k, const uint8_t r[32],
 	};
 	uint8_t digest[64], be[64], sbe[32], hbe[32], ybe[32], got[32],
 		ds[256], dh[256];
-	gcry_ctx_t ctx = NULL;
-	gcry_mpi_point_t q[QN] = { NULL }, q2 = NULL, t = NULL;
-	gcry_mpi_t h = NULL, x = NULL, y = NULL, z = NULL;
-	const gtab *gt;
+	gcry_mpi_t h = NULL, x = NULL, y = NULL;
+	gcry_mpi_point_t *q, q2, t;
+	gcry_ctx_t ctx;
+	gtab *gt;
 	unsigned i;
 	bool started;
 	gpg_error_t err;
@@ -508,29 +527,27 @@ weft_ed25519_verify(const weft_ed25519 *k, const uint8_t r[32],
 
 	recode(sbe, GW, ds);
 	recode(hbe, QW, dh);
-	if ((err = gcry_mpi_ec_new(&ctx, NULL, "Ed25519")) ||
-	    !(gt = thread_gtab(ctx))) {
-		err = err ? err : WEFT_ERR(GPG_ERR_ENOMEM);
+	if (!(gt = thread_gtab())) {
+		err = WEFT_ERR(GPG_ERR_ENOMEM);
 		goto leave;
 	}
-	/* q[i] = (2i + 1)(-Q) */
+	ctx = gt->ctx;
+	q = gt->q;
+	q2 = gt->q2;
+	t = gt->t;
+	/* q[i] = (2i + 1)(-Q); every point is set before it is read */
 	if ((err = gcry_mpi_scan(&x, GCRYMPI_FMT_USG, k->nx, 32, NULL)) ||
 	    (err = gcry_mpi_scan(&y, GCRYMPI_FMT_USG, ybe, 32, NULL)))
 		goto leave;
-	z = gcry_mpi_set_ui(NULL, 1);
-	for (i = 0; i < QN; i++)
-		q[i] = gcry_mpi_point_new(0);
-	q2 = gcry_mpi_point_new(0);
-	gcry_mpi_point_set(q[0], x, y, z);
+	gcry_mpi_point_set(q[0], x, y, gt->one);
 	gcry_mpi_ec_dup(q2, q[0], ctx);
 	for (i = 1; i < QN; i++)
 		gcry_mpi_ec_add(q[i], q[i - 1], q2, ctx);
 
 	/* From the top bit: double, then add what a window ends on. */
-	t = gcry_mpi_point_new(0);
 	gcry_mpi_set_ui(x, 0);
 	gcry_mpi_set_ui(y, 1);
-	gcry_mpi_point_set(t, x, y, z);   /* the neutral element */
+	gcry_mpi_point_set(t, x, y, gt->one);   /* the neutral element */
 	for (i = 256, started = false; i--;) {
 		if (started)
 			gcry_mpi_ec_dup(t, t, ctx);
@@ -547,14 +564,8 @@ weft_ed25519_verify(const weft_ed25519 *k, const uint8_t r[32],
 	    memcmp(got, r, 32))
 		err = WEFT_ERR(GPG_ERR_BAD_SIGNATURE);
 leave:
-	for (i = 0; i < QN; i++)
-		gcry_mpi_point_release(q[i]);
-	gcry_mpi_point_release(q2);
-	gcry_mpi_point_release(t);
 	gcry_mpi_release(h);
 	gcry_mpi_release(x);
 	gcry_mpi_release(y);
-	gcry_mpi_release(z);
-	gcry_ctx_release(ctx);
 	return err;
 }
