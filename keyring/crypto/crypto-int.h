@@ -23,6 +23,9 @@ const char *weft_crypto__md_name(uint8_t hash_algo);
 const uint8_t *weft_crypto__md_asn(uint8_t hash_algo, size_t *len);
 /* The OpenPGP algorithm a running hash was opened with. */
 uint8_t weft_crypto__hash_algo(const weft_hash *h);
+/* How many handles for HASH_ALGO this thread keeps (hash.c; for the unit
+ * test). */
+unsigned weft_crypto__hash_spares(uint8_t hash_algo);
 
 /* Hash a key packet's public part with the framing its version asks for:
  * v2/3/4 0x99 + 2-octet length, v6 0x9B + 4-octet length (RFC 9580

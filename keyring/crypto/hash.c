@@ -23,6 +23,7 @@ struct weft_hash {
 
 typedef struct spares {
 	weft_hash *v[SPARES];
+	unsigned next;           /* the slot to give up when all are full */
 } spares;
 
 static pthread_key_t spares_key;
@@ -185,6 +186,17 @@ weft_hash_new(weft_hash **out, uint8_t hash_algo)
 	return 0;
 }
 
+unsigned
+weft_crypto__hash_spares(uint8_t hash_algo)
+{
+	spares *sp = thread_spares(false);
+	unsigned i, n = 0;
+
+	for (i = 0; sp && i < SPARES; i++)
+		n += sp->v[i] && sp->v[i]->algo == hash_algo;
+	return n;
+}
+
 gpg_error_t
 weft_hash_new_public(weft_hash **out, uint8_t hash_algo)
 {
@@ -252,14 +264,21 @@ weft_hash_free(weft_hash *h)
 
 	if (!h)
 		return;
-	if (h->reuse && (sp = thread_spares(true)))
-		for (i = 0; i < SPARES; i++)
-			if (!sp->v[i]) {
-				gcry_md_reset(h->md);
-				sp->v[i] = h;
-				return;
-			}
-	hash_close(h);
+	if (!h->reuse || !(sp = thread_spares(true))) {
+		hash_close(h);
+		return;
+	}
+	/* An empty slot, else the oldest spare makes room: the algorithms
+	 * used last are the ones kept. */
+	for (i = 0; i < SPARES && sp->v[i]; i++)
+		;
+	if (i == SPARES) {
+		i = sp->next;
+		sp->next = (sp->next + 1) % SPARES;
+		hash_close(sp->v[i]);
+	}
+	gcry_md_reset(h->md);
+	sp->v[i] = h;
 }
 
 gpg_error_t

@@ -1,7 +1,7 @@
 /* hash.c - weft_hash over gcry_md: known answers, copies, unknown
  * algorithms, and the handles kept for digests of public data. */
-#include "crypto/crypto.h"  /* engine headers first: they set the
-                                error source before <gpg-error.h> */
+#include "crypto/crypto-int.h"  /* engine headers first: they set the
+                                    error source before <gpg-error.h> */
 #include <pthread.h>
 
 #include "t.h"
@@ -102,12 +102,16 @@ check_public(void)
 		weft_hash_free(kept);
 		T_CHECK(public_abc(i), "algo %u: after a finished handle",
 			kat[i].algo);
-		/* the handle freed is the one handed out next */
+		/* the handle freed is kept, whatever algorithms came before,
+		 * and is the one handed out next */
 		T_OK(weft_hash_new_public(&kept, kat[i].algo));
+		T_EQ_INT(weft_crypto__hash_spares(kat[i].algo), 0);
 		weft_hash_free(kept);
+		T_EQ_INT(weft_crypto__hash_spares(kat[i].algo), 1);
 		T_OK(weft_hash_new_public(&h[0], kat[i].algo));
 		T_CHECK(h[0] == kept, "algo %u: a freed handle is not kept",
 			kat[i].algo);
+		T_EQ_INT(weft_crypto__hash_spares(kat[i].algo), 0);
 		weft_hash_free(h[0]);
 	}
 	/* More at once than a thread keeps, of two algorithms: each its own
