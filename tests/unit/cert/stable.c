@@ -21,36 +21,7 @@
 #include "cert/cert.h"
 #include "cert/summary.h"
 #include "t.h"
-
-/* The certificates of a keyring file, self-signatures verified. */
-static size_t
-load_file(const char *path, weft_cert **out, size_t max)
-{
-	size_t len, n = 0;
-	uint8_t *p = t_slurp(path, &len);
-	weft_reader r;
-	weft_packet pkt;
-	weft_cert_builder b;
-	bool have = false;
-
-	memset(&b, 0, sizeof b);
-	weft_reader_init(&r, p, len);
-	while (n < max && !weft_packet_next(&r, &pkt, NULL)) {
-		if (pkt.tag == WEFT_PKT_PUBLIC_KEY) {
-			if (have)
-				out[n++] = weft_cert_builder_finish(&b);
-			T_OK(weft_cert_builder_start(&b, &pkt, NULL));
-			have = true;
-		} else if (have) {
-			T_OK(weft_cert_builder_add(&b, &pkt));
-		}
-		weft_packet_release(&pkt);
-	}
-	if (have && n < max)
-		out[n++] = weft_cert_builder_finish(&b);
-	free(p);
-	return n;
-}
+#include "keyring-file.h"
 
 static void
 add_time(uint32_t *v, size_t *n, size_t max, uint32_t t)
@@ -248,7 +219,7 @@ main(void)
 	for (p = 0; p < WEFT_ARRAY_SIZE(pats); p++) {
 		T_CHECK(glob(pats[p], 0, NULL, &g) == 0, "no %s", pats[p]);
 		for (f = 0; f < g.gl_pathc; f++) {
-			n = load_file(g.gl_pathv[f], certs,
+			n = t_load_certs(g.gl_pathv[f], certs,
 				      WEFT_ARRAY_SIZE(certs));
 			for (i = 0; i < n; i++) {
 				checked += check_cert(g.gl_pathv[f], certs[i],

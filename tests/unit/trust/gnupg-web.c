@@ -8,6 +8,7 @@
  * hand.  Run from the top of the source tree.
  */
 #include "gnupg-common.h"
+#include "keyring-file.h"
 
 #define D "tests/data/trust/"
 
@@ -39,30 +40,12 @@ file_get(void *opaque, const uint8_t *fpr, size_t len,
 static void
 load_web(void)
 {
-	size_t len, i, u, j, k;
-	uint8_t *p = t_slurp(D "web.pgp", &len);
-	weft_reader r;
-	weft_packet pkt;
-	weft_cert_builder b;
-	bool have = false;
+	weft_cert *c[WEFT_ARRAY_SIZE(F)];
+	size_t i, u, j, k;
 
-	memset(&b, 0, sizeof b);
-	weft_reader_init(&r, p, len);
-	while (!weft_packet_next(&r, &pkt, NULL)) {
-		if (pkt.tag == WEFT_PKT_PUBLIC_KEY) {
-			if (have)
-				F[NF++].c = weft_cert_builder_finish(&b);
-			T_OK(weft_cert_builder_start(&b, &pkt, NULL));
-			have = true;
-		} else if (have) {
-			T_OK(weft_cert_builder_add(&b, &pkt));
-		}
-		weft_packet_release(&pkt);
-		if (NF == WEFT_ARRAY_SIZE(F) - 1)
-			break;
-	}
-	if (have)
-		F[NF++].c = weft_cert_builder_finish(&b);
+	NF = t_load_certs(D "web.pgp", c, WEFT_ARRAY_SIZE(F));
+	for (i = 0; i < NF; i++)
+		F[i].c = c[i];
 	for (i = 0; i < NF; i++) {
 		weft_cert_canonicalize(F[i].c);
 		T_OK(weft_cert_check_self(F[i].c, false));
@@ -92,7 +75,6 @@ load_web(void)
 		weft_buf_init(&F[i].buf);
 		T_OK(weft_summary_of(F[i].c, &F[i].buf, &F[i].s));
 	}
-	free(p);
 }
 
 /* The hex fingerprint at HEX, up to a space, colon or the end. */
