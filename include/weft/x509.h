@@ -55,6 +55,9 @@ typedef enum weft_x509_kind {
 	WEFT_X509_CA,            /* intermediate CA */
 	WEFT_X509_LEAF,          /* end entity (S/MIME) */
 	WEFT_X509_CRL,
+	WEFT_X509_UNPARSED,      /* import: refused before its kind was
+				    known (a certificate that does not
+				    parse) */
 } weft_x509_kind;
 
 typedef enum weft_x509_outcome {

@@ -14,6 +14,13 @@
  *   RSA      (data(flags pkcs1)(hash ALGO DIGEST))
  *   ECDSA    (data(flags raw)(hash ALGO DIGEST))
  *   Ed25519  (data(flags eddsa)(hash-algo sha512)(value TBS))  PureEdDSA
+ *
+ * Except the Ed25519 key: without the eddsa flag libgcrypt takes a q
+ * whose first octet is 0x02 or 0x03 (two keys in 256) for a compressed
+ * SEC1 point, and neither its keygrip nor a signature it made can be
+ * computed.  weft hands libgcrypt the form gpg-agent uses,
+ *   (public-key(ecc(curve Ed25519)(flags eddsa)(q 0x40||A)))
+ * whose keygrip equals that of libksba's form wherever that one works.
  */
 #include "crypto-int.h"
 
@@ -259,6 +266,30 @@ leave:
 	return err;
 }
 
+/* KEY as libgcrypt should read it (see the top of this file). */
+static gpg_error_t
+key_of(gcry_sexp_t *out, const uint8_t *key, size_t klen)
+{
+	weft_x509_key k;
+	uint8_t q[33];
+
+	*out = NULL;
+	if (weft_x509_key_parse(&k, key, klen) ||
+	    k.algo != WEFT_PK_EDDSA_LEGACY) {
+		weft_x509_key_free(&k); /* a failed parse left it empty */
+		return sexp_of(out, key, klen) ? WEFT_ERR(GPG_ERR_BAD_PUBKEY)
+					       : 0;
+	}
+	q[0] = 0x40;
+	memcpy(q + 1, k.a.data, 32);
+	weft_x509_key_free(&k);
+	if (gcry_sexp_build(out, NULL,
+			    "(public-key(ecc(curve Ed25519)(flags eddsa)(q %b)))",
+			    (int)sizeof q, q))
+		return WEFT_ERR(GPG_ERR_ENOMEM);
+	return 0;
+}
+
 void
 weft_x509_key_free(weft_x509_key *k)
 {
@@ -291,8 +322,8 @@ weft_x509_sig_verify(const uint8_t *key, size_t klen, const uint8_t *sigval,
 	/* 1 (an elliptic-curve key is possible: libgcrypt's lazy set-up
 	 * first) */
 	weft_crypto__ec_ready();
-	if ((err = sexp_of(&k, key, klen)))
-		return WEFT_ERR(GPG_ERR_BAD_PUBKEY);
+	if ((err = key_of(&k, key, klen)))
+		return err;
 	if ((err = sexp_of(&sig, sigval, slen)))
 		goto leave;
 	probe = gcry_sexp_find_token(k, "rsa", 0);
@@ -343,8 +374,8 @@ weft_x509_keygrip(const uint8_t *key, size_t klen, uint8_t grip[20])
 	gpg_error_t err;
 
 	memset(grip, 0, 20);
-	if ((err = sexp_of(&k, key, klen)))
-		return WEFT_ERR(GPG_ERR_BAD_PUBKEY);
+	if ((err = key_of(&k, key, klen)))
+		return err;
 	if (!gcry_pk_get_keygrip(k, grip))
 		err = WEFT_ERR(GPG_ERR_BAD_PUBKEY);
 	gcry_sexp_release(k);

@@ -423,6 +423,7 @@ plan_cert(plan *pl, weft_x509_info *x, const weft_x509_blob *b)
 	pending *po;
 	gpg_error_t err;
 
+	x->kind = WEFT_X509_UNPARSED;
 	if ((err = weft_x509_cert_parse(&c, b->der, b->len, &d))) {
 		if (gpg_err_code(err) == GPG_ERR_ENOMEM)
 			return err;

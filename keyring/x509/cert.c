@@ -263,7 +263,12 @@ derive(weft_x509_cert *c)
 	memcpy(c->fpr, fpr, 20);
 	weft_keyid_from_fpr(fpr, 20, c->keyid);
 	/* 3 */
-	return weft_x509_keygrip(c->key_sexp, c->key_sexp_len, c->grip);
+	err = weft_x509_keygrip(c->key_sexp, c->key_sexp_len, c->grip);
+	if (gpg_err_code(err) == GPG_ERR_BAD_PUBKEY) {
+		c->key_problem = strdup("its public key is malformed (libgcrypt computes no keygrip of it)");
+		return c->key_problem ? 0 : WEFT_ERR(GPG_ERR_ENOMEM);
+	}
+	return err;
 }
 
 /* ---- extensions ------------------------------------------------------------------ */

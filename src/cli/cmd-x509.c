@@ -36,7 +36,8 @@ kind_name(weft_x509_kind k)
 	case WEFT_X509_ROOT: return "root";
 	case WEFT_X509_CA: return "ca";
 	case WEFT_X509_LEAF: return "leaf";
-	default: return "crl";
+	case WEFT_X509_CRL: return "crl";
+	default: return "cert";
 	}
 }
 

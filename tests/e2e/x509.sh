@@ -3,7 +3,8 @@
 # each outcome asserted with its exit status and reason:
 #   a root with nameConstraints for example.com and pathLen 1 (RSA), an
 #   ECDSA P-256 intermediate with pathLen 0 and a CRL, leaves: RSA
-#   alice@example.com and Ed25519 bob@sub.example.com (inside), mallory
+#   alice@example.com and Ed25519 bob@sub.example.com (inside; a key whose
+#   first octet is 0x02 or 0x03), mallory
 #   (evil.test) and eve (notexample.com, a look-alike) outside, carol
 #   expired, frank not yet valid, dave revoked (keyCompromise) and oscar
 #   revoked (superseded) by the CRL, trudy under a rogue sub-CA that the
@@ -71,13 +72,22 @@ leaf() { # NAME EMAIL KEYTYPE [openssl ca options]
 	case $kt in
 	rsa) o genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out $n.key ;;
 	ed25519) o genpkey -algorithm ed25519 -out $n.key ;;
+	# one whose first octet is 0x02 or 0x03 (a key in 128): libgcrypt
+	# reads libksba's form of it as a compressed SEC1 point and computes
+	# no keygrip; weft refused such a leaf (a make check failed by
+	# chance on it three times before the cause was found)
+	ed25519-sec1)
+		while o genpkey -algorithm ed25519 -out $n.key &&
+			! openssl pkey -in $n.key -pubout -outform DER | od -An -tx1 -j12 -N1 | grep -Eq '^ 0[23]$'; do
+			:
+		done ;;
 	p384) o genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out $n.key ;;
 	esac
 	o req -new -key $n.key -out $n.csr -subj "/CN=$n"
 	SAN=$e o ca -batch -config ca.cnf -extensions leaf -in $n.csr -out $n.pem -notext "$@"
 }
 leaf alice alice@example.com rsa
-leaf bob bob@sub.example.com ed25519
+leaf bob bob@sub.example.com ed25519-sec1
 leaf mallory mallory@evil.test rsa
 leaf eve eve@notexample.com rsa
 leaf carol carol@example.com rsa -startdate 20200101000000Z -enddate 20210101000000Z
@@ -136,15 +146,7 @@ W x509 import --yes inter.pem alice.pem bob.pem mallory.pem eve.pem carol.pem fr
 	dave.pem oscar.pem rogue.pem trudy.pem inter.crl > "$T/imp.txt" 2>&1
 rc=$?
 check_eq "import of the chain, leaves and CRL: exit 0" "$rc" 0
-# This import failed in a make check under load (bob's Ed25519 leaf not
-# imported; 10 runs by hand, one with a key starting with a zero octet,
-# all passed): show what it said, with the certificate and the time,
-# for whoever sees it next.
-if [ "$rc" != 0 ]; then
-	sed 's/^/    | /' "$T/imp.txt"
-	openssl x509 -in bob.pem -noout -text 2>&1 | sed 's/^/    | /'
-	date -u '+    | now %Y-%m-%dT%H:%M:%SZ'
-fi
+[ "$rc" != 0 ] && sed 's/^/    | /' "$T/imp.txt"
 check "import says 12 new, nothing refused" grep -q "x509 import: 12 new (0 roots), 0 updated, 0 unchanged, 0 refused" "$T/imp.txt"
 ALICE=$(fpr_of "$(sha_of alice.pem)")
 check_rc "lookup alice@example.com (RSA leaf): exit 0" 0 W lookup alice@example.com
@@ -204,6 +206,11 @@ check "... refused with its reason" bash -c "'$WEFT' --home '$T/home' x509 impor
 check_rc "an RSA-PSS root: exit 1" 1 W x509 import --yes pss.pem
 check "... refused: RSA-PSS is not supported" bash -c "'$WEFT' --home '$T/home' x509 import --yes pss.pem | grep -q 'RSA-PSS'"
 check_rc "a file that holds no certificate: exit 2" 2 W x509 import --yes ca.cnf
+{ echo "-----BEGIN CERTIFICATE-----"; openssl x509 -in alice.pem -outform DER | head -c 300 | base64; echo "-----END CERTIFICATE-----"; } > trunc.pem
+check_rc "a truncated certificate: exit 1" 1 W x509 import --yes trunc.pem
+check_eq "... refused as a certificate, with the file and the reason" \
+	"$(W x509 import --yes trunc.pem | head -1)" \
+	"refused   cert trunc.pem #1: not a certificate: malformed DER (Invalid packet)"
 check_rc "x509 with no subcommand: exit 2" 2 W x509
 check_rc "x509 show of an unknown fingerprint: exit 1" 1 W x509 show 0000000000000000
 check_rc "x509 show of garbage: exit 2" 2 W x509 show xyz
