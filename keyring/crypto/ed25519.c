@@ -54,6 +54,7 @@
 
 #include "crypto-int.h"
 #include "../util/mem.h"
+#include "../util/workers.h"
 
 struct weft_ed25519 {
 	uint8_t enc[32];         /* encode(Q), what the hash covers */
@@ -392,21 +393,17 @@ bit_be(const uint8_t v[32], unsigned i)
  * signature was 3% of a verification, allocating the points as much
  * again).  libgcrypt points are plain coordinates; nothing in the
  * context depends on a key (no "q" or "d" is ever set in it). */
-typedef struct gtab {
+typedef struct verifier {
 	gcry_ctx_t ctx;
 	gcry_mpi_point_t p[GN];
 	gcry_mpi_point_t q[QN], q2, t;
 	gcry_mpi_t one;
-} gtab;
-
-static pthread_key_t gtab_key;
-static bool gtab_key_ok;
-static pthread_once_t gtab_once = PTHREAD_ONCE_INIT;
+} verifier;
 
 static void
-gtab_free(void *v)
+verifier_free(void *v)
 {
-	gtab *t = v;
+	verifier *t = v;
 	unsigned i;
 
 	for (i = 0; i < GN; i++)
@@ -420,31 +417,24 @@ gtab_free(void *v)
 	free(t);
 }
 
-static void
-gtab_key_init(void)
-{
-	gtab_key_ok = !pthread_key_create(&gtab_key, gtab_free);
-}
+static weft_thread_value verifiers = WEFT_THREAD_VALUE_INIT(verifier_free);
 
 /* This thread's state, made at its first verification (GN additions);
  * NULL when out of memory. */
-static gtab *
-thread_gtab(void)
+static verifier *
+thread_verifier(void)
 {
 	gcry_mpi_point_t g2;
-	gtab *t;
+	verifier *t;
 	unsigned i;
 
-	(void)pthread_once(&gtab_once, gtab_key_init);
-	if (!gtab_key_ok)
-		return NULL;
-	if ((t = pthread_getspecific(gtab_key)))
+	if ((t = weft_thread_get(&verifiers)))
 		return t;
 	if (!(t = calloc(1, sizeof *t)))
 		return NULL;
 	if (gcry_mpi_ec_new(&t->ctx, NULL, "Ed25519") ||
 	    !(t->p[0] = gcry_mpi_ec_get_point("g", t->ctx, 1))) {
-		gtab_free(t);
+		verifier_free(t);
 		return NULL;
 	}
 	g2 = gcry_mpi_point_new(0);
@@ -459,8 +449,8 @@ thread_gtab(void)
 	t->q2 = gcry_mpi_point_new(0);
 	t->t = gcry_mpi_point_new(0);
 	t->one = gcry_mpi_set_ui(NULL, 1);
-	if (pthread_setspecific(gtab_key, t)) {
-		gtab_free(t);
+	if (!weft_thread_set(&verifiers, t)) {
+		verifier_free(t);
 		return NULL;
 	}
 	return t;
@@ -505,7 +495,7 @@ weft_ed25519_verify(const weft_ed25519 *k, const uint8_t r[32],
 	gcry_mpi_t h = NULL, x = NULL, y = NULL;
 	gcry_mpi_point_t *q, q2, t;
 	gcry_ctx_t ctx;
-	gtab *gt;
+	verifier *vf;
 	unsigned i;
 	bool started;
 	gpg_error_t err;
@@ -527,19 +517,19 @@ weft_ed25519_verify(const weft_ed25519 *k, const uint8_t r[32],
 
 	recode(sbe, GW, ds);
 	recode(hbe, QW, dh);
-	if (!(gt = thread_gtab())) {
+	if (!(vf = thread_verifier())) {
 		err = WEFT_ERR(GPG_ERR_ENOMEM);
 		goto leave;
 	}
-	ctx = gt->ctx;
-	q = gt->q;
-	q2 = gt->q2;
-	t = gt->t;
+	ctx = vf->ctx;
+	q = vf->q;
+	q2 = vf->q2;
+	t = vf->t;
 	/* q[i] = (2i + 1)(-Q); every point is set before it is read */
 	if ((err = gcry_mpi_scan(&x, GCRYMPI_FMT_USG, k->nx, 32, NULL)) ||
 	    (err = gcry_mpi_scan(&y, GCRYMPI_FMT_USG, ybe, 32, NULL)))
 		goto leave;
-	gcry_mpi_point_set(q[0], x, y, gt->one);
+	gcry_mpi_point_set(q[0], x, y, vf->one);
 	gcry_mpi_ec_dup(q2, q[0], ctx);
 	for (i = 1; i < QN; i++)
 		gcry_mpi_ec_add(q[i], q[i - 1], q2, ctx);
@@ -547,12 +537,12 @@ weft_ed25519_verify(const weft_ed25519 *k, const uint8_t r[32],
 	/* From the top bit: double, then add what a window ends on. */
 	gcry_mpi_set_ui(x, 0);
 	gcry_mpi_set_ui(y, 1);
-	gcry_mpi_point_set(t, x, y, gt->one);   /* the neutral element */
+	gcry_mpi_point_set(t, x, y, vf->one);   /* the neutral element */
 	for (i = 256, started = false; i--;) {
 		if (started)
 			gcry_mpi_ec_dup(t, t, ctx);
 		if (ds[i]) {
-			gcry_mpi_ec_add(t, t, gt->p[ds[i] >> 1], ctx);
+			gcry_mpi_ec_add(t, t, vf->p[ds[i] >> 1], ctx);
 			started = true;
 		}
 		if (dh[i]) {

@@ -1,8 +1,8 @@
 /* hash.c - running digests over gcry_md, and the hash algorithm table. */
-#include <pthread.h>
 #include <stdlib.h>
 
 #include "crypto-int.h"
+#include "../util/workers.h"
 
 struct weft_hash {
 	gcry_md_hd_t md;
@@ -26,10 +26,6 @@ typedef struct spares {
 	unsigned next;           /* the slot to give up when all are full */
 } spares;
 
-static pthread_key_t spares_key;
-static bool spares_key_ok;
-static pthread_once_t spares_once = PTHREAD_ONCE_INIT;
-
 static void
 hash_close(weft_hash *h)
 {
@@ -49,11 +45,7 @@ spares_free(void *p)
 	free(sp);
 }
 
-static void
-spares_key_init(void)
-{
-	spares_key_ok = !pthread_key_create(&spares_key, spares_free);
-}
+static weft_thread_value thread_spares_v = WEFT_THREAD_VALUE_INIT(spares_free);
 
 /* This thread's spares (made when MAKE; NULL when there are none). */
 static spares *
@@ -61,14 +53,11 @@ thread_spares(bool make)
 {
 	spares *sp;
 
-	(void)pthread_once(&spares_once, spares_key_init);
-	if (!spares_key_ok)
-		return NULL;
-	if ((sp = pthread_getspecific(spares_key)) || !make)
+	if ((sp = weft_thread_get(&thread_spares_v)) || !make)
 		return sp;
 	if (!(sp = calloc(1, sizeof *sp)))
 		return NULL;
-	if (pthread_setspecific(spares_key, sp)) {
+	if (!weft_thread_set(&thread_spares_v, sp)) {
 		free(sp);
 		return NULL;
 	}
@@ -201,13 +190,12 @@ gpg_error_t
 weft_hash_new_public(weft_hash **out, uint8_t hash_algo)
 {
 	spares *sp = thread_spares(false);
-	int galgo = weft_crypto__md_algo(hash_algo);
 	unsigned i;
 	gpg_error_t err;
 
-	for (i = 0; sp && galgo && i < SPARES; i++)
-		if (sp->v[i] && sp->v[i]->galgo == galgo &&
-		    sp->v[i]->algo == hash_algo) {
+	/* A spare's algorithm is one weft_hash_new took. */
+	for (i = 0; sp && i < SPARES; i++)
+		if (sp->v[i] && sp->v[i]->algo == hash_algo) {
 			*out = sp->v[i];
 			sp->v[i] = NULL;
 			return 0;

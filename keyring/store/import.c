@@ -690,23 +690,31 @@ input_pos(const input *in)
 			  NULL;
 }
 
-/* Read the next chunk into IM->next, the current one staying. */
+/* The chunk in hand and the one read ahead change places. */
+static void
+swap_chunks(import *im)
+{
+	item *v = im->items;
+	size_t n = im->nitems, cap = im->items_cap;
+
+	im->items = im->next;
+	im->nitems = im->nnext;
+	im->items_cap = im->next_cap;
+	im->next = v;
+	im->nnext = n;
+	im->next_cap = cap;
+}
+
+/* Read the next chunk into IM->next (empty before), the current one
+ * staying. */
 static gpg_error_t
 read_next(import *im, input *in)
 {
-	item *items = im->items;
-	size_t n = im->nitems, cap = im->items_cap;
 	gpg_error_t err;
 
-	im->items = NULL;
-	im->nitems = im->items_cap = 0;
+	swap_chunks(im);
 	err = read_chunk(im, in);
-	im->next = im->items;
-	im->nnext = im->nitems;
-	im->next_cap = im->items_cap;
-	im->items = items;
-	im->nitems = n;
-	im->items_cap = cap;
+	swap_chunks(im);
 	return err;
 }
 
@@ -778,11 +786,7 @@ import_run(weft_ctx *ctx, const void *data, size_t len, bool mapped,
 		im.bg = NULL;
 		if (err)
 			goto leave;
-		im.items = im.next;
-		im.nitems = im.nnext;
-		im.items_cap = im.next_cap;
-		im.next = NULL;
-		im.nnext = im.next_cap = 0;
+		swap_chunks(&im); /* run_chunk left the chunk in hand empty */
 		/* The keys before this chunk are stored. */
 		if (upto)
 			weft_import__input_release(&im, upto, false);

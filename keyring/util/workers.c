@@ -1,4 +1,5 @@
-/* workers.c - a parallel for over independent jobs. */
+/* workers.c - a parallel for over independent jobs, a job beside the
+ * caller, values per thread. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -12,6 +13,16 @@ struct pool {
 	weft_job_fn fn;
 	void *arg;
 };
+
+static void
+pool_init(struct pool *pool, size_t n, weft_job_fn fn, void *arg)
+{
+	pool->n = n;
+	atomic_init(&pool->next, 0);
+	atomic_init(&pool->done, 0);
+	pool->fn = fn;
+	pool->arg = arg;
+}
 
 static void *
 worker(void *p)
@@ -37,11 +48,7 @@ weft_parallel(size_t n, unsigned threads, weft_job_fn fn, void *arg,
 
 	if (!n)
 		return;
-	pool.n = n;
-	atomic_init(&pool.next, 0);
-	atomic_init(&pool.done, 0);
-	pool.fn = fn;
-	pool.arg = arg;
+	pool_init(&pool, n, fn, arg);
 	if (threads > n)
 		threads = (unsigned)n;
 	if (threads > 1)
@@ -83,11 +90,7 @@ weft_background_start(size_t n, weft_job_fn fn, void *arg)
 
 	if (!bg)
 		return NULL;
-	bg->pool.n = n;
-	atomic_init(&bg->pool.next, 0);
-	atomic_init(&bg->pool.done, 0);
-	bg->pool.fn = fn;
-	bg->pool.arg = arg;
+	pool_init(&bg->pool, n, fn, arg);
 	/* Without a thread, finish runs every job. */
 	bg->started = n && !pthread_create(&bg->tid, NULL, worker, &bg->pool);
 	return bg;
@@ -107,4 +110,33 @@ weft_background_finish(weft_background *bg, bool cancel)
 	if (bg->started)
 		pthread_join(bg->tid, NULL);
 	free(bg);
+}
+
+/* The key is made at the first use (pthread_once takes no argument to
+ * say which value). */
+static bool
+thread_key(weft_thread_value *v)
+{
+	if (!atomic_load_explicit(&v->made, memory_order_acquire)) {
+		pthread_mutex_lock(&v->lock);
+		if (!atomic_load_explicit(&v->made, memory_order_relaxed)) {
+			v->ok = !pthread_key_create(&v->key, v->destroy);
+			atomic_store_explicit(&v->made, true,
+					      memory_order_release);
+		}
+		pthread_mutex_unlock(&v->lock);
+	}
+	return v->ok;
+}
+
+void *
+weft_thread_get(weft_thread_value *v)
+{
+	return thread_key(v) ? pthread_getspecific(v->key) : NULL;
+}
+
+bool
+weft_thread_set(weft_thread_value *v, void *p)
+{
+	return thread_key(v) && !pthread_setspecific(v->key, p);
 }

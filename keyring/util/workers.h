@@ -14,9 +14,19 @@
  * for it.  Every job has run, or been dropped, when it returns.  A NULL
  * from start (out of memory) means nothing was run: the caller does the
  * work itself.
+ *
+ * A weft_thread_value is one pointer per thread, given to DESTROY when
+ * its thread ends (a cache of handles, scratch space):
+ *   static weft_thread_value v = WEFT_THREAD_VALUE_INIT(destroy);
+ * weft_thread_get() is this thread's (NULL at first); weft_thread_set()
+ * makes P this thread's, false when it cannot (then P is the caller's
+ * to free).
  */
 #ifndef WEFT_UTIL_WORKERS_H
 #define WEFT_UTIL_WORKERS_H
+
+#include <pthread.h>
+#include <stdatomic.h>
 
 #include "../internal.h"
 
@@ -30,5 +40,19 @@ typedef struct weft_background weft_background;
 
 weft_background *weft_background_start(size_t n, weft_job_fn fn, void *arg);
 void weft_background_finish(weft_background *bg, bool cancel);
+
+typedef struct weft_thread_value {
+	pthread_mutex_t lock;
+	atomic_bool made;        /* key (or the failure to make it) is set */
+	bool ok;
+	pthread_key_t key;
+	void (*destroy)(void *);
+} weft_thread_value;
+
+#define WEFT_THREAD_VALUE_INIT(destroy) \
+	{ PTHREAD_MUTEX_INITIALIZER, false, false, 0, (destroy) }
+
+void *weft_thread_get(weft_thread_value *v);
+bool weft_thread_set(weft_thread_value *v, void *p);
 
 #endif /* WEFT_UTIL_WORKERS_H */
