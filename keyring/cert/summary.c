@@ -392,6 +392,13 @@ _Static_assert(_Alignof(weft_tbytes) >= _Alignof(weft_tsig) &&
 gpg_error_t
 weft_summary_decode(weft_summary *s, const uint8_t *rec, size_t len)
 {
+	return weft_summary_decode_in(s, rec, len, NULL);
+}
+
+gpg_error_t
+weft_summary_decode_in(weft_summary *s, const uint8_t *rec, size_t len,
+		       weft_arena *arena)
+{
 	weft_reader r;
 	uint32_t nu, nk, ni, nr, ns, l;
 	uint8_t m0, m1, fmt, b8;
@@ -417,10 +424,11 @@ weft_summary_decode(weft_summary *s, const uint8_t *rec, size_t len)
 		return WEFT_ERR(GPG_ERR_INV_DATA);
 	bytes = nu * sizeof *uids + nk * sizeof *subkeys +
 		(ni + nr) * sizeof *issuers + ns * sizeof *sigs + 1;
-	mem = calloc(1, bytes);
+	mem = arena ? weft_arena_zalloc(arena, bytes) : calloc(1, bytes);
 	if (!mem)
 		return WEFT_ERR(GPG_ERR_ENOMEM);
-	s->mem = mem;
+	if (!arena)
+		s->mem = mem;
 	/* Largest alignment first: the arrays holding pointers, then the
 	 * 4-aligned ones (a weft_tsig is 28 octets, so anything after an
 	 * odd number of them is not 8-aligned). */

@@ -25,6 +25,7 @@
 #define WEFT_CERT_SUMMARY_H
 
 #include "cert.h"
+#include "../util/mem.h"
 
 /* Component of a signature. */
 #define WEFT_TS_PRIMARY   0xffffu        /* the primary key itself */
@@ -123,6 +124,10 @@ gpg_error_t weft_summary_build(const weft_cert *c, weft_buf *out);
  * weft_summary_free. */
 gpg_error_t weft_summary_decode(weft_summary *s, const uint8_t *rec,
 				size_t len);
+/* The same, its arrays in ARENA (then weft_summary_free leaves them to
+ * weft_arena_free); NULL is weft_summary_decode. */
+gpg_error_t weft_summary_decode_in(weft_summary *s, const uint8_t *rec,
+				   size_t len, weft_arena *arena);
 void weft_summary_free(weft_summary *s);
 /* Build and decode in one go (the record is kept in *BUF, which the
  * caller frees after the summary). */

@@ -54,18 +54,13 @@ weft_question__source_get(void *opaque, const uint8_t *fpr, size_t len,
 						 &rlen))) {
 		return err;
 	}
-	if ((err = weft_grow((void **)&ss->held, &ss->cap, ss->nheld + 1,
-			     sizeof *ss->held)))
-		return err;
-	s = calloc(1, sizeof *s);
-	if (!s)
+	if (!ss->arena && !(ss->arena = weft_arena_new()))
+		return WEFT_ERR(GPG_ERR_ENOMEM);
+	if (!(s = weft_arena_zalloc(ss->arena, sizeof *s)))
 		return WEFT_ERR(GPG_ERR_ENOMEM);
 	/* The record lives in the map until the transaction ends. */
-	if ((err = weft_summary_decode(s, rec, rlen))) {
-		free(s);
+	if ((err = weft_summary_decode_in(s, rec, rlen, ss->arena)))
 		return err;
-	}
-	ss->held[ss->nheld++] = s;
 	*out = s;
 	return 0;
 }
@@ -104,13 +99,8 @@ weft_question__source_init(store_source *ss, weft_txn *txn)
 void
 weft_question__source_free(store_source *ss)
 {
-	size_t i;
-
-	for (i = 0; i < ss->nheld; i++) {
-		weft_summary_free(ss->held[i]);
-		free(ss->held[i]);
-	}
-	free(ss->held);
+	weft_arena_free(ss->arena);
+	ss->arena = NULL;
 }
 
 /* ---- roots -------------------------------------------------------------------- */

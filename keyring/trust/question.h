@@ -23,8 +23,8 @@
 typedef struct store_source {
 	weft_tsource src;
 	weft_txn *txn;
-	weft_summary **held;
-	size_t nheld, cap;
+	weft_arena *arena;             /* the summaries decoded, until the
+					  question ends */
 	const weft_tnode_overlay *ov;  /* records that stand in for the
 					  keyring's (one question only) */
 	size_t nov;

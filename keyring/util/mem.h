@@ -26,4 +26,17 @@ gpg_error_t weft_grow(void **arr, size_t *cap, size_t need, size_t size);
  * free); P may be NULL when N is 0.  NULL when out of memory. */
 char *weft_memdupz(const void *p, size_t n);
 
+/* An arena: many allocations that are freed together.  Its first chunks
+ * are small; from 2 MiB on they are anonymous mappings aligned to 2 MiB
+ * and advised as transparent huge pages, so that memory a large trust
+ * question fills and then reads at random costs a page fault and a TLB
+ * entry per 2 MiB instead of per 4 KiB.  weft_arena_zalloc gives N zeroed
+ * octets aligned to 16, NULL when out of memory; weft_arena_free frees
+ * every allocation and the arena (NULL is fine). */
+typedef struct weft_arena weft_arena;
+
+weft_arena *weft_arena_new(void);
+void *weft_arena_zalloc(weft_arena *a, size_t n);
+void weft_arena_free(weft_arena *a);
+
 #endif /* WEFT_UTIL_MEM_H */
