@@ -272,10 +272,13 @@ key_of(gcry_sexp_t *out, const uint8_t *key, size_t klen)
 {
 	weft_x509_key k;
 	uint8_t q[33];
+	gpg_error_t err;
 
 	*out = NULL;
-	if (weft_x509_key_parse(&k, key, klen) ||
-	    k.algo != WEFT_PK_EDDSA_LEGACY) {
+	err = weft_x509_key_parse(&k, key, klen);
+	if (gpg_err_code(err) == GPG_ERR_ENOMEM)
+		return err;
+	if (err || k.algo != WEFT_PK_EDDSA_LEGACY) {
 		weft_x509_key_free(&k); /* a failed parse left it empty */
 		return sexp_of(out, key, klen) ? WEFT_ERR(GPG_ERR_BAD_PUBKEY)
 					       : 0;

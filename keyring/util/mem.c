@@ -111,8 +111,17 @@ weft_arena_new(void)
 }
 
 /* Under AddressSanitizer each allocation is a malloc block of its own,
- * so that a read past one is caught rather than landing in the next. */
-#if !defined(__SANITIZE_ADDRESS__)
+ * so that a read past one is caught rather than landing in the next
+ * (gcc says so with __SANITIZE_ADDRESS__, clang before 21 only through
+ * __has_feature). */
+#if defined(__SANITIZE_ADDRESS__)
+#define ARENA_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ARENA_ASAN 1
+#endif
+#endif
+#if !defined(ARENA_ASAN)
 /* The huge pages inside [P, P + N): memory filled and then read at random
  * saves page faults and TLB misses.  Only advice: without transparent
  * huge pages nothing changes. */

@@ -104,6 +104,8 @@ check_arena(void)
 	T_EQ_INT(overlap, 0);
 	T_CHECK(weft_arena_zalloc(a, SIZE_MAX) == NULL, "SIZE_MAX octets: refused");
 	T_CHECK(weft_arena_zalloc(a, SIZE_MAX - 8) == NULL, "SIZE_MAX - 8 octets: refused");
+	/* past the rounding, wrapping only with the chunk's header */
+	T_CHECK(weft_arena_zalloc(a, SIZE_MAX - 31) == NULL, "SIZE_MAX - 31 octets: refused");
 	T_CHECK(weft_arena_zalloc(a, 32) != NULL, "the arena still serves after a refusal");
 	weft_arena_free(a);
 	weft_arena_free(NULL);

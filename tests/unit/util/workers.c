@@ -4,7 +4,8 @@
  * once whether the caller finishes at once, late, or cancels (then
  * nothing runs twice and what ran is counted); values per thread are
  * each thread's own, start empty, and are destroyed when their thread
- * ends, and the main thread's only at exit.
+ * ends (the main thread's never: exit runs no destructor); threads that
+ * use a new value at the same instant make one key, not one each.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -230,11 +231,76 @@ check_values(void)
 	free(main_v);
 }
 
+/* First use from many threads at once: one key.  Were two made, a
+ * thread's set would go to one key and another thread's get (or its own,
+ * after a later set) to the other. */
+#define RACERS 8
+#define ROUNDS 100
+
+static pthread_barrier_t start_line;
+static weft_thread_value *racing;
+
+static void *
+race_thread(void *arg)
+{
+	int *mine = malloc(sizeof *mine);
+	bool *ok = arg;
+
+	*mine = 1;
+	pthread_barrier_wait(&start_line);
+	*ok = weft_thread_set(racing, mine) && weft_thread_get(racing) == mine;
+	pthread_barrier_wait(&start_line);
+	/* everyone has set: still this thread's own */
+	*ok = *ok && weft_thread_get(racing) == mine;
+	return NULL;
+}
+
+static void
+value_free_plain(void *p)
+{
+	free(p);
+}
+
+static void
+check_first_use_race(void)
+{
+	pthread_t tid[RACERS];
+	bool ok[RACERS];
+	unsigned r, i, started, bad = 0;
+
+	for (r = 0; r < ROUNDS; r++) {
+		weft_thread_value v = WEFT_THREAD_VALUE_INIT(value_free_plain);
+
+		racing = &v;
+		pthread_barrier_init(&start_line, NULL, RACERS);
+		for (started = 0; started < RACERS; started++)
+			if (pthread_create(&tid[started], NULL, race_thread,
+					   &ok[started]))
+				break;
+		if (started < RACERS) {
+			/* those started wait at the barrier forever: give up */
+			T_CHECK(false, "round %u: only %u threads", r, started);
+			return;
+		}
+		for (i = 0; i < RACERS; i++) {
+			pthread_join(tid[i], NULL);
+			bad += !ok[i];
+		}
+		pthread_barrier_destroy(&start_line);
+		/* the key of this round's value is not reused: leak it (8
+		 * bytes of the thread library per round) rather than delete
+		 * it, as weft never deletes its keys either */
+	}
+	T_CHECK(bad == 0, "first use by %d threads at once, %d rounds: %u saw another's value or none",
+		RACERS, ROUNDS, bad);
+}
+
 int
 main(void)
 {
 	check_parallel();
 	check_background();
 	check_values();
+	check_first_use_race();
 	return t_done();
 }
