@@ -213,6 +213,14 @@ weft_x509_pgp_body(const weft_x509_key *k, uint32_t created, weft_buf *out)
 	return weft_buf_error(out);
 }
 
+/* The certificate's key cannot be used, for WHY: noted, not an error. */
+static gpg_error_t
+key_problem(weft_x509_cert *c, const char *why)
+{
+	c->key_problem = strdup(why);
+	return c->key_problem ? 0 : WEFT_ERR(GPG_ERR_ENOMEM);
+}
+
 /* 1. The key's fields (crypto/x509.c); a key OpenPGP cannot hold is
  *    noted, not an error.
  * 2. The v4 packet with created = notBefore; its fingerprint, key ID.
@@ -229,17 +237,15 @@ derive(weft_x509_cert *c)
 
 	/* 1 */
 	err = weft_x509_key_parse(&k, c->key_sexp, c->key_sexp_len);
-	if (err) {
-		c->key_problem = strdup(
-			gpg_err_code(err) == GPG_ERR_PUBKEY_ALGO
-				? "its key algorithm (or curve) has no OpenPGP form weft supports (RSA, ECDSA P-256/384/521, Ed25519)"
-				: "its public key is malformed");
-		return c->key_problem ? 0 : WEFT_ERR(GPG_ERR_ENOMEM);
-	}
+	if (gpg_err_code(err) == GPG_ERR_ENOMEM)
+		return err;
+	if (err)
+		return key_problem(c, gpg_err_code(err) == GPG_ERR_PUBKEY_ALGO
+			? "its key algorithm (or curve) has no OpenPGP form weft supports (RSA, ECDSA P-256/384/521, Ed25519)"
+			: "its public key is malformed");
 	if (c->not_before < 0 || c->not_before > (int64_t)UINT32_MAX) {
 		weft_x509_key_free(&k);
-		c->key_problem = strdup("its notBefore does not fit an OpenPGP creation time (1970 to 2106)");
-		return c->key_problem ? 0 : WEFT_ERR(GPG_ERR_ENOMEM);
+		return key_problem(c, "its notBefore does not fit an OpenPGP creation time (1970 to 2106)");
 	}
 	if (k.algo == WEFT_PK_RSA)
 		snprintf(c->algo, sizeof c->algo, "rsa%u", k.bits);
@@ -264,10 +270,8 @@ derive(weft_x509_cert *c)
 	weft_keyid_from_fpr(fpr, 20, c->keyid);
 	/* 3 */
 	err = weft_x509_keygrip(c->key_sexp, c->key_sexp_len, c->grip);
-	if (gpg_err_code(err) == GPG_ERR_BAD_PUBKEY) {
-		c->key_problem = strdup("its public key is malformed (libgcrypt computes no keygrip of it)");
-		return c->key_problem ? 0 : WEFT_ERR(GPG_ERR_ENOMEM);
-	}
+	if (gpg_err_code(err) == GPG_ERR_BAD_PUBKEY)
+		return key_problem(c, "its public key is malformed (libgcrypt computes no keygrip of it)");
 	return err;
 }
 

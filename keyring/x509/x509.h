@@ -18,7 +18,10 @@
  *   bridge.c  the records in the keyring (db x509) and what they imply:
  *             the supplements of the derived keys (summaries), the
  *             x509idx index and the derived key packets
- *   api.c     include/weft/x509.h
+ *   api.c     include/weft/x509.h: list, show, remove, fsck, the report
+ *             entries
+ *   import.c  weft_x509_import
+ *   annotate.c  the X.509 lines of trust answers, the S/MIME hook
  *
  * How X.509 maps onto the web of trust (bridge.c has the details):
  *   - every certificate's key is an OpenPGP v4 key created at notBefore
@@ -471,7 +474,32 @@ gpg_error_t weft_x509__uids(const weft_x509_set *s, size_t i, char ***uids,
  * writes the same): <[^>]+[@.]DOMAIN>$, non-alphanumerics escaped. */
 gpg_error_t weft_x509_domain_regex(const char *domain, weft_buf *out);
 
-/* ---- the S/MIME hook (api.c) ------------------------------------------------------------ */
+/* ---- api.c, for import.c and annotate.c ------------------------------------------------- */
+
+/* A report being built. */
+typedef struct weft_x509_list_b {
+	weft_x509_list *l;
+	size_t cap;
+} weft_x509_list_b;
+
+/* A new zeroed entry at the end of B (*OUT). */
+gpg_error_t weft_x509__push(weft_x509_list_b *b, weft_x509_info **out);
+/* *DST = the formatted string (the old one freed). */
+gpg_error_t weft_x509__set_str(char **dst, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Node I's validity at T and why (*OUT, caller frees). */
+gpg_error_t weft_x509__status_of(const weft_x509_set *s, size_t i, int64_t t,
+				 bool *valid, char **out);
+/* X from node I of S (at T), or from CRL K. */
+gpg_error_t weft_x509__fill(weft_x509_info *x, const weft_x509_set *s,
+			    size_t i, int64_t t);
+gpg_error_t weft_x509__fill_crl(weft_x509_info *x, const weft_x509_set *s,
+				size_t k);
+/* The keyring's X.509 records, sorted, chains worked out. */
+gpg_error_t weft_x509__load_resolved(weft_ctx *ctx, weft_txn *txn,
+				     weft_x509_set *s);
+
+/* ---- the S/MIME hook (annotate.c) ------------------------------------------------------- */
 
 /* For keyring/verify/mail/smime.c: does the signer certificate CERT_DER
  * chain to a root imported with weft x509 import, with every
