@@ -1,22 +1,24 @@
-/* ed25519.c - Ed25519 signature verification on libgcrypt's curve
- * arithmetic: gcry_pk_verify's verdict in about a third of its time.
+/* ed25519.c - Ed25519 signature verification: gcry_pk_verify's verdict,
+ * input for input, in about a fifth of the time of this file's earlier
+ * verifier on libgcrypt's curve arithmetic (itself a third of
+ * gcry_pk_verify's).
  *
  * libgcrypt 1.10 (cipher/ecc-eddsa.c, _gcry_ecc_eddsa_verify) checks
  *
  *     encode([S]G + [h](-Q)) == R,   h = SHA-512(R || encode(Q) || M)
  *
  * computing [S]G and [h]Q apart, each by plain double-and-add, with h the
- * whole 512-bit digest: about 768 doublings and 384 additions.  Most of
- * an import's time is those (tests/bench/NOTES.md).  Here the two
- * products are one double-scalar product (Straus-Shamir: one doubling
- * per bit, shared), each scalar cut into sliding windows whose odd
- * values index a table of odd multiples: of G, 8-bit windows from a
- * table of 128 that each thread makes once; of -Q, 4-bit windows from 8
- * made for the verification.  256 doublings and about 28 + 51 + 8
- * additions (the 2-bit joint windows before: 128 + 12).  The curve
- * arithmetic is libgcrypt's (gcry_mpi_ec_dup, gcry_mpi_ec_add: complete
- * twisted Edwards formulas), and the verdict is the same as libgcrypt's
- * for every input, not only for honest signatures:
+ * whole 512-bit digest.  Here the two products are one double-scalar
+ * product (Straus-Shamir: one doubling per bit, shared), each scalar cut
+ * into sliding windows whose odd values index a table of odd multiples:
+ * of G, 8-bit windows from a table of 128 the process makes once; of
+ * -Q, 4-bit windows from 8 made for the verification.  256 doublings
+ * and about 28 + 51 + 8 additions.  The arithmetic is fe25519.c's (five
+ * 51-bit limbs; RFC 8032's complete twisted Edwards formulas): libgcrypt's
+ * gcry_mpi_ec_dup and gcry_mpi_ec_add took five times as long for the
+ * same points (tests/bench/NOTES.md), and nothing in a verification is
+ * secret.  The verdict is the same as libgcrypt's for every input, not
+ * only for honest signatures:
  *
  *   - Q is decoded as RFC 8032 5.1.3 says, and refused where libgcrypt
  *     refuses it ("Broken public key": y >= p, x = 0 with the sign bit,
@@ -38,14 +40,13 @@
  * tests/unit/crypto/ed25519.c holds the two side by side over honest,
  * altered and crafted inputs (small-order and non-canonical points,
  * S >= L); tests/fuzz/ed25519.c does the same with what the fuzzer
- * makes.
+ * makes; tests/unit/crypto/fe25519.c checks the arithmetic itself
+ * against gcry_mpi.
  *
  * A key's decoded point is kept (weft_ed25519), and the process keeps
  * every point it decoded (below): verifying many signatures by one
- * issuer decodes it once.  It holds plain octets, so threads share it;
- * each thread has its own libgcrypt context, table of G's multiples and
- * scratch points, made at its first verification, as libgcrypt's
- * contexts are not safe to share.  A key whose point is refused
+ * issuer decodes it once.  It holds plain octets, as does the table of
+ * G's multiples, so threads share both.  A key whose point is refused
  * verifies nothing (pubkey.c does not hand it to gcry_pk_verify
  * either).
  */
@@ -53,12 +54,12 @@
 #include <stdlib.h>
 
 #include "crypto-int.h"
+#include "fe25519.h"
 #include "../util/mem.h"
-#include "../util/workers.h"
 
 struct weft_ed25519 {
 	uint8_t enc[32];         /* encode(Q), what the hash covers */
-	uint8_t nx[32];          /* -Q = (-x, y), -x big-endian; y is
+	uint8_t nx[32];          /* -Q = (-x, y): -x little-endian; y is
 				    enc without the sign bit */
 };
 
@@ -71,136 +72,91 @@ reverse(uint8_t *dst, const uint8_t *src, size_t n)
 		dst[i] = src[n - 1 - i];
 }
 
-/* An MPI below 2^256 as 32 octets, big-endian. */
-static bool
-mpi_octets(uint8_t out[32], gcry_mpi_t v)
-{
-	uint8_t tmp[32];
-	size_t n;
-
-	if (gcry_mpi_print(GCRYMPI_FMT_USG, tmp, sizeof tmp, &n, v))
-		return false;
-	memset(out, 0, 32 - n);
-	memcpy(out + 32 - n, tmp, n);
-	return true;
-}
-
-/* RFC 8032 5.1.2: y little-endian, the sign of x in the top bit (as
- * libgcrypt's _gcry_ecc_eddsa_encodepoint). */
-static bool
-encode(uint8_t out[32], gcry_mpi_t x, gcry_mpi_t y)
-{
-	uint8_t be[32];
-
-	if (!mpi_octets(be, y))
-		return false;
-	reverse(out, be, 32);
-	if (gcry_mpi_test_bit(x, 0))
-		out[31] |= 0x80;
-	return true;
-}
-
-/* Constants, parsed once and then only read (as libgcrypt's own
- * constants are shared by its threads): the field's p, d =
- * -121665/121666, sqrt(-1) and the exponent (p - 5) / 8 of the square
- * root (RFC 8032 5.1), and 8L, the order of the curve's whole group,
- * L = 2^252 + 27742317777372353535851937790883648493. */
-static struct {
-	gcry_mpi_t p, d, sqrtm1, sqrt_exp, order8;
-	bool ok;
-} K;
-static pthread_once_t k_once = PTHREAD_ONCE_INIT;
-
-static gcry_mpi_t
-hex_mpi(const char *hex)
-{
-	gcry_mpi_t v = NULL;
-
-	return gcry_mpi_scan(&v, GCRYMPI_FMT_HEX, hex, 0, NULL) ? NULL : v;
-}
+/* 8L, the order of the curve's whole group, L = 2^252 +
+ * 27742317777372353535851937790883648493; parsed once, then only read. */
+static gcry_mpi_t order8;
+static pthread_once_t order8_once = PTHREAD_ONCE_INIT;
 
 static void
-k_init(void)
+order8_init(void)
 {
-	K.p = hex_mpi("7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffed");
-	K.d = hex_mpi("52036cee2b6ffe738cc740797779e89800700a4d4141d8ab75eb4dca135978a3");
-	K.sqrtm1 = hex_mpi("2b8324804fc1df0b2b4d00993dfbd7a72f431806ad2fe478c4ee1b274a0ea0b0");
-	K.sqrt_exp = hex_mpi("0ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffd");
-	K.order8 = hex_mpi("80000000000000000000000000000000a6f7cef517bce6b2c09318d2e7ae9f68");
-	K.ok = K.p && K.d && K.sqrtm1 && K.sqrt_exp && K.order8;
+	(void)gcry_mpi_scan(&order8, GCRYMPI_FMT_HEX,
+			    "80000000000000000000000000000000a6f7cef517bce6b2c09318d2e7ae9f68",
+			    0, NULL);
 }
 
-/* RFC 8032 5.1.3: decode A into Q = (x, Y) and set NX to -x, both below
- * p; false when it is no point, and also for the points libgcrypt 1.10
- * cannot take (see the top of the file).  K is set up. */
+/* A canonical element below 2^192 (its top 8 octets are 0). */
 static bool
-decode(const uint8_t a[32], gcry_mpi_t nx, gcry_mpi_t y)
+below_2_192(const uint8_t le[32])
 {
-	uint8_t be[32];
-	gcry_mpi_t p = K.p, x = nx,
-		   yy = gcry_mpi_new(0), u = gcry_mpi_new(0),
-		   v = gcry_mpi_new(0), t = gcry_mpi_new(0),
-		   v3 = gcry_mpi_new(0), r = NULL;
-	unsigned sign = a[31] >> 7;
-	bool ok = false;
+	static const uint8_t zero[8];
 
-	reverse(be, a, 32);
-	be[0] &= 0x7f;
-	if (gcry_mpi_scan(&r, GCRYMPI_FMT_USG, be, 32, NULL))
-		goto leave;
-	gcry_mpi_set(y, r);
-	/* y < p, as libgcrypt asks ("Broken public key" otherwise). */
-	if (gcry_mpi_cmp(y, p) >= 0)
-		goto leave;
+	return !memcmp(le + 24, zero, 8);
+}
+
+/* RFC 8032 5.1.3: decode A into Q = (x, y) and set NX to -x (canonical,
+ * little-endian); false when it is no point, and also for the points
+ * libgcrypt 1.10 cannot take (see the top of the file). */
+static bool
+decode(const uint8_t a[32], uint8_t nx[32])
+{
+	const weft_fe_consts_t *k = weft_fe_consts();
+	weft_fe y, yy, u, v, v3, t, x, chk;
+	uint8_t yb[32], xb[32], a7[32];
+	unsigned sign = a[31] >> 7;
+
+	weft_fe_frombytes(&y, a);
+	/* y < p, as libgcrypt asks ("Broken public key" otherwise): the
+	 * canonical octets are A's without the sign bit. */
+	weft_fe_tobytes(yb, &y);
+	memcpy(a7, a, 32);
+	a7[31] &= 0x7f;
+	if (memcmp(yb, a7, 32))
+		return false;
 	/* u = y^2 - 1, v = d y^2 + 1 */
-	gcry_mpi_mulm(yy, y, y, p);
-	gcry_mpi_subm(u, yy, GCRYMPI_CONST_ONE, p);
-	gcry_mpi_mulm(v, K.d, yy, p);
-	gcry_mpi_addm(v, v, GCRYMPI_CONST_ONE, p);
+	weft_fe_sq(&yy, &y);
+	weft_fe_sub(&u, &yy, &k->one);
+	weft_fe_mul(&v, &k->d, &yy);
+	weft_fe_add(&v, &v, &k->one);
 	/* x = u v^3 (u v^7)^((p-5)/8) */
-	gcry_mpi_mulm(v3, v, v, p);
-	gcry_mpi_mulm(v3, v3, v, p);
-	gcry_mpi_mulm(t, v3, v3, p);
-	gcry_mpi_mulm(t, t, v, p);
-	gcry_mpi_mulm(t, t, u, p);
-	gcry_mpi_powm(t, t, K.sqrt_exp, p);
-	gcry_mpi_mulm(x, u, v3, p);
-	gcry_mpi_mulm(x, x, t, p);
+	weft_fe_sq(&v3, &v);
+	weft_fe_mul(&v3, &v3, &v);
+	weft_fe_sq(&t, &v3);
+	weft_fe_mul(&t, &t, &v);
+	weft_fe_mul(&t, &t, &u);
+	weft_fe_pow22523(&t, &t);
+	weft_fe_mul(&x, &u, &v3);
+	weft_fe_mul(&x, &x, &t);
 	/* v x^2 = u, or = -u and x is to be multiplied by sqrt(-1), or
 	 * there is no square root: no point. */
-	gcry_mpi_mulm(t, x, x, p);
-	gcry_mpi_mulm(t, t, v, p);
-	if (gcry_mpi_cmp(t, u)) {
-		gcry_mpi_addm(t, t, u, p);
-		if (gcry_mpi_cmp_ui(t, 0))
-			goto leave;
-		gcry_mpi_mulm(x, x, K.sqrtm1, p);
+	weft_fe_sq(&chk, &x);
+	weft_fe_mul(&chk, &chk, &v);
+	if (!weft_fe_equal(&chk, &u)) {
+		weft_fe_add(&chk, &chk, &u);
+		if (!weft_fe_iszero(&chk))
+			return false;
+		weft_fe_mul(&x, &x, &k->sqrtm1);
 	}
+	weft_fe_tobytes(xb, &x);
 	/* x = 0 with the sign bit set: libgcrypt makes x = p (broken). */
-	if (!gcry_mpi_cmp_ui(x, 0) && sign)
-		goto leave;
-	if ((unsigned)gcry_mpi_test_bit(x, 0) != sign)
-		gcry_mpi_sub(x, p, x);
+	if (!memcmp(xb, (uint8_t[32]){ 0 }, 32) && sign)
+		return false;
 	/* What libgcrypt 1.10 cannot take: it decodes y = 0 to a point off
 	 * the curve, and a coordinate below 2^192 (fewer limbs than p)
 	 * makes gcry_pk_verify abort the process ("mulm_25519: different
 	 * sizes").  No honest key has such a point (the neutral element,
 	 * small-order points, a chance of 2^-63 otherwise), and weft cannot
-	 * let gcry_pk_verify see it. */
-	if (!gcry_mpi_cmp_ui(y, 0) || gcry_mpi_get_nbits(x) <= 192 ||
-	    gcry_mpi_get_nbits(y) <= 192)
-		goto leave;
+	 * let gcry_pk_verify see it.  Both x and p - x are looked at, as
+	 * libgcrypt's x is the one whose sign A names. */
+	if ((unsigned)(xb[0] & 1) != sign)
+		weft_fe_neg(&x, &x);
+	weft_fe_tobytes(xb, &x);
+	if (below_2_192(xb) || below_2_192(yb))
+		return false;
 	/* -Q = (-x, y); x is not 0 here. */
-	gcry_mpi_sub(nx, p, x);
-	ok = true;
-leave:
-	gcry_mpi_release(yy);
-	gcry_mpi_release(u);
-	gcry_mpi_release(v);
-	gcry_mpi_release(t);
-	gcry_mpi_release(v3);
-	gcry_mpi_release(r);
-	return ok;
+	weft_fe_neg(&x, &x);
+	weft_fe_tobytes(nx, &x);
+	return true;
 }
 
 /* ---- points decoded before ------------------------------------------------ *
@@ -326,45 +282,22 @@ leave:
 gpg_error_t
 weft_ed25519_new(weft_ed25519 **out, const uint8_t a[32])
 {
-	gcry_mpi_t nx = gcry_mpi_new(0), y = gcry_mpi_new(0);
-	weft_ed25519 *k = NULL;
-	gpg_error_t err = 0;
+	weft_ed25519 *k;
 
 	*out = NULL;
-	/* weft_ed25519_verify makes libgcrypt contexts of the curve. */
-	weft_crypto__ec_ready();
-	(void)pthread_once(&k_once, k_init);
-	if (!K.ok) {
-		err = WEFT_ERR(GPG_ERR_ENOMEM);
-		goto leave;
+	if (!(k = calloc(1, sizeof *k)))
+		return WEFT_ERR(GPG_ERR_ENOMEM);
+	if (!cache_get(a, k)) {
+		if (!decode(a, k->nx)) {
+			free(k);
+			return WEFT_ERR(GPG_ERR_BAD_PUBKEY);
+		}
+		/* A decoded and below p is canonical: its encoding is A. */
+		memcpy(k->enc, a, 32);
+		cache_put(k);
 	}
-	if (!(k = calloc(1, sizeof *k))) {
-		err = WEFT_ERR(GPG_ERR_ENOMEM);
-		goto leave;
-	}
-	if (cache_get(a, k)) {
-		*out = k;
-		k = NULL;
-		goto leave;
-	}
-	if (!decode(a, nx, y)) {
-		err = WEFT_ERR(GPG_ERR_BAD_PUBKEY);
-		goto leave;
-	}
-	/* A decoded and below p is canonical: its encoding is A. */
-	memcpy(k->enc, a, 32);
-	if (!mpi_octets(k->nx, nx)) {
-		err = WEFT_ERR(GPG_ERR_BAD_PUBKEY);
-		goto leave;
-	}
-	cache_put(k);
 	*out = k;
-	k = NULL;
-leave:
-	free(k);
-	gcry_mpi_release(nx);
-	gcry_mpi_release(y);
-	return err;
+	return 0;
 }
 
 void
@@ -383,77 +316,54 @@ bit_be(const uint8_t v[32], unsigned i)
 /* ---- verification ----------------------------------------------------------- */
 
 #define GW 8                     /* window on G */
-#define GN (1u << (GW - 1))      /* odd multiples of G per thread */
+#define GN (1u << (GW - 1))      /* odd multiples of G, made once */
 #define QW 4                     /* window on -Q */
 #define QN (1u << (QW - 1))      /* odd multiples of -Q per verification */
 
-/* What a thread verifies with: a context of the curve, its odd multiples
- * of G (p[i] = (2i + 1)G), and the points and numbers of one
- * verification, made once instead of per signature (a context per
- * signature was 3% of a verification, allocating the points as much
- * again).  libgcrypt points are plain coordinates; nothing in the
- * context depends on a key (no "q" or "d" is ever set in it). */
-typedef struct verifier {
-	gcry_ctx_t ctx;
-	gcry_mpi_point_t p[GN];
-	gcry_mpi_point_t q[QN], q2, t;
-	gcry_mpi_t one;
-} verifier;
-
+/* OUT[i] = (2i + 1)P for i below N. */
 static void
-verifier_free(void *v)
+odd_multiples(weft_ge_cached *out, const weft_ge *p, unsigned n)
 {
-	verifier *t = v;
+	weft_ge cur = *p, p2;
+	weft_ge_cached c2;
 	unsigned i;
 
-	for (i = 0; i < GN; i++)
-		gcry_mpi_point_release(t->p[i]);
-	for (i = 0; i < QN; i++)
-		gcry_mpi_point_release(t->q[i]);
-	gcry_mpi_point_release(t->q2);
-	gcry_mpi_point_release(t->t);
-	gcry_mpi_release(t->one);
-	gcry_ctx_release(t->ctx);
-	free(t);
+	weft_ge_to_cached(&out[0], p);
+	weft_ge_dbl(&p2, p, true);
+	weft_ge_to_cached(&c2, &p2);
+	for (i = 1; i < n; i++) {
+		weft_ge_add(&cur, &cur, &c2);
+		weft_ge_to_cached(&out[i], &cur);
+	}
 }
 
-static weft_thread_value verifiers = WEFT_THREAD_VALUE_INIT(verifier_free);
+/* The odd multiples of G, plain numbers that every thread reads. */
+static weft_ge_cached gtab[GN];
+static pthread_once_t gtab_once = PTHREAD_ONCE_INIT;
 
-/* This thread's state, made at its first verification (GN additions);
- * NULL when out of memory. */
-static verifier *
-thread_verifier(void)
+static void
+gtab_init(void)
 {
-	gcry_mpi_point_t g2;
-	verifier *t;
-	unsigned i;
+	/* G = (x, 4/5), x even (RFC 8032 5.1) */
+	static const uint8_t gx[32] = {
+		0x1a, 0xd5, 0x25, 0x8f, 0x60, 0x2d, 0x56, 0xc9,
+		0xb2, 0xa7, 0x25, 0x95, 0x60, 0xc7, 0x2c, 0x69,
+		0x5c, 0xdc, 0xd6, 0xfd, 0x31, 0xe2, 0xa4, 0xc0,
+		0xfe, 0x53, 0x6e, 0xcd, 0xd3, 0x36, 0x69, 0x21,
+	};
+	static const uint8_t gy[32] = {
+		0x58, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+		0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+		0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+		0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+	};
+	weft_fe x, y;
+	weft_ge g;
 
-	if ((t = weft_thread_get(&verifiers)))
-		return t;
-	if (!(t = calloc(1, sizeof *t)))
-		return NULL;
-	if (gcry_mpi_ec_new(&t->ctx, NULL, "Ed25519") ||
-	    !(t->p[0] = gcry_mpi_ec_get_point("g", t->ctx, 1))) {
-		verifier_free(t);
-		return NULL;
-	}
-	g2 = gcry_mpi_point_new(0);
-	gcry_mpi_ec_dup(g2, t->p[0], t->ctx);
-	for (i = 1; i < GN; i++) {
-		t->p[i] = gcry_mpi_point_new(0);
-		gcry_mpi_ec_add(t->p[i], t->p[i - 1], g2, t->ctx);
-	}
-	gcry_mpi_point_release(g2);
-	for (i = 0; i < QN; i++)
-		t->q[i] = gcry_mpi_point_new(0);
-	t->q2 = gcry_mpi_point_new(0);
-	t->t = gcry_mpi_point_new(0);
-	t->one = gcry_mpi_set_ui(NULL, 1);
-	if (!weft_thread_set(&verifiers, t)) {
-		verifier_free(t);
-		return NULL;
-	}
-	return t;
+	weft_fe_frombytes(&x, gx);
+	weft_fe_frombytes(&y, gy);
+	weft_ge_from_affine(&g, &x, &y);
+	odd_multiples(gtab, &g, GN);
 }
 
 /* Sliding windows of W bits over the 256-bit big-endian V, from the top:
@@ -481,6 +391,31 @@ recode(const uint8_t v[32], unsigned w, uint8_t d[256])
 	}
 }
 
+/* H = the 64-octet little-endian DIGEST modulo 8L, 32 octets big-endian. */
+static gpg_error_t
+digest_mod_8l(uint8_t hbe[32], const uint8_t digest[64])
+{
+	uint8_t be[64], tmp[32];
+	gcry_mpi_t h = NULL;
+	size_t n;
+	gpg_error_t err;
+
+	(void)pthread_once(&order8_once, order8_init);
+	if (!order8)
+		return WEFT_ERR(GPG_ERR_ENOMEM);
+	reverse(be, digest, sizeof be);
+	if ((err = gcry_mpi_scan(&h, GCRYMPI_FMT_USG, be, sizeof be, NULL)))
+		return err;
+	gcry_mpi_mod(h, h, order8);
+	err = gcry_mpi_print(GCRYMPI_FMT_USG, tmp, sizeof tmp, &n, h);
+	gcry_mpi_release(h);
+	if (err)
+		return WEFT_ERR(GPG_ERR_INTERNAL);
+	memset(hbe, 0, 32 - n);
+	memcpy(hbe + 32 - n, tmp, n);
+	return 0;
+}
+
 gpg_error_t
 weft_ed25519_verify(const weft_ed25519 *k, const uint8_t r[32],
 		    const uint8_t s[32], const uint8_t *m, size_t mlen)
@@ -490,72 +425,44 @@ weft_ed25519_verify(const weft_ed25519 *k, const uint8_t r[32],
 		{ .len = 32, .data = (void *)k->enc },
 		{ .len = mlen, .data = (void *)m },
 	};
-	uint8_t digest[64], be[64], sbe[32], hbe[32], ybe[32], got[32],
-		ds[256], dh[256];
-	gcry_mpi_t h = NULL, x = NULL, y = NULL;
-	gcry_mpi_point_t *q, q2, t;
-	gcry_ctx_t ctx;
-	verifier *vf;
+	uint8_t digest[64], sbe[32], hbe[32], got[32], ds[256], dh[256];
+	weft_ge_cached q[QN];
+	weft_fe nx, y;
+	weft_ge nq, t;
 	unsigned i;
 	bool started;
 	gpg_error_t err;
 
 	/* h = SHA-512(R || encode(Q) || M) as a little-endian number. */
-	if ((err = gcry_md_hash_buffers(GCRY_MD_SHA512, 0, digest, iov, 3)))
+	if ((err = gcry_md_hash_buffers(GCRY_MD_SHA512, 0, digest, iov, 3)) ||
+	    (err = digest_mod_8l(hbe, digest)))
 		return err;
-	reverse(be, digest, sizeof digest);
-	if ((err = gcry_mpi_scan(&h, GCRYMPI_FMT_USG, be, sizeof be, NULL)))
-		goto leave;
-	gcry_mpi_mod(h, h, K.order8);  /* K: set up by weft_ed25519_new */
-	if (!mpi_octets(hbe, h)) {
-		err = WEFT_ERR(GPG_ERR_INTERNAL);
-		goto leave;
-	}
 	reverse(sbe, s, 32);
-	reverse(ybe, k->enc, 32);
-	ybe[0] &= 0x7f;
-
 	recode(sbe, GW, ds);
 	recode(hbe, QW, dh);
-	if (!(vf = thread_verifier())) {
-		err = WEFT_ERR(GPG_ERR_ENOMEM);
-		goto leave;
-	}
-	ctx = vf->ctx;
-	q = vf->q;
-	q2 = vf->q2;
-	t = vf->t;
-	/* q[i] = (2i + 1)(-Q); every point is set before it is read */
-	if ((err = gcry_mpi_scan(&x, GCRYMPI_FMT_USG, k->nx, 32, NULL)) ||
-	    (err = gcry_mpi_scan(&y, GCRYMPI_FMT_USG, ybe, 32, NULL)))
-		goto leave;
-	gcry_mpi_point_set(q[0], x, y, vf->one);
-	gcry_mpi_ec_dup(q2, q[0], ctx);
-	for (i = 1; i < QN; i++)
-		gcry_mpi_ec_add(q[i], q[i - 1], q2, ctx);
+	(void)pthread_once(&gtab_once, gtab_init);
 
-	/* From the top bit: double, then add what a window ends on. */
-	gcry_mpi_set_ui(x, 0);
-	gcry_mpi_set_ui(y, 1);
-	gcry_mpi_point_set(t, x, y, vf->one);   /* the neutral element */
+	/* q[i] = (2i + 1)(-Q) */
+	weft_fe_frombytes(&nx, k->nx);
+	weft_fe_frombytes(&y, k->enc);   /* the sign bit is not read */
+	weft_ge_from_affine(&nq, &nx, &y);
+	odd_multiples(q, &nq, QN);
+
+	/* From the top bit: double, then add what a window ends on.  A
+	 * doubling leaves T unset where only another doubling follows. */
+	weft_ge_zero(&t);
 	for (i = 256, started = false; i--;) {
 		if (started)
-			gcry_mpi_ec_dup(t, t, ctx);
+			weft_ge_dbl(&t, &t, ds[i] || dh[i]);
 		if (ds[i]) {
-			gcry_mpi_ec_add(t, t, vf->p[ds[i] >> 1], ctx);
+			weft_ge_add(&t, &t, &gtab[ds[i] >> 1]);
 			started = true;
 		}
 		if (dh[i]) {
-			gcry_mpi_ec_add(t, t, q[dh[i] >> 1], ctx);
+			weft_ge_add(&t, &t, &q[dh[i] >> 1]);
 			started = true;
 		}
 	}
-	if (gcry_mpi_ec_get_affine(x, y, t, ctx) || !encode(got, x, y) ||
-	    memcmp(got, r, 32))
-		err = WEFT_ERR(GPG_ERR_BAD_SIGNATURE);
-leave:
-	gcry_mpi_release(h);
-	gcry_mpi_release(x);
-	gcry_mpi_release(y);
-	return err;
+	weft_ge_encode(got, &t);
+	return memcmp(got, r, 32) ? WEFT_ERR(GPG_ERR_BAD_SIGNATURE) : 0;
 }

@@ -2,8 +2,8 @@
  * gcry_pk_verify's verdict, input for input.
  *
  * ed25519.c verifies Ed25519 with its own double-scalar product on
- * libgcrypt's curve arithmetic; weft promises that only the speed
- * changes.  For every A, R, S (32 octets each) and message M,
+ * its own field arithmetic (fe25519.c); weft promises that only the
+ * speed changes.  For every A, R, S (32 octets each) and message M,
  * weft_ed25519_new + weft_ed25519_verify must accept exactly when
  *
  *     gcry_pk_verify((sig-val(eddsa(r R)(s S))),
