@@ -192,9 +192,19 @@ typedef struct weft_compact_stats {
  * whole). */
 gpg_error_t weft_compact(weft_ctx *ctx, weft_compact_stats *stats);
 
+/* What a compaction would leave out: *FILE the size of the keyring file,
+ * *SPARE the octets of its pages that LMDB holds free (pages earlier
+ * transactions replaced) and of the file past its last page.  A file
+ * with little to spare gains nothing from a compaction either (one
+ * import transaction into an empty keyring: tests/bench/NOTES.md). */
+gpg_error_t weft_compact_spare(weft_ctx *ctx, uint64_t *file,
+			       uint64_t *spare);
+
 /* weft import compacts the keyring after storing at least this many new
- * or changed certificates. */
+ * or changed certificates, when at least 1/WEFT_COMPACT_SPARE of the file
+ * is spare (weft_compact_spare). */
 #define WEFT_COMPACT_AFTER 1000
+#define WEFT_COMPACT_SPARE 8
 
 /* Check every index against the certificates.  CB gets one line per
  * problem.  *PROBLEMS counts them; 0 means consistent. */

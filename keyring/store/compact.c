@@ -484,3 +484,56 @@ leave:
 	free(tmp);
 	return err;
 }
+
+gpg_error_t
+weft_compact_spare(weft_ctx *ctx, uint64_t *file, uint64_t *spare)
+{
+	weft_store *s = ctx->store;
+	MDB_txn *txn = NULL;
+	MDB_cursor *cur = NULL;
+	MDB_val k, v;
+	MDB_envinfo info;
+	MDB_stat st;
+	char *data;
+	uint64_t pages = 0, used;
+	int rc;
+
+	*file = *spare = 0;
+	if (!ctx->opened || !s)
+		return weft_ctx__error(ctx, WEFT_ERR(GPG_ERR_NOT_INITIALIZED),
+				       "no keyring is open");
+	if (!(data = path_in(s, "data.mdb")))
+		return WEFT_ERR(GPG_ERR_ENOMEM);
+	*file = file_size(data);
+	free(data);
+	if ((rc = mdb_env_info(s->env, &info)) ||
+	    (rc = mdb_env_stat(s->env, &st)) ||
+	    (rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &txn)) ||
+	    (rc = mdb_cursor_open(txn, 0 /* LMDB's free list */, &cur)))
+		goto leave;
+	/* Each record of the free list: the pages one transaction freed,
+	 * as a count and then the page numbers. */
+	while (!(rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)))
+		if (v.mv_size >= sizeof(size_t)) {
+			size_t n;
+
+			memcpy(&n, v.mv_data, sizeof n);
+			pages += n;
+		}
+	if (rc == MDB_NOTFOUND)
+		rc = 0;
+	used = ((uint64_t)info.me_last_pgno + 1) * st.ms_psize;
+	*spare = pages * st.ms_psize + (*file > used ? *file - used : 0);
+	if (*spare > *file)
+		*spare = *file;
+leave:
+	mdb_cursor_close(cur);
+	mdb_txn_abort(txn);
+	if (!rc)
+		return 0;
+	return weft_ctx__error(ctx, rc > 0 ? gpg_err_make(GPG_ERR_SOURCE_DEFAULT,
+						gpg_err_code_from_errno(rc))
+				      : WEFT_ERR(GPG_ERR_INTERNAL),
+			       "cannot read the free pages of the keyring %s: %s",
+			       s->dir, mdb_strerror(rc));
+}

@@ -166,6 +166,7 @@ cmd_import(cli *c, const opt_result *r)
 	int nfiles = r->nargs ? r->nargs : 1, i, rc = EXIT_OK, frc;
 	weft_import_stats st, total;
 	cli_compaction cc;
+	uint64_t file, spare;
 	import_run run;
 	json j;
 	cli_input in;
@@ -236,10 +237,14 @@ cmd_import(cli *c, const opt_result *r)
 			summary(c, name, &st);
 	}
 	/* A large import leaves the databases' pages interleaved through
-	 * the file: rewrite it compactly (weft_compact).  Not part of the
+	 * the file, and the pages its transactions replaced free in it:
+	 * rewrite it compactly (weft_compact), unless there is little to
+	 * gain (one transaction into an empty keyring).  Not part of the
 	 * import's outcome: a failure is a warning. */
 	memset(&cc, 0, sizeof cc);
-	if (total.new_keys + total.updated >= WEFT_COMPACT_AFTER)
+	if (total.new_keys + total.updated >= WEFT_COMPACT_AFTER &&
+	    !weft_compact_spare(c->ctx, &file, &spare) &&
+	    spare >= file / WEFT_COMPACT_SPARE)
 		(void)cli_compact(c, true, &cc);
 	if (c->json) {
 		json_end_arr(&j);

@@ -68,6 +68,12 @@
 #     when root: a read-only data.mdb (fsck alone works) and a read-only
 #     directory (the copy cannot be made): one line saying so, exit 2,
 #     the file untouched.
+# 15. Nothing to gain: WEFT_IMPORT_CHUNK (= WEFT_COMPACT_AFTER) new keys
+#     into an empty keyring are one transaction, which leaves no free
+#     pages (weft_compact_spare): the import stores them all and does not
+#     compact -- no "keyring compacted" line, --json "compacted": false,
+#     "not_compacted": null -- and fsck
+#     --compact then shrinks the file by less than an eighth.
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 GEN=$here/../bench/genkeyring.py
@@ -479,6 +485,27 @@ else
 		"$(grep -c 'compacted' "$T/out")" 0
 	check_eq "14: a read-only directory: the file is untouched" "$(inode "$R2")" "$inoR"
 	chmod 0700 "$R" "$R2"
+fi
+
+# ---- 15. one transaction into an empty keyring: nothing to gain ----
+CH=$(sed -n 's/^#define WEFT_IMPORT_CHUNK \([0-9][0-9]*\).*/\1/p' "$HDR")
+if [ "$CH" = "$N" ]; then
+	$PY "$GEN" -q -n "$N" -s 7 "$T/one.pgp" || fail "15: genkeyring"
+	WK "$T/O" import "$T/one.pgp" >"$T/out" 2>"$T/err"
+	check_eq "15: import exits 0" "$?" 0
+	check_eq "15: every key is stored" "$(WK "$T/O" --json list | J 'len(d["keys"])')" "$N"
+	check_eq "15: no compaction line" "$(grep -c 'compacted' "$T/out")" 0
+	WK "$T/O2" --json import "$T/one.pgp" >"$T/one.json" 2>"$T/err"
+	check_eq "15: --json: not compacted, and no reason" \
+		"$(J '[d["new"], d["compacted"], d["not_compacted"]]' <"$T/one.json")" "[$N, false, null]"
+	b15=$(size "$T/O")
+	WK "$T/O" fsck --compact >"$T/out" 2>"$T/err"
+	check_eq "15: fsck --compact exits 0" "$?" 0
+	a15=$(size "$T/O")
+	check "15: less than an eighth was spare ($b15 -> $a15 octets)" \
+		test $((b15 - a15)) -lt $((b15 / 8))
+else
+	fail "15: WEFT_IMPORT_CHUNK ($CH) is not WEFT_COMPACT_AFTER ($N)"
 fi
 
 finish
