@@ -776,6 +776,10 @@ import_run(weft_ctx *ctx, const void *data, size_t len, bool mapped,
 
 	if ((err = read_chunk(&im, &in)))
 		goto leave;
+	/* Each chunk's commit with one sync instead of two; the end of the
+	 * import syncs what the last one left out (weft_store_sync). */
+	if (im.chunked)
+		weft_store_lazy_commits(ctx->store, true);
 	while (im.nitems >= WEFT_IMPORT_CHUNK) {
 		const uint8_t *upto = input_pos(&in);
 
@@ -815,6 +819,16 @@ leave:
 			 im.keys_done, im.source);
 	}
 	weft_txn_abort(im.txn);
+	if (im.chunked) {
+		gpg_error_t serr;
+
+		weft_store_lazy_commits(ctx->store, false);
+		if (im.chunks_committed &&
+		    (serr = weft_store_sync(ctx->store)) && !err)
+			err = weft_ctx__error(ctx, serr,
+					      "%s: the import could not be synced to disk: %s",
+					      im.source, gpg_strerror(serr));
+	}
 	weft_import__cursor_free(&in.cur);
 	import_free(&im);
 	if (blocks.blocks != &whole)

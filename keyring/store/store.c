@@ -317,6 +317,23 @@ weft_txn_id(weft_txn *t)
 }
 
 void
+weft_store_lazy_commits(weft_store *s, bool on)
+{
+	if (s && s->env && !s->readonly)
+		(void)mdb_env_set_flags(s->env, MDB_NOMETASYNC, on);
+}
+
+gpg_error_t
+weft_store_sync(weft_store *s)
+{
+	weft_diag d;
+
+	if (!s || !s->env || s->readonly)
+		return 0;
+	return map_err(mdb_env_sync(s->env, 1), &d);
+}
+
+void
 weft_store_breathe(weft_store *s)
 {
 	if (s)

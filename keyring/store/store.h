@@ -92,6 +92,14 @@ void weft_store_release_pages(weft_store *s);
  * and lets go of it past a budget (64 MiB).  Long runs of lookups that
  * do not go through weft_store_get may call it too.  Any thread. */
 void weft_store_breathe(weft_store *s);
+/* ON: commits leave out the second sync LMDB makes of the meta page
+ * (MDB_NOMETASYNC), which the next commit's sync then covers: a system
+ * crash may undo the last commit, never part of one (atomicity and
+ * consistency stay).  For the chunks of one import, whose last commit
+ * is made durable by weft_store_sync.  OFF: back to a sync per write. */
+void weft_store_lazy_commits(weft_store *s, bool on);
+/* Make every commit so far durable (LMDB's mdb_env_sync, forced). */
+gpg_error_t weft_store_sync(weft_store *s);
 void weft_txn_breathe(weft_txn *t);                 /* accepts NULL */
 /* Keep the pages of P (LEN octets, in the map) mapped through releases
  * until the transaction ends: the records a long question reads over and

@@ -47,6 +47,13 @@
 #     written: a key with a bad one rejected, a bad copy of a key of the
 #     chunk before dropped; the keyring is the one imports of half a
 #     chunk (which read nothing ahead) leave.
+#  9. Durable at the end, one sync per chunk (weft_store_lazy_commits):
+#     strace of the import of the web into an empty keyring (made by
+#     an earlier command, so that only the import's commits count): every write
+#     to data.mdb is followed by a sync of it before weft exits, and the
+#     syncs of data.mdb (fdatasync, fsync, writes through an O_DSYNC
+#     descriptor) number at most one per chunk and one more (LMDB's own
+#     way: two per commit).
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 GEN=$here/../bench/genkeyring.py
@@ -535,4 +542,45 @@ done
 k5=$($PY "$TOOLS/pgpsplit.py" list "$T/web.pgp" | sed -n 6p)
 check_eq "RA: key 5 as in A (its bad copy dropped)" \
 	"$(WK "$RA" export "$k5" | md5sum)" "$(WK "$A" export "$k5" | md5sum)"
+
+# ---- 9. one sync per chunk, and all of it synced at the end ----
+cat >"$T/syncs.py" <<'PYEOF'
+import re, sys
+fds, dsync = set(), set()     # descriptors of DIR/data.mdb; O_DSYNC ones
+last_write = last_sync = -1
+syncs = 0
+for n, line in enumerate(open(sys.argv[1])):
+    m = re.search(r'openat\(AT_FDCWD, "[^"]*/data\.mdb", ([A-Z_|]+).*\) = (\d+)$', line)
+    if m:
+        fd = int(m.group(2))
+        fds.add(fd)
+        (dsync.add if 'O_DSYNC' in m.group(1) else dsync.discard)(fd)
+        continue
+    m = re.search(r'close\((\d+)\)', line)
+    if m:
+        fds.discard(int(m.group(1))); dsync.discard(int(m.group(1)))
+        continue
+    m = re.search(r'(pwrite64|pwritev|write|fdatasync|fsync)\((\d+)', line)
+    if not m or int(m.group(2)) not in fds:
+        continue
+    if m.group(1) in ('fdatasync', 'fsync'):
+        last_sync = n; syncs += 1
+    else:
+        last_write = n
+        if int(m.group(2)) in dsync:
+            last_sync = n; syncs += 1
+print(last_write >= 0 and last_sync >= last_write, syncs)
+PYEOF
+ZH=$T/Z
+WK "$ZH" root list >/dev/null 2>&1   # the empty keyring made before, its commits apart
+env ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 strace -f -o "$T/z.strace" \
+	-e trace=openat,close,write,pwrite64,pwritev,fdatasync,fsync \
+	"$WEFT" --home "$ZH" -q import "$T/web.pgp" >/dev/null 2>&1
+check_eq "9: the import exits 0" "$?" 0
+check_eq "9: every key is stored" "$(count "$ZH")" "$NKEYS"
+read -r synced nsync < <($PY "$T/syncs.py" "$T/z.strace")
+check_eq "9: the last write to data.mdb is synced before weft exits" "$synced" True
+chunks=$(( (NKEYS + N - 1) / N ))
+check "9: $nsync syncs of data.mdb for $chunks chunks (at most $((chunks + 1)))" \
+	test "${nsync:-99}" -le $((chunks + 1)) -a "${nsync:-0}" -ge "$chunks"
 finish
