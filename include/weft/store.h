@@ -196,7 +196,9 @@ gpg_error_t weft_compact(weft_ctx *ctx, weft_compact_stats *stats);
  * *SPARE the octets of its pages that LMDB holds free (pages earlier
  * transactions replaced) and of the file past its last page.  A file
  * with little to spare gains nothing from a compaction either (one
- * import transaction into an empty keyring: tests/bench/NOTES.md). */
+ * import transaction into an empty keyring: tests/bench/NOTES.md).  It
+ * reads in a transaction of its own: no transaction of CTX may be open
+ * in this thread (as for weft_compact). */
 gpg_error_t weft_compact_spare(weft_ctx *ctx, uint64_t *file,
 			       uint64_t *spare);
 

@@ -84,7 +84,7 @@ gpg_error_t weft_pubkey_keygrip(const weft_pubkey *pk, uint8_t grip[20]);
 uint8_t weft_pubkey_algo(const weft_pubkey *pk);
 
 /* Ed25519 verification (ed25519.c): gcry_pk_verify's verdict, input for
- * input, with fe25519.c's arithmetic, about fifteen times as fast
+ * input, with fe25519.c's arithmetic, about twelve times as fast
  * (SHA-512 is libgcrypt's).  weft_pubkey
  * uses it for Ed25519 keys by itself; it is here for the benchmark that
  * measures the cost of verification alone (tests/bench/verifyrate.c). */

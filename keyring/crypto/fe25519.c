@@ -13,6 +13,8 @@
  *     column; the top column has no factor 19 (< 2^107), so its carry
  *     is below 2^57 and 19 times it below 2^62 fits v[0]; one more
  *     carry from v[0] into v[1] leaves v[1] below 2^51 + 2^11.
+ *   - sq: the same columns with the pairs doubled: at most 77 * 2^104
+ *     < 2^111 (column 0), the top one 5 * 2^104; the same bounds.
  *
  * tests/unit/crypto/fe25519.c checks all of it against gcry_mpi over
  * edge values, non-canonical tight limbs and random chains;

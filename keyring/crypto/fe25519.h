@@ -86,7 +86,8 @@ weft_fe_neg(weft_fe *h, const weft_fe *f)
 	weft_fe_sub(h, &z, f);
 }
 
-/* Columns T0..T4 (below 2^113) into a tight H. */
+/* Columns T0..T3 (below 2^113) and T4 (below 2^110: 19 times its carry
+ * must fit 64 bits) into a tight H. */
 static inline WEFT_FE_INLINE void
 weft_fe__reduce(weft_fe *h, weft_u128 t0, weft_u128 t1, weft_u128 t2, weft_u128 t3, weft_u128 t4)
 {

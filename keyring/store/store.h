@@ -96,7 +96,9 @@ void weft_store_breathe(weft_store *s);
  * (MDB_NOMETASYNC), which the next commit's sync then covers: a system
  * crash may undo the last commit, never part of one (atomicity and
  * consistency stay).  For the chunks of one import, whose last commit
- * is made durable by weft_store_sync.  OFF: back to a sync per write. */
+ * is made durable by weft_store_sync.  OFF: back to a sync per write.
+ * The flag is the environment's: only while this thread is the keyring's
+ * one writer in the process (an import is). */
 void weft_store_lazy_commits(weft_store *s, bool on);
 /* Make every commit so far durable (LMDB's mdb_env_sync, forced). */
 gpg_error_t weft_store_sync(weft_store *s);

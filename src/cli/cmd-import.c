@@ -242,10 +242,12 @@ cmd_import(cli *c, const opt_result *r)
 	 * gain (one transaction into an empty keyring).  Not part of the
 	 * import's outcome: a failure is a warning. */
 	memset(&cc, 0, sizeof cc);
-	if (total.new_keys + total.updated >= WEFT_COMPACT_AFTER &&
-	    !weft_compact_spare(c->ctx, &file, &spare) &&
-	    spare >= file / WEFT_COMPACT_SPARE)
-		(void)cli_compact(c, true, &cc);
+	if (total.new_keys + total.updated >= WEFT_COMPACT_AFTER) {
+		if (weft_compact_spare(c->ctx, &file, &spare))
+			cli_err(c, "warning: %s", weft_ctx_error(c->ctx));
+		else if (spare >= file / WEFT_COMPACT_SPARE)
+			(void)cli_compact(c, true, &cc);
+	}
 	if (c->json) {
 		json_end_arr(&j);
 		cli_compact_json(&j, &cc);

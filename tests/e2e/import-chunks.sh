@@ -573,14 +573,18 @@ print(last_write >= 0 and last_sync >= last_write, syncs)
 PYEOF
 ZH=$T/Z
 WK "$ZH" root list >/dev/null 2>&1   # the empty keyring made before, its commits apart
-env ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 strace -f -o "$T/z.strace" \
-	-e trace=openat,close,write,pwrite64,pwritev,fdatasync,fsync \
-	"$WEFT" --home "$ZH" -q import "$T/web.pgp" >/dev/null 2>&1
-check_eq "9: the import exits 0" "$?" 0
-check_eq "9: every key is stored" "$(count "$ZH")" "$NKEYS"
-read -r synced nsync < <($PY "$T/syncs.py" "$T/z.strace")
-check_eq "9: the last write to data.mdb is synced before weft exits" "$synced" True
-chunks=$(( (NKEYS + N - 1) / N ))
-check "9: $nsync syncs of data.mdb for $chunks chunks (at most $((chunks + 1)))" \
-	test "${nsync:-99}" -le $((chunks + 1)) -a "${nsync:-0}" -ge "$chunks"
+if ! command -v strace >/dev/null || ! strace -o /dev/null true 2>/dev/null; then
+	echo "NOTE 9 skipped: strace cannot trace here"
+else
+	env ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 strace -f -o "$T/z.strace" \
+		-e trace=openat,close,write,pwrite64,pwritev,fdatasync,fsync \
+		"$WEFT" --home "$ZH" -q import "$T/web.pgp" >/dev/null 2>&1
+	check_eq "9: the import exits 0" "$?" 0
+	check_eq "9: every key is stored" "$(count "$ZH")" "$NKEYS"
+	read -r synced nsync < <($PY "$T/syncs.py" "$T/z.strace")
+	check_eq "9: the last write to data.mdb is synced before weft exits" "$synced" True
+	chunks=$(( (NKEYS + N - 1) / N ))
+	check "9: $nsync syncs of data.mdb for $chunks chunks (at most $((chunks + 1)))" \
+		test "${nsync:-99}" -le $((chunks + 1)) -a "${nsync:-0}" -ge "$chunks"
+fi
 finish
