@@ -239,13 +239,15 @@ cmd_import(cli *c, const opt_result *r)
 	/* A large import leaves the databases' pages interleaved through
 	 * the file, and the pages its transactions replaced free in it:
 	 * rewrite it compactly (weft_compact), unless there is little to
-	 * gain (one transaction into an empty keyring).  Not part of the
+	 * gain (a small file, little of it free: one transaction into an
+	 * empty keyring).  Not part of the
 	 * import's outcome: a failure is a warning. */
 	memset(&cc, 0, sizeof cc);
 	if (total.new_keys + total.updated >= WEFT_COMPACT_AFTER) {
 		if (weft_compact_spare(c->ctx, &file, &spare))
 			cli_err(c, "warning: %s", weft_ctx_error(c->ctx));
-		else if (spare >= file / WEFT_COMPACT_SPARE)
+		else if (file >= WEFT_COMPACT_LARGE ||
+			 spare >= file / WEFT_COMPACT_SPARE)
 			(void)cli_compact(c, true, &cc);
 	}
 	if (c->json) {

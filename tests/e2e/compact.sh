@@ -70,10 +70,10 @@
 #     the file untouched.
 # 15. Nothing to gain: WEFT_IMPORT_CHUNK (= WEFT_COMPACT_AFTER) new keys
 #     into an empty keyring are one transaction, which leaves no free
-#     pages (weft_compact_spare): the import stores them all and does not
-#     compact -- no "keyring compacted" line, --json "compacted": false,
-#     "not_compacted": null -- and fsck
-#     --compact then shrinks the file by less than an eighth.
+#     pages (weft_compact_spare), in a file below WEFT_COMPACT_LARGE: the
+#     import stores them all and does not compact -- no "keyring
+#     compacted" line, --json "compacted": false, "not_compacted": null
+#     -- and fsck --compact then shrinks the file by less than an eighth.
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 GEN=$here/../bench/genkeyring.py
@@ -499,6 +499,8 @@ if [ "$CH" = "$N" ]; then
 	check_eq "15: --json: not compacted, and no reason" \
 		"$(J '[d["new"], d["compacted"], d["not_compacted"]]' <"$T/one.json")" "[$N, false, null]"
 	b15=$(size "$T/O")
+	check "15: the file is below WEFT_COMPACT_LARGE (16 MiB): $b15 octets" \
+		test "$b15" -lt $((16 << 20))
 	WK "$T/O" fsck --compact >"$T/out" 2>"$T/err"
 	check_eq "15: fsck --compact exits 0" "$?" 0
 	a15=$(size "$T/O")
