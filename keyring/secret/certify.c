@@ -24,6 +24,7 @@
 #include "secret.h"
 #include "../store/query.h"
 #include "../util/mem.h"
+#include "../util/text.h"
 
 #define MAX_REGEX_LEN 1024
 
@@ -314,20 +315,6 @@ domain_regex(const char *domain, weft_buf *out)
 	return weft_buf_put_str(out, ">$");
 }
 
-static bool
-domain_ok(const char *d)
-{
-	size_t n = strlen(d);
-
-	if (!n || n > 253 || d[0] == '.' || d[n - 1] == '.')
-		return false;
-	for (; *d; d++)
-		if (!((*d >= 'A' && *d <= 'Z') || (*d >= 'a' && *d <= 'z') ||
-		      (*d >= '0' && *d <= '9') || *d == '-' || *d == '.'))
-			return false;
-	return true;
-}
-
 /* The regexes of a signature as a list of NUL-terminated strings in one
  * buffer, to compare with what would be written. */
 static void
@@ -584,7 +571,7 @@ weft_certify(weft_ctx *ctx, const char *key, const weft_certify_params *p,
 		return weft_ctx__error(ctx, WEFT_ERR(GPG_ERR_INV_VALUE),
 			"a regular expression or domain scopes a trusted "
 			"introducer: give --depth 1 or more");
-	if (p->domain && !domain_ok(p->domain))
+	if (p->domain && !weft_domain_ok(p->domain))
 		return weft_ctx__error(ctx, WEFT_ERR(GPG_ERR_INV_VALUE),
 			"\"%s\" is not a domain name", p->domain);
 	if (p->nregexes > WEFT_MAX_REGEXES)

@@ -92,3 +92,17 @@ leave:
 		idn2_free(ascii);
 	return ok;
 }
+
+bool
+weft_domain_ok(const char *d)
+{
+	size_t n = strlen(d);
+
+	if (!n || n > 253 || d[0] == '.' || d[n - 1] == '.')
+		return false;
+	for (; *d; d++)
+		if (!((*d >= 'A' && *d <= 'Z') || (*d >= 'a' && *d <= 'z') ||
+		      (*d >= '0' && *d <= '9') || *d == '-' || *d == '.'))
+			return false;
+	return true;
+}

@@ -21,4 +21,9 @@ bool weft_text_contains_ci(const uint8_t *hay, size_t hay_len,
 bool weft_email_normalize(const uint8_t *addr, size_t len, char *out,
 			  size_t outlen);
 
+/* A domain as a scope takes it (--domain of certify and of the X.509
+ * bridge): ASCII letters, digits, '-' and '.', 1 to 253 octets, neither
+ * starting nor ending with '.'. */
+bool weft_domain_ok(const char *d);
+
 #endif /* WEFT_UTIL_TEXT_H */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "../secret/secret.h"
+#include "../util/text.h"
 #include "../store/import.h"
 #include "../util/mem.h"
 
@@ -125,20 +126,6 @@ refuse(weft_x509_info *x, const char *fmt, ...)
 	free(x->note);
 	x->note = s;
 	return s ? 0 : WEFT_ERR(GPG_ERR_ENOMEM);
-}
-
-static bool
-domain_ok(const char *d)
-{
-	size_t n = strlen(d);
-
-	if (!n || n > 253 || d[0] == '.' || d[n - 1] == '.')
-		return false;
-	for (; *d; d++)
-		if (!((*d >= 'A' && *d <= 'Z') || (*d >= 'a' && *d <= 'z') ||
-		      (*d >= '0' && *d <= '9') || *d == '-' || *d == '.'))
-			return false;
-	return true;
 }
 
 /* The trust a root gets: depth pathLen + 1 (or the cap), the amount, the
@@ -510,7 +497,7 @@ weft_x509_import(weft_ctx *ctx, const weft_x509_input *in, size_t n,
 	    dp.depth_cap > 254)
 		return weft_ctx__error(ctx, WEFT_ERR(GPG_ERR_INV_VALUE),
 			"out of range: the amount is 1 to 120, the depth cap 1 to 254");
-	if (dp.domain && !domain_ok(dp.domain))
+	if (dp.domain && !weft_domain_ok(dp.domain))
 		return weft_ctx__error(ctx, WEFT_ERR(GPG_ERR_INV_VALUE),
 				       "\"%s\" is not a domain name", dp.domain);
 	/* Look first, with a reader; ask; then do it again in one write

@@ -278,6 +278,10 @@ check_rc "unknown key: exit 1" 1 WP certify --by "$MEFPR" 0000000000000000000000
 check_rc "own key: exit 2" 2 WP certify --by "$MEFPR" "$MEFPR"
 check_rc "--regex and --domain: exit 2" 2 WP certify --by "$MEFPR" --depth 1 --regex x --domain a.b "$HAL"
 check_rc "--domain without --depth: exit 2" 2 WP certify --by "$MEFPR" --domain example.org "$HAL"
+WP certify --by "$MEFPR" --depth 1 --domain "corp.example>" "$HAL" >"$T/dom.out" 2>"$T/dom.err"
+check_eq "--domain that is no domain name: exit 2" "$?" 2
+check_eq "--domain that is no domain name: one line saying so" \
+	"$(cat "$T/dom.err")" 'weft: "corp.example>" is not a domain name'
 check_rc "--level 4: exit 2" 2 WP certify --by "$MEFPR" --level 4 "$HAL"
 check_rc "unknown user ID: exit 1" 1 WP certify --by "$MEFPR" "$HAL" "nobody <nobody@example.org>"
 check_rc "certify by address: exit 0" 0 WP certify --by "$MEFPR" --level 1 "$HAL" hal@example.net
